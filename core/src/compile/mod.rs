@@ -1,0 +1,21 @@
+//! Compiled structures: where the conditions of every rule live once the machine holds them.
+//!
+//! * [`paths`]: the path trie the event scanner walks; one node per path segment.
+//! * [`values`]: per path, one merged index of every matcher on that path.
+//! * [`interval`]: the range index behind numeric and CIDR matchers.
+//!
+//! A compiled condition is known by its [`Target`]: the sub-rule it belongs to and its bit in that
+//! sub-rule's condition mask. Matching collects targets; `crate::machine` turns them into rules.
+
+pub(crate) mod interval;
+pub(crate) mod paths;
+pub(crate) mod values;
+
+/// One condition of one sub-rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Target {
+    /// The sub-rule's slot in the machine.
+    pub sub: u32,
+    /// The condition's index in its sub-rule (its bit in the sub-rule's masks).
+    pub bit: u32,
+}

@@ -1,0 +1,7 @@
+//! Reading events: a single-pass scanner over the event's bytes ([`scan`]) and the string decoding
+//! it shares with the pattern reader ([`strings`]).
+
+pub(crate) mod scan;
+pub(crate) mod strings;
+
+pub(crate) use scan::Leaf;

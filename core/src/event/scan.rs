@@ -1,0 +1,338 @@
+//! The event scanner: one pass over the event's bytes, building nothing.
+//!
+//! The scanner knows JSON syntax and nothing about rules; a [`Sink`] tells it which keys lead
+//! somewhere (a node of the machine's path trie) and receives the values found there. A value under
+//! a key that leads nowhere is *skipped*: the skipper finds the end of the value by tracking string
+//! quotes (with their escapes) and the nesting of brackets and braces, and does not look at numbers,
+//! literals, commas or colons inside it, nor check the UTF-8 of its strings. Everything on a path
+//! some rule uses is fully validated. So an event that is not JSON is always rejected when the
+//! damage is on a rule's path or breaks strings or brackets anywhere; damage confined to the inside
+//! of an unused value (say `[1 2]` or `[tru]`) may go unnoticed, which cannot change any answer.
+//!
+//! Depth is bounded (`Limits::max_event_depth`) for walked and skipped values alike, so no event
+//! can exhaust the stack.
+
+use super::strings::{string_end, unescape_into};
+use crate::error::EventError;
+
+/// A scalar value the sink may match.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Leaf<'a> {
+    /// A string, escapes decoded, checked to be UTF-8.
+    String(&'a str),
+    /// A number, as written (its grammar checked).
+    Number(&'a [u8]),
+    Bool(bool),
+    Null,
+}
+
+/// What the scanner reports to.
+pub(crate) trait Sink {
+    /// A place in the path trie.
+    type Node: Copy;
+    /// The node reached from `node` by the (decoded) key, if any rule uses a path through it.
+    fn child(&mut self, node: Self::Node, key: &[u8]) -> Option<Self::Node>;
+    /// Whether an object at `node` can lead anywhere (the node has children).
+    fn has_children(&self, node: Self::Node) -> bool;
+    /// Whether scalars at `node` interest anyone (the node has matchers).
+    fn has_values(&self, node: Self::Node) -> bool;
+    /// A scalar at `node`.
+    fn leaf(&mut self, node: Self::Node, leaf: Leaf<'_>);
+    /// An array at `node` begins; returns whether its elements must be reported one by one.
+    fn array_start(&mut self, node: Self::Node) -> bool;
+    /// An element of a reported array begins.
+    fn element_start(&mut self, node: Self::Node);
+    /// An element of a reported array ends.
+    fn element_end(&mut self, node: Self::Node);
+}
+
+/// Scans `text` as one JSON object, reporting to `sink` from `root`.
+pub(crate) fn scan<S: Sink>(
+    text: &[u8],
+    root: S::Node,
+    sink: &mut S,
+    max_depth: usize,
+    buffers: &mut ScanBuffers,
+) -> Result<(), EventError> {
+    let mut scanner = Scanner { text, pos: 0, depth: 0, max_depth, sink, buffers };
+    if text.starts_with(b"\xEF\xBB\xBF") {
+        scanner.pos = 3; // a UTF-8 byte order mark is tolerated and ignored
+    }
+    scanner.ws();
+    if scanner.peek() != Some(b'{') {
+        return Err(scanner.fail("an event must be a JSON object"));
+    }
+    scanner.object(root)?;
+    scanner.ws();
+    if scanner.pos < text.len() {
+        return Err(scanner.fail("unexpected text after the end of the event"));
+    }
+    Ok(())
+}
+
+/// Reusable space for decoding strings and tracking skipped brackets.
+#[derive(Debug, Default)]
+pub(crate) struct ScanBuffers {
+    key: Vec<u8>,
+    value: Vec<u8>,
+    brackets: Vec<u8>,
+}
+
+struct Scanner<'a, 'b, S: Sink> {
+    text: &'a [u8],
+    pos: usize,
+    depth: usize,
+    max_depth: usize,
+    sink: &'b mut S,
+    buffers: &'b mut ScanBuffers,
+}
+
+impl<S: Sink> Scanner<'_, '_, S> {
+    fn fail(&self, message: &str) -> EventError {
+        EventError::new(message, self.pos)
+    }
+
+    fn unexpected(&self, expected: &str) -> EventError {
+        match self.peek() {
+            None => EventError::new(format!("unexpected end of input, expected {expected}"), self.pos),
+            Some(b) if b.is_ascii_graphic() => {
+                EventError::new(format!("unexpected character '{}', expected {expected}", b as char), self.pos)
+            }
+            Some(b) => EventError::new(format!("unexpected byte 0x{b:02x}, expected {expected}"), self.pos),
+        }
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.text.get(self.pos).copied()
+    }
+
+    #[inline]
+    fn ws(&mut self) {
+        while let Some(&b) = self.text.get(self.pos) {
+            if b == b' ' || b == b'\n' || b == b'\r' || b == b'\t' {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), EventError> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            return Err(EventError::new(
+                format!("event is nested more than {} levels deep (Limits::max_event_depth)", self.max_depth),
+                self.pos,
+            ));
+        }
+        Ok(())
+    }
+
+    /// A value at `node`: walked if the node can use it, skipped otherwise.
+    fn value_at(&mut self, node: S::Node) -> Result<(), EventError> {
+        match self.peek() {
+            Some(b'{') => {
+                if self.sink.has_children(node) {
+                    self.object(node)
+                } else {
+                    self.skip_container()
+                }
+            }
+            Some(b'[') => self.array(node),
+            Some(b'"') => {
+                if !self.sink.has_values(node) {
+                    return self.skip_string();
+                }
+                let start = self.pos + 1;
+                let (end, escaped) = string_end(self.text, start).map_err(|(m, at)| EventError::new(m, at))?;
+                self.pos = end + 1;
+                let bytes: &[u8] = if escaped {
+                    self.buffers.value.clear();
+                    unescape_into(&self.text[start..end], start, &mut self.buffers.value)
+                        .map_err(|(m, at)| EventError::new(m, at))?;
+                    &self.buffers.value
+                } else {
+                    &self.text[start..end]
+                };
+                let s = std::str::from_utf8(bytes)
+                    .map_err(|e| EventError::new("string is not valid UTF-8", start + e.valid_up_to()))?;
+                self.sink.leaf(node, Leaf::String(s));
+                Ok(())
+            }
+            _ => {
+                let start = self.pos;
+                let literal = self.scalar()?;
+                if self.sink.has_values(node) {
+                    let leaf = literal.unwrap_or(Leaf::Number(&self.text[start..self.pos]));
+                    self.sink.leaf(node, leaf);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Reads a number or a literal: returns the literal, or `None` for a number (whose text is
+    /// what was read).
+    fn scalar(&mut self) -> Result<Option<Leaf<'static>>, EventError> {
+        let rest = &self.text[self.pos..];
+        let (leaf, len) = match rest.first() {
+            Some(b't') if rest.starts_with(b"true") => (Some(Leaf::Bool(true)), 4),
+            Some(b'f') if rest.starts_with(b"false") => (Some(Leaf::Bool(false)), 5),
+            Some(b'n') if rest.starts_with(b"null") => (Some(Leaf::Null), 4),
+            Some(b'-' | b'0'..=b'9') => match crate::number::json_number_len(rest) {
+                Some(len) => (None, len),
+                None => return Err(self.fail("invalid number")),
+            },
+            _ => return Err(self.unexpected("a JSON value")),
+        };
+        self.pos += len;
+        Ok(leaf)
+    }
+
+    fn object(&mut self, node: S::Node) -> Result<(), EventError> {
+        self.enter()?;
+        self.pos += 1; // '{'
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.unexpected("a double-quoted field name"));
+            }
+            let start = self.pos + 1;
+            let (end, escaped) = string_end(self.text, start).map_err(|(m, at)| EventError::new(m, at))?;
+            self.pos = end + 1;
+            let child = if escaped {
+                {
+                    let n = node;
+                    self.buffers.key.clear();
+                    unescape_into(&self.text[start..end], start, &mut self.buffers.key)
+                        .map_err(|(m, at)| EventError::new(m, at))?;
+                    let key = std::mem::take(&mut self.buffers.key);
+                    let c = self.sink.child(n, &key);
+                    self.buffers.key = key;
+                    c
+                }
+            } else {
+                self.sink.child(node, &self.text[start..end])
+            };
+            self.ws();
+            if self.peek() != Some(b':') {
+                return Err(self.unexpected("':' after a field name"));
+            }
+            self.pos += 1;
+            self.ws();
+            match child {
+                Some(c) => self.value_at(c)?,
+                None => self.skip_value()?,
+            }
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => return Err(self.unexpected("',' or '}'")),
+            }
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    fn array(&mut self, node: S::Node) -> Result<(), EventError> {
+        self.enter()?;
+        let scoped = self.sink.array_start(node);
+        self.pos += 1; // '['
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            if scoped {
+                self.sink.element_start(node);
+            }
+            self.value_at(node)?;
+            if scoped {
+                self.sink.element_end(node);
+            }
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => return Err(self.unexpected("',' or ']'")),
+            }
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    fn skip_string(&mut self) -> Result<(), EventError> {
+        let (end, _) = string_end(self.text, self.pos + 1).map_err(|(m, at)| EventError::new(m, at))?;
+        self.pos = end + 1;
+        Ok(())
+    }
+
+    /// Skips one value without interpreting it (see the module docs for what is checked).
+    fn skip_value(&mut self) -> Result<(), EventError> {
+        match self.peek() {
+            Some(b'"') => self.skip_string(),
+            Some(b'{' | b'[') => self.skip_container(),
+            _ => self.scalar().map(drop),
+        }
+    }
+
+    fn skip_container(&mut self) -> Result<(), EventError> {
+        let base_depth = self.depth;
+        let stack = &mut self.buffers.brackets;
+        stack.clear();
+        let text = self.text;
+        let mut i = self.pos;
+        while i < text.len() {
+            let b = text[i];
+            match b {
+                b'"' => {
+                    let (end, _) = string_end(text, i + 1).map_err(|(m, at)| EventError::new(m, at))?;
+                    i = end + 1;
+                    continue;
+                }
+                b'{' | b'[' => {
+                    stack.push(if b == b'{' { b'}' } else { b']' });
+                    if base_depth + stack.len() > self.max_depth {
+                        return Err(EventError::new(
+                            format!(
+                                "event is nested more than {} levels deep (Limits::max_event_depth)",
+                                self.max_depth
+                            ),
+                            i,
+                        ));
+                    }
+                }
+                b'}' | b']' => {
+                    if stack.pop() != Some(b) {
+                        return Err(EventError::new(format!("unexpected '{}'", b as char), i));
+                    }
+                    if stack.is_empty() {
+                        self.pos = i + 1;
+                        return Ok(());
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.pos = text.len();
+        Err(self.fail("unexpected end of input inside an array or object"))
+    }
+}

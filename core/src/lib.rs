@@ -1,0 +1,63 @@
+//! Ferruler matches JSON events against [Amazon EventBridge event patterns], with EventBridge's
+//! semantics, many rules at once.
+//!
+//! Rules are compiled into one [`Machine`]; an event is scanned once, reading only the fields some
+//! rule uses, and comes out with the names of every rule it matches. The time to match does not
+//! grow with the number of rules for exact, prefix, suffix, ignore-case, numeric, CIDR and exists
+//! conditions.
+//!
+//! ```
+//! use ferruler::Machine;
+//!
+//! let mut machine = Machine::new();
+//! machine.add_rule("big-orders", r#"{"detail-type": ["Order Placed"], "detail": {"total": [{"numeric": [">=", 1000]}]}}"#)?;
+//! machine.add_rule("from-eu", r#"{"region": [{"prefix": "eu-"}]}"#)?;
+//!
+//! let event = r#"{"detail-type": "Order Placed", "region": "us-east-1", "detail": {"total": 1250.5}}"#;
+//! assert_eq!(machine.matches_for_event(event)?, vec!["big-orders"]);
+//!
+//! // One-shot, like EventBridge's TestEventPattern:
+//! assert!(ferruler::matches_rule(event, r#"{"detail": {"total": [{"numeric": [">", 1000]}]}}"#)?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # How it is built
+//!
+//! * [`pattern`]: parsing and validation (EventBridge's error messages, with positions), `$or`
+//!   expansion; the result is a typed [`Pattern`].
+//! * `compile`: the path trie and, per path, one merged value index of every matcher.
+//! * `event`: a single-pass byte scanner that skips whatever no rule reads.
+//! * `matching`: turns condition hits into matched rules, enforcing array consistency.
+//! * [`Machine`]: the rule registry tying it together.
+//!
+//! [Amazon EventBridge event patterns]: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
+
+#![warn(missing_docs)]
+
+mod casefold;
+mod compile;
+mod error;
+mod event;
+mod limits;
+mod machine;
+mod matching;
+mod number;
+pub mod pattern;
+
+pub use error::{Error, EventError, PatternError};
+pub use limits::Limits;
+pub use machine::{Machine, Stats};
+pub use matching::Scratch;
+pub use pattern::Pattern;
+
+/// Whether `event` matches `pattern` (both JSON text), like EventBridge's `TestEventPattern`.
+pub fn matches_rule(event: impl AsRef<[u8]>, pattern: impl AsRef<[u8]>) -> Result<bool, Error> {
+    let mut machine: Machine<()> = Machine::new();
+    machine.add_rule((), pattern)?;
+    Ok(!machine.matches_for_event(event)?.is_empty())
+}
+
+/// Validates `pattern` (JSON text) with the default [`Limits`], as adding it to a machine would.
+pub fn check_pattern(pattern: impl AsRef<[u8]>) -> Result<(), PatternError> {
+    Pattern::parse(pattern).map(drop)
+}

@@ -1,0 +1,32 @@
+//! Explicit bounds on what a machine accepts, so that no pattern or event can make it slow, deep or
+//! large by surprise. Every limit has a default; exceeding one is an error whose message names the
+//! limit and its value. Defaults follow EventBridge where it documents a limit.
+
+/// Limits enforced when patterns are added and events are matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest pattern text, in bytes. EventBridge's `PutRule` accepts event patterns of up to 4096
+    /// characters; the default follows it.
+    pub max_pattern_bytes: usize,
+    /// Deepest nesting of objects and arrays in a pattern's JSON text.
+    pub max_pattern_depth: usize,
+    /// Most rule combinations one pattern's `$or`s may expand to. EventBridge rejects patterns whose
+    /// `$or`s produce more than 1000 combinations; the default follows it.
+    pub max_or_combinations: u64,
+    /// Largest event, in bytes.
+    pub max_event_bytes: usize,
+    /// Deepest nesting of objects and arrays in an event.
+    pub max_event_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_pattern_bytes: 4096,
+            max_pattern_depth: 64,
+            max_or_combinations: 1000,
+            max_event_bytes: 64 << 20,
+            max_event_depth: 1024,
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! JSON numbers: recognising their spelling and comparing them by value.
+//!
+//! EventBridge compares numbers by value, as IEEE-754 doubles: `35`, `35.0` and `3.5e1` are equal,
+//! and a numeric range compares doubles. So a number is parsed once, from its original spelling,
+//! with correct rounding (Rust's `f64::from_str`), and everything after that works on the double.
+//! A number too large for a double becomes an infinity in an event (it is still greater than every
+//! finite bound); in a pattern it is rejected, because a rule about infinity is surely a mistake.
+
+/// Length of the JSON number at the start of `s` (RFC 8259 grammar), or `None` if `s` does not start
+/// with a valid number.
+pub(crate) fn json_number_len(s: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    if s.first() == Some(&b'-') {
+        i += 1;
+    }
+    match s.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            while matches!(s.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+        }
+        _ => return None,
+    }
+    if s.get(i) == Some(&b'.') {
+        i += 1;
+        let digits = i;
+        while matches!(s.get(i), Some(b'0'..=b'9')) {
+            i += 1;
+        }
+        if i == digits {
+            return None;
+        }
+    }
+    if matches!(s.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(s.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let digits = i;
+        while matches!(s.get(i), Some(b'0'..=b'9')) {
+            i += 1;
+        }
+        if i == digits {
+            return None;
+        }
+    }
+    // A number must not run straight into more number-like characters ("01", "1.2.3").
+    if matches!(s.get(i), Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')) {
+        return None;
+    }
+    Some(i)
+}
+
+/// The value of a number whose spelling `json_number_len` accepted.
+pub(crate) fn value_of(text: &[u8]) -> f64 {
+    // The grammar is a subset of what f64::from_str accepts, and it is ASCII.
+    std::str::from_utf8(text).ok().and_then(|s| s.parse::<f64>().ok()).unwrap_or(f64::NAN)
+}
+
+/// A key under which equal numbers hash and compare equal: the bits of the double, with -0 folded
+/// into 0 (they are equal by value).
+pub(crate) fn key_of(value: f64) -> u64 {
+    if value == 0.0 {
+        0
+    } else {
+        value.to_bits()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grammar() {
+        for ok in ["0", "-0", "35", "35.0", "3.5e1", "1E+9", "-1.5e-7", "123456789012"] {
+            assert_eq!(json_number_len(ok.as_bytes()), Some(ok.len()), "{ok}");
+        }
+        for bad in ["", "-", "01", "1.", ".5", "1e", "+1", "1.2.3", "--1"] {
+            assert_eq!(json_number_len(bad.as_bytes()), None, "{bad}");
+        }
+        assert_eq!(json_number_len(b"12,"), Some(2));
+        assert_eq!(json_number_len(b"0x10"), Some(1)); // the caller rejects the "x"
+    }
+
+    #[test]
+    fn equal_by_value() {
+        let k = |s: &str| key_of(value_of(s.as_bytes()));
+        assert_eq!(k("35"), k("35.0"));
+        assert_eq!(k("35"), k("3.5e1"));
+        assert_eq!(k("0"), k("-0"));
+        assert_eq!(k("0.000001"), k("1e-6"));
+        assert_ne!(k("123456789012"), k("123456789013"));
+    }
+}

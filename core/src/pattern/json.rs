@@ -1,0 +1,287 @@
+//! A small JSON reader for pattern text that keeps what a generic JSON library throws away.
+//!
+//! Patterns need three things serde_json's `Value` does not give: the position of every token (so
+//! that a semantic error such as `prefix match pattern must be a string` can say where), the original
+//! spelling of numbers, and every occurrence of a duplicated key (EventBridge keeps the last one, and
+//! we must decide that ourselves rather than inherit a map's behaviour). Patterns are small, so the
+//! reader favours clarity over speed; events go through the separate scanner in `crate::event`.
+
+use crate::error::{PatternError, Position};
+
+/// A JSON value together with the byte offset where it starts.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub at: usize,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Kind {
+    /// Members in document order, duplicates included.
+    Object(Vec<Member>),
+    Array(Vec<Node>),
+    String(String),
+    /// The number exactly as written.
+    Number(String),
+    Bool(bool),
+    Null,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Member {
+    pub key: String,
+    pub key_at: usize,
+    pub value: Node,
+}
+
+impl Kind {
+    /// How event-ruler's messages name a token of this kind.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Kind::Object(_) => "an object",
+            Kind::Array(_) => "an array",
+            Kind::String(_) => "a string",
+            Kind::Number(_) => "a number",
+            Kind::Bool(_) => "a boolean",
+            Kind::Null => "null",
+        }
+    }
+}
+
+/// Parses `text` as exactly one JSON value (surrounding whitespace allowed), refusing nesting deeper
+/// than `max_depth`.
+pub(crate) fn parse(text: &[u8], max_depth: usize) -> Result<Node, PatternError> {
+    let text_str = std::str::from_utf8(text).map_err(|e| {
+        error_at(text, e.valid_up_to(), "Pattern is not valid UTF-8")
+    })?;
+    let mut reader = Reader { text: text_str.as_bytes(), pos: 0, depth: 0, max_depth };
+    reader.skip_ws();
+    let node = reader.value()?;
+    reader.skip_ws();
+    if reader.pos < reader.text.len() {
+        return Err(reader.fail_here("Unexpected text after the end of the pattern"));
+    }
+    Ok(node)
+}
+
+/// Builds an error at a byte offset of `text`, computing its line and column.
+pub(crate) fn error_at(text: &[u8], offset: usize, message: impl Into<String>) -> PatternError {
+    PatternError::new(message, locate(text, offset))
+}
+
+/// Line and column (1-based; columns count characters) of a byte offset.
+pub(crate) fn locate(text: &[u8], offset: usize) -> Position {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+    // Count characters, not bytes: continuation bytes (0b10xxxxxx) do not start a character.
+    let column = before[line_start..].iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32 + 1;
+    Position { line, column, offset }
+}
+
+struct Reader<'a> {
+    text: &'a [u8],
+    pos: usize,
+    depth: usize,
+    max_depth: usize,
+}
+
+impl Reader<'_> {
+    fn fail_here(&self, message: impl Into<String>) -> PatternError {
+        error_at(self.text, self.pos, message)
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(&b) = self.text.get(self.pos) {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.get(self.pos).copied()
+    }
+
+    fn unexpected(&self, expected: &str) -> PatternError {
+        match self.peek() {
+            None => self.fail_here(format!("Unexpected end of input: expected {expected}")),
+            Some(b) => {
+                let shown = show_char(&self.text[self.pos..]);
+                let _ = b;
+                self.fail_here(format!("Unexpected character {shown}: expected {expected}"))
+            }
+        }
+    }
+
+    fn value(&mut self) -> Result<Node, PatternError> {
+        let at = self.pos;
+        let kind = match self.peek() {
+            Some(b'{') => self.object()?,
+            Some(b'[') => self.array()?,
+            Some(b'"') => Kind::String(self.string()?),
+            Some(b'-' | b'0'..=b'9') => Kind::Number(self.number()?),
+            Some(b't') => self.keyword("true", Kind::Bool(true))?,
+            Some(b'f') => self.keyword("false", Kind::Bool(false))?,
+            Some(b'n') => self.keyword("null", Kind::Null)?,
+            _ => return Err(self.unexpected("a JSON value")),
+        };
+        Ok(Node { at, kind })
+    }
+
+    fn enter(&mut self) -> Result<(), PatternError> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            return Err(self.fail_here(format!(
+                "Pattern is nested more than {} levels deep",
+                self.max_depth
+            )));
+        }
+        Ok(())
+    }
+
+    fn object(&mut self) -> Result<Kind, PatternError> {
+        self.enter()?;
+        self.pos += 1; // '{'
+        let mut members = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Kind::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.unexpected("a double-quoted field name"));
+            }
+            let key_at = self.pos;
+            let key = self.string()?;
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return Err(self.unexpected("':' after the field name"));
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let value = self.value()?;
+            members.push(Member { key, key_at, value });
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => return Err(self.unexpected("',' or '}'")),
+            }
+        }
+        self.depth -= 1;
+        Ok(Kind::Object(members))
+    }
+
+    fn array(&mut self) -> Result<Kind, PatternError> {
+        self.enter()?;
+        self.pos += 1; // '['
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Kind::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            items.push(self.value()?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => return Err(self.unexpected("',' or ']'")),
+            }
+        }
+        self.depth -= 1;
+        Ok(Kind::Array(items))
+    }
+
+    fn keyword(&mut self, word: &'static str, kind: Kind) -> Result<Kind, PatternError> {
+        if self.text[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(kind)
+        } else {
+            Err(self.unexpected("a JSON value"))
+        }
+    }
+
+    fn number(&mut self) -> Result<String, PatternError> {
+        let start = self.pos;
+        match crate::number::json_number_len(&self.text[start..]) {
+            Some(len) => {
+                self.pos += len;
+                // Safe: the number grammar is ASCII.
+                Ok(String::from_utf8_lossy(&self.text[start..self.pos]).into_owned())
+            }
+            None => Err(self.fail_here("Invalid number")),
+        }
+    }
+
+    fn string(&mut self) -> Result<String, PatternError> {
+        let start = self.pos;
+        self.pos += 1; // opening quote
+        match crate::event::strings::decode_string(self.text, self.pos) {
+            Ok((decoded, end)) => {
+                self.pos = end;
+                Ok(decoded)
+            }
+            Err((message, at)) => {
+                let _ = start;
+                Err(error_at(self.text, at, message))
+            }
+        }
+    }
+}
+
+fn show_char(rest: &[u8]) -> String {
+    let s = String::from_utf8_lossy(&rest[..rest.len().min(4)]);
+    match s.chars().next() {
+        Some(c) if c.is_control() => format!("(code {})", c as u32),
+        Some(c) => format!("'{c}'"),
+        None => "end of input".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_duplicates_and_number_spelling() {
+        let n = parse(br#"{"a": [3.5e1], "a": [true]}"#, 10).unwrap();
+        let Kind::Object(members) = n.kind else { panic!() };
+        assert_eq!(members.len(), 2);
+        let Kind::Array(items) = &members[0].value.kind else { panic!() };
+        assert!(matches!(&items[0].kind, Kind::Number(t) if t == "3.5e1"));
+    }
+
+    #[test]
+    fn positions_are_line_and_character_column() {
+        let err = parse("{\n  \"é\": [1,]\n}".as_bytes(), 10).unwrap_err();
+        assert_eq!((err.line(), err.column()), (2, 11));
+    }
+
+    #[test]
+    fn depth_is_limited() {
+        let text = "[".repeat(100) + &"]".repeat(100);
+        assert!(parse(text.as_bytes(), 50).unwrap_err().message().contains("nested"));
+    }
+
+    #[test]
+    fn trailing_text_rejected() {
+        assert!(parse(b"{} x", 10).is_err());
+    }
+}

@@ -1,0 +1,298 @@
+//! Event patterns: the typed form of a pattern, after parsing and validation.
+//!
+//! All validation happens in [`Pattern::parse`], once, with EventBridge's wording and a position;
+//! nothing after it can fail on a pattern. The parsed form is already expanded: every `$or` has been
+//! multiplied out, so a [`Pattern`] is a disjunction of [`SubRule`]s, each a conjunction of
+//! [`Condition`]s on distinct paths, each condition a disjunction of [`Matcher`]s (the value list).
+//! That shape is what the compiler wants, and it is small enough that tests can evaluate it directly
+//! (the reference interpreter in `tests/` does exactly that).
+
+mod cidr;
+mod json;
+mod parse;
+mod wildcard;
+
+pub use cidr::IpRange;
+pub(crate) use cidr::{parse_ip_bytes, Ip};
+pub use wildcard::Wildcard;
+
+use crate::error::PatternError;
+use crate::limits::Limits;
+use std::fmt;
+
+/// A validated, `$or`-expanded event pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pattern {
+    sub_rules: Vec<SubRule>,
+}
+
+impl Pattern {
+    /// Parses and validates pattern text with the default [`Limits`].
+    pub fn parse(text: impl AsRef<[u8]>) -> Result<Pattern, PatternError> {
+        Self::parse_with_limits(text, &Limits::default())
+    }
+
+    /// Parses and validates pattern text, enforcing `limits`.
+    pub fn parse_with_limits(text: impl AsRef<[u8]>, limits: &Limits) -> Result<Pattern, PatternError> {
+        let sub_rules = parse::parse(text.as_ref(), limits)?;
+        Ok(Pattern { sub_rules })
+    }
+
+    /// The alternatives this pattern expands to; the pattern matches when any of them does.
+    pub fn sub_rules(&self) -> &[SubRule] {
+        &self.sub_rules
+    }
+}
+
+/// One alternative of a pattern: every condition must hold (on array-consistent values).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubRule {
+    conditions: Vec<Condition>,
+}
+
+impl SubRule {
+    pub(crate) fn new(mut conditions: Vec<Condition>) -> Self {
+        conditions.sort_by(|a, b| a.path.cmp(&b.path));
+        SubRule { conditions }
+    }
+
+    /// The conditions, sorted by path; no two share a path.
+    pub fn conditions(&self) -> &[Condition] {
+        &self.conditions
+    }
+}
+
+/// What one field of the event must satisfy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    path: Vec<String>,
+    test: Test,
+}
+
+impl Condition {
+    pub(crate) fn new(path: Vec<String>, test: Test) -> Self {
+        Condition { path, test }
+    }
+
+    /// The field's path, split into segments at every `.` (so `{"a": {"b.c": ..}}` is `a`, `b`, `c`:
+    /// EventBridge joins names with dots, and a dotted key matches the nested fields it spells).
+    pub fn path(&self) -> &[String] {
+        &self.path
+    }
+
+    /// The path as EventBridge writes it, joined with dots.
+    pub fn dotted_path(&self) -> String {
+        self.path.join(".")
+    }
+
+    /// What the field's values must satisfy.
+    pub fn test(&self) -> &Test {
+        &self.test
+    }
+}
+
+/// The test a condition applies to its field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    /// Some leaf value of the field (a scalar, or an element of an array) matches one of these.
+    AnyOf(Vec<Matcher>),
+    /// The field has no leaf value (`{"exists": false}`): it is missing, an object, or an empty array.
+    Absent,
+}
+
+/// One alternative in a value list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Matcher {
+    /// A string value, compared exactly (no case folding, no Unicode normalisation).
+    String(String),
+    /// A number value, compared by value as a double (`35` matches `35.0` and `3.5e1`).
+    Number(Number),
+    /// `true` or `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+    /// `{"prefix": "..."}`.
+    Prefix(String),
+    /// `{"prefix": {"equals-ignore-case": "..."}}`.
+    PrefixIgnoreCase(String),
+    /// `{"suffix": "..."}`.
+    Suffix(String),
+    /// `{"suffix": {"equals-ignore-case": "..."}}`.
+    SuffixIgnoreCase(String),
+    /// `{"equals-ignore-case": "..."}`.
+    EqualsIgnoreCase(String),
+    /// `{"wildcard": "..."}`.
+    Wildcard(Wildcard),
+    /// `{"numeric": [...]}`; only JSON numbers match.
+    Numeric(NumericRange),
+    /// `{"cidr": "..."}`; only strings holding an IP address of the same family match.
+    Cidr(IpRange),
+    /// `{"exists": true}`: any leaf value.
+    Exists,
+    /// `{"anything-but": ...}`: any leaf value not excluded.
+    AnythingBut(AnythingBut),
+}
+
+/// What an `anything-but` excludes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnythingBut {
+    /// These strings (a value of any other type is not excluded).
+    Strings(Vec<String>),
+    /// These numbers, by value.
+    Numbers(Vec<Number>),
+    /// Strings starting with any of these.
+    Prefixes(Vec<String>),
+    /// Strings ending with any of these.
+    Suffixes(Vec<String>),
+    /// Strings equal to any of these, ignoring case.
+    IgnoreCase(Vec<String>),
+    /// Strings matching any of these wildcards.
+    Wildcards(Vec<Wildcard>),
+}
+
+/// A number in a pattern: its spelling and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Number {
+    /// As written in the pattern.
+    pub text: String,
+    /// The value, correctly rounded to a double.
+    pub value: f64,
+}
+
+/// One end of a numeric range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    /// No limit on this side.
+    Unbounded,
+    /// The limit is part of the range (`>=`, `<=`, `=`).
+    Inclusive(f64),
+    /// The limit is not part of the range (`>`, `<`).
+    Exclusive(f64),
+}
+
+/// A numeric range (`=` is a range whose ends are the same inclusive value).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NumericRange {
+    /// The lower end.
+    pub lower: Bound,
+    /// The upper end.
+    pub upper: Bound,
+}
+
+impl NumericRange {
+    /// Whether `v` lies in the range.
+    pub fn contains(&self, v: f64) -> bool {
+        let above = match self.lower {
+            Bound::Unbounded => true,
+            Bound::Inclusive(b) => v >= b,
+            Bound::Exclusive(b) => v > b,
+        };
+        let below = match self.upper {
+            Bound::Unbounded => true,
+            Bound::Inclusive(b) => v <= b,
+            Bound::Exclusive(b) => v < b,
+        };
+        above && below
+    }
+
+    /// The single value of an `=` range.
+    pub fn equals_value(&self) -> Option<f64> {
+        match (self.lower, self.upper) {
+            (Bound::Inclusive(a), Bound::Inclusive(b)) if a == b => Some(a),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for NumericRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(v) = self.equals_value() {
+            return write!(f, "= {v}");
+        }
+        let mut sep = "";
+        match self.lower {
+            Bound::Unbounded => {}
+            Bound::Inclusive(b) => {
+                write!(f, ">= {b}")?;
+                sep = ", ";
+            }
+            Bound::Exclusive(b) => {
+                write!(f, "> {b}")?;
+                sep = ", ";
+            }
+        }
+        match self.upper {
+            Bound::Unbounded => Ok(()),
+            Bound::Inclusive(b) => write!(f, "{sep}<= {b}"),
+            Bound::Exclusive(b) => write!(f, "{sep}< {b}"),
+        }
+    }
+}
+
+impl fmt::Display for Matcher {
+    /// The matcher in pattern syntax, e.g. `{"prefix": "eu-"}`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let q = |s: &str| json_quote(s);
+        let list = |v: &[String]| {
+            if v.len() == 1 {
+                q(&v[0])
+            } else {
+                format!("[{}]", v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", "))
+            }
+        };
+        match self {
+            Matcher::String(s) => write!(f, "{}", q(s)),
+            Matcher::Number(n) => write!(f, "{}", n.text),
+            Matcher::Bool(b) => write!(f, "{b}"),
+            Matcher::Null => write!(f, "null"),
+            Matcher::Prefix(s) => write!(f, "{{\"prefix\": {}}}", q(s)),
+            Matcher::PrefixIgnoreCase(s) => write!(f, "{{\"prefix\": {{\"equals-ignore-case\": {}}}}}", q(s)),
+            Matcher::Suffix(s) => write!(f, "{{\"suffix\": {}}}", q(s)),
+            Matcher::SuffixIgnoreCase(s) => write!(f, "{{\"suffix\": {{\"equals-ignore-case\": {}}}}}", q(s)),
+            Matcher::EqualsIgnoreCase(s) => write!(f, "{{\"equals-ignore-case\": {}}}", q(s)),
+            Matcher::Wildcard(w) => write!(f, "{{\"wildcard\": {}}}", q(w.source())),
+            Matcher::Numeric(r) => write!(f, "{{\"numeric\": \"{r}\"}}"),
+            Matcher::Cidr(c) => write!(f, "{{\"cidr\": {}}}", q(c.source())),
+            Matcher::Exists => write!(f, "{{\"exists\": true}}"),
+            Matcher::AnythingBut(a) => match a {
+                AnythingBut::Strings(v) => write!(f, "{{\"anything-but\": {}}}", list(v)),
+                AnythingBut::Numbers(v) => {
+                    let texts: Vec<&str> = v.iter().map(|n| n.text.as_str()).collect();
+                    if texts.len() == 1 {
+                        write!(f, "{{\"anything-but\": {}}}", texts[0])
+                    } else {
+                        write!(f, "{{\"anything-but\": [{}]}}", texts.join(", "))
+                    }
+                }
+                AnythingBut::Prefixes(v) => write!(f, "{{\"anything-but\": {{\"prefix\": {}}}}}", list(v)),
+                AnythingBut::Suffixes(v) => write!(f, "{{\"anything-but\": {{\"suffix\": {}}}}}", list(v)),
+                AnythingBut::IgnoreCase(v) => {
+                    write!(f, "{{\"anything-but\": {{\"equals-ignore-case\": {}}}}}", list(v))
+                }
+                AnythingBut::Wildcards(v) => {
+                    let s: Vec<String> = v.iter().map(|w| w.source().to_string()).collect();
+                    write!(f, "{{\"anything-but\": {{\"wildcard\": {}}}}}", list(&s))
+                }
+            },
+        }
+    }
+}
+
+/// `s` as a JSON string literal.
+pub(crate) fn json_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,124 @@
+//! Wildcard values: `*` matches any run of characters (including none); `\*` is a literal star and
+//! `\\` a literal backslash; any other escape, a trailing lone backslash and two wildcard stars in
+//! a row are errors. Error positions count UTF-8 bytes of the value with its opening quote, as
+//! event-ruler's messages do (`"a**b"` -> `Consecutive wildcard characters at pos 2`).
+
+/// A parsed wildcard: the literal pieces between its unescaped stars.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wildcard {
+    source: String,
+    pieces: Vec<String>,
+}
+
+impl Wildcard {
+    /// Parses a wildcard value; the error is `(message)` with event-ruler's position convention.
+    pub(crate) fn parse(source: &str) -> Result<Wildcard, String> {
+        let bytes = source.as_bytes();
+        let mut pieces = vec![String::new()];
+        let mut literal: Vec<u8> = Vec::new();
+        let mut last_was_star = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'*' => {
+                    if last_was_star {
+                        return Err(format!("Consecutive wildcard characters at pos {i}"));
+                    }
+                    *pieces.last_mut().expect("never empty") = take_utf8(&mut literal);
+                    pieces.push(String::new());
+                    last_was_star = true;
+                    i += 1;
+                }
+                b'\\' => {
+                    match bytes.get(i + 1) {
+                        Some(&c @ (b'*' | b'\\')) => literal.push(c),
+                        _ => return Err(format!("Invalid escape character at pos {}", i + 1)),
+                    }
+                    last_was_star = false;
+                    i += 2;
+                }
+                b => {
+                    literal.push(b);
+                    last_was_star = false;
+                    i += 1;
+                }
+            }
+        }
+        *pieces.last_mut().expect("never empty") = take_utf8(&mut literal);
+        Ok(Wildcard { source: source.to_string(), pieces })
+    }
+
+    /// The wildcard as written in the pattern.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The literal pieces: the first must start the value, the last must end it, the others must
+    /// appear in order in between. One piece means no star (an exact match).
+    pub fn pieces(&self) -> &[String] {
+        &self.pieces
+    }
+
+    /// Whether `value` matches. Greedy leftmost placement of the middle pieces is optimal for a
+    /// star-only glob, so this is linear in the value (times the number of pieces), never
+    /// backtracking.
+    pub fn is_match(&self, value: &[u8]) -> bool {
+        let n = self.pieces.len();
+        let first = self.pieces[0].as_bytes();
+        if n == 1 {
+            return value == first;
+        }
+        let last = self.pieces[n - 1].as_bytes();
+        if value.len() < first.len() + last.len() || !value.starts_with(first) || !value.ends_with(last) {
+            return false;
+        }
+        let mut rest = &value[first.len()..value.len() - last.len()];
+        for piece in &self.pieces[1..n - 1] {
+            match memchr::memmem::find(rest, piece.as_bytes()) {
+                Some(at) => rest = &rest[at + piece.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+fn take_utf8(buf: &mut Vec<u8>) -> String {
+    // The bytes come from a &str, split only at ASCII characters, so they are valid UTF-8.
+    String::from_utf8(std::mem::take(buf)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(w: &str, v: &str) -> bool {
+        Wildcard::parse(w).unwrap().is_match(v.as_bytes())
+    }
+
+    #[test]
+    fn matching() {
+        assert!(m("*.png", "a/b.png"));
+        assert!(!m("*.png", "a/b.jpg"));
+        assert!(m("inv-*", "inv-"));
+        assert!(m("*ab*ab", "abab"));
+        assert!(!m("ab*ab", "aba"));
+        assert!(m("*a*b", "xaxbxb"));
+        assert!(m("a\\*b", "a*b"));
+        assert!(!m("a\\*b", "axb"));
+        assert!(m("\\**", "*urgent"));
+        assert!(!m("\\**", "urgent*"));
+        assert!(m("C:\\\\temp\\\\*", "C:\\temp\\log.txt"));
+        assert!(m("*", ""));
+        assert!(m("exact", "exact"));
+        assert!(!m("exact", "exactly"));
+    }
+
+    #[test]
+    fn errors_and_positions() {
+        assert_eq!(Wildcard::parse("a**b").unwrap_err(), "Consecutive wildcard characters at pos 2");
+        assert_eq!(Wildcard::parse("**").unwrap_err(), "Consecutive wildcard characters at pos 1");
+        assert_eq!(Wildcard::parse("a\\d*").unwrap_err(), "Invalid escape character at pos 2");
+        assert_eq!(Wildcard::parse("abc\\").unwrap_err(), "Invalid escape character at pos 4");
+    }
+}
