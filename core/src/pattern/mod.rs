@@ -8,7 +8,7 @@
 //! (the reference interpreter in `tests/` does exactly that).
 
 mod cidr;
-mod json;
+pub(crate) mod json;
 mod parse;
 mod wildcard;
 
