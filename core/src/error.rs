@@ -23,7 +23,12 @@ pub struct PatternError {
 
 impl PatternError {
     pub(crate) fn new(message: impl Into<String>, pos: Position) -> Self {
-        PatternError { message: message.into(), line: pos.line, column: pos.column, offset: pos.offset }
+        PatternError {
+            message: message.into(),
+            line: pos.line,
+            column: pos.column,
+            offset: pos.offset,
+        }
     }
 
     /// The reason, without the position (e.g. `"source" must be an object or an array`).
@@ -49,7 +54,11 @@ impl PatternError {
 
 impl fmt::Display for PatternError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at line {}, column {}", self.message, self.line, self.column)
+        write!(
+            f,
+            "{} at line {}, column {}",
+            self.message, self.line, self.column
+        )
     }
 }
 
@@ -65,7 +74,10 @@ pub struct EventError {
 
 impl EventError {
     pub(crate) fn new(message: impl Into<String>, offset: usize) -> Self {
-        EventError { message: message.into(), offset }
+        EventError {
+            message: message.into(),
+            offset,
+        }
     }
 
     /// The reason, without the position.

@@ -16,7 +16,7 @@ use crate::compile::Target;
 use crate::error::{EventError, PatternError};
 use crate::event::scan;
 use crate::limits::Limits;
-use crate::matching::{Run, Scratch, SubInfo};
+use crate::matching::{exact, Run, Scratch, SubInfo};
 use crate::pattern::{Pattern, SubRule, Test};
 use foldhash::HashMap;
 use smallvec::SmallVec;
@@ -47,6 +47,8 @@ pub struct Machine<N = String> {
     /// Sub-rules with no positive condition (only `exists: false`), and each one's place here.
     absent_only: Vec<u32>,
     absent_slot: HashMap<u32, usize>,
+    /// Path nodes where some sub-rule needs arrays resolved element by element.
+    scoped_nodes: usize,
     limits: Limits,
     patterns: usize,
 }
@@ -94,6 +96,7 @@ impl<N> Machine<N> {
             rules: HashMap::default(),
             absent_only: Vec::new(),
             absent_slot: HashMap::default(),
+            scoped_nodes: 0,
             limits,
             patterns: 0,
         }
@@ -164,10 +167,34 @@ impl<N> Machine<N> {
         }
         Run::reset(scratch);
         let mut buffers = std::mem::take(&mut scratch.buffers);
-        let mut run = Run { trie: &self.trie, subs: &self.subs, scratch };
-        let scanned = scan::scan(event, ROOT, &mut run, self.limits.max_event_depth, &mut buffers);
+        let watch_aliases = self.scoped_nodes > 0;
+        let mut run = Run {
+            trie: &self.trie,
+            subs: &self.subs,
+            scratch,
+            watch_aliases,
+            aliased: false,
+        };
+        let scanned = scan::scan(
+            event,
+            ROOT,
+            &mut run,
+            self.limits.max_event_depth,
+            &mut buffers,
+        );
         run.scratch.buffers = buffers;
         scanned?;
+        if run.aliased {
+            let depth = self.limits.max_event_depth;
+            return exact::decide(
+                event,
+                &self.trie,
+                &self.subs,
+                &self.absent_only,
+                depth,
+                run.scratch,
+            );
+        }
         run.finish(&self.absent_only);
         Ok(())
     }
@@ -186,7 +213,11 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let text = pattern.as_ref();
         let parsed = Pattern::parse_with_limits(text, &self.limits)?;
         if let Some(entry) = self.rules.get(&name) {
-            if entry.patterns.iter().any(|(t, _)| same_pattern(t, text, &parsed, &self.limits)) {
+            if entry
+                .patterns
+                .iter()
+                .any(|(t, _)| same_pattern(t, text, &parsed, &self.limits))
+            {
                 return Ok(());
             }
         }
@@ -203,12 +234,26 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                         (self.names.len() - 1) as u32
                     }
                 };
-                self.rules.insert(name.clone(), RuleEntry { slot, patterns: Vec::new() });
+                self.rules.insert(
+                    name.clone(),
+                    RuleEntry {
+                        slot,
+                        patterns: Vec::new(),
+                    },
+                );
                 slot
             }
         };
-        let subs = parsed.sub_rules().iter().map(|s| self.install(slot, s)).collect();
-        self.rules.get_mut(&name).expect("inserted above").patterns.push((text.into(), subs));
+        let subs = parsed
+            .sub_rules()
+            .iter()
+            .map(|s| self.install(slot, s))
+            .collect();
+        self.rules
+            .get_mut(&name)
+            .expect("inserted above")
+            .patterns
+            .push((text.into(), subs));
         self.patterns += 1;
         Ok(())
     }
@@ -216,11 +261,21 @@ impl<N: Clone + Eq + Hash> Machine<N> {
     /// Deletes `pattern` from the rule `name`. Returns whether it was there. The pattern is
     /// recognised by meaning, not spelling: whitespace, key order and number spelling may differ
     /// from the text it was added with.
-    pub fn delete_rule(&mut self, name: &N, pattern: impl AsRef<[u8]>) -> Result<bool, PatternError> {
+    pub fn delete_rule(
+        &mut self,
+        name: &N,
+        pattern: impl AsRef<[u8]>,
+    ) -> Result<bool, PatternError> {
         let text = pattern.as_ref();
         let parsed = Pattern::parse_with_limits(text, &self.limits)?;
-        let Some(entry) = self.rules.get_mut(name) else { return Ok(false) };
-        let Some(i) = entry.patterns.iter().position(|(t, _)| same_pattern(t, text, &parsed, &self.limits)) else {
+        let Some(entry) = self.rules.get_mut(name) else {
+            return Ok(false);
+        };
+        let Some(i) = entry
+            .patterns
+            .iter()
+            .position(|(t, _)| same_pattern(t, text, &parsed, &self.limits))
+        else {
             return Ok(false);
         };
         let (_, subs) = entry.patterns.swap_remove(i);
@@ -237,10 +292,13 @@ impl<N: Clone + Eq + Hash> Machine<N> {
 
     /// Deletes every pattern of the rule `name`, returning how many there were.
     pub fn delete_rules_named(&mut self, name: &N) -> usize {
-        let Some(entry) = self.rules.get(name) else { return 0 };
+        let Some(entry) = self.rules.get(name) else {
+            return 0;
+        };
         let patterns = entry.patterns.clone();
         for (text, subs) in &patterns {
-            let parsed = Pattern::parse_with_limits(text, &self.limits).expect("stored patterns are valid");
+            let parsed =
+                Pattern::parse_with_limits(text, &self.limits).expect("stored patterns are valid");
             for (sub, sub_rule) in subs.iter().zip(parsed.sub_rules()) {
                 self.uninstall(*sub, sub_rule);
             }
@@ -286,18 +344,30 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let sub = match self.free_subs.pop() {
             Some(s) => s,
             None => {
-                self.subs.push(SubInfo { rule, nodes: Box::new([]), positive: SmallVec::new() });
+                self.subs.push(SubInfo {
+                    rule,
+                    nodes: Box::new([]),
+                    positive: SmallVec::new(),
+                });
                 (self.subs.len() - 1) as u32
             }
         };
         let conditions = sub_rule.conditions();
         let mut nodes = Vec::with_capacity(conditions.len());
-        let mut positive: SmallVec<[u64; 1]> = SmallVec::from_elem(0, conditions.len().div_ceil(64).max(1));
+        let mut positive: SmallVec<[u64; 1]> =
+            SmallVec::from_elem(0, conditions.len().div_ceil(64).max(1));
         for (bit, condition) in conditions.iter().enumerate() {
             let node = self.trie.acquire(condition.path());
             nodes.push(node);
-            let target = Target { sub, bit: bit as u32 };
-            let values = self.trie.node_mut(node).values.get_or_insert_with(Default::default);
+            let target = Target {
+                sub,
+                bit: bit as u32,
+            };
+            let values = self
+                .trie
+                .node_mut(node)
+                .values
+                .get_or_insert_with(Default::default);
             match condition.test() {
                 Test::AnyOf(matchers) => {
                     positive[bit / 64] |= 1 << (bit % 64);
@@ -308,7 +378,11 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                 Test::Absent => values.add_absent(target),
             }
         }
-        let info = SubInfo { rule, nodes: nodes.into_boxed_slice(), positive };
+        let info = SubInfo {
+            rule,
+            nodes: nodes.into_boxed_slice(),
+            positive,
+        };
         self.adjust_scopes(&info, 1);
         if info.positive.iter().all(|&p| p == 0) {
             self.absent_slot.insert(sub, self.absent_only.len());
@@ -322,11 +396,23 @@ impl<N: Clone + Eq + Hash> Machine<N> {
     fn uninstall(&mut self, sub: u32, sub_rule: &SubRule) {
         let info = std::mem::replace(
             &mut self.subs[sub as usize],
-            SubInfo { rule: u32::MAX, nodes: Box::new([]), positive: SmallVec::new() },
+            SubInfo {
+                rule: u32::MAX,
+                nodes: Box::new([]),
+                positive: SmallVec::new(),
+            },
         );
         self.adjust_scopes(&info, -1);
-        for (bit, (condition, &node)) in sub_rule.conditions().iter().zip(info.nodes.iter()).enumerate() {
-            let target = Target { sub, bit: bit as u32 };
+        for (bit, (condition, &node)) in sub_rule
+            .conditions()
+            .iter()
+            .zip(info.nodes.iter())
+            .enumerate()
+        {
+            let target = Target {
+                sub,
+                bit: bit as u32,
+            };
             let slot = &mut self.trie.node_mut(node).values;
             if let Some(values) = slot {
                 match condition.test() {
@@ -383,7 +469,13 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                 }
                 if under >= 2 && positive_under >= 1 {
                     let users = &mut self.trie.node_mut(q).scope_users;
+                    let before = *users;
                     *users = users.wrapping_add_signed(delta);
+                    match (before, *users) {
+                        (0, _) => self.scoped_nodes += 1,
+                        (_, 0) => self.scoped_nodes -= 1,
+                        _ => {}
+                    }
                 }
             }
         }

@@ -46,7 +46,10 @@ pub(crate) fn json_number_len(s: &[u8]) -> Option<usize> {
         }
     }
     // A number must not run straight into more number-like characters ("01", "1.2.3").
-    if matches!(s.get(i), Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')) {
+    if matches!(
+        s.get(i),
+        Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+    ) {
         return None;
     }
     Some(i)
@@ -55,7 +58,10 @@ pub(crate) fn json_number_len(s: &[u8]) -> Option<usize> {
 /// The value of a number whose spelling `json_number_len` accepted.
 pub(crate) fn value_of(text: &[u8]) -> f64 {
     // The grammar is a subset of what f64::from_str accepts, and it is ASCII.
-    std::str::from_utf8(text).ok().and_then(|s| s.parse::<f64>().ok()).unwrap_or(f64::NAN)
+    std::str::from_utf8(text)
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .unwrap_or(f64::NAN)
 }
 
 /// A key under which equal numbers hash and compare equal: the bits of the double, with -0 folded
@@ -74,7 +80,16 @@ mod tests {
 
     #[test]
     fn grammar() {
-        for ok in ["0", "-0", "35", "35.0", "3.5e1", "1E+9", "-1.5e-7", "123456789012"] {
+        for ok in [
+            "0",
+            "-0",
+            "35",
+            "35.0",
+            "3.5e1",
+            "1E+9",
+            "-1.5e-7",
+            "123456789012",
+        ] {
             assert_eq!(json_number_len(ok.as_bytes()), Some(ok.len()), "{ok}");
         }
         for bad in ["", "-", "01", "1.", ".5", "1e", "+1", "1.2.3", "--1"] {

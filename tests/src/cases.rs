@@ -44,14 +44,21 @@ pub fn corpus_path() -> PathBuf {
 /// Reads every case of the corpus.
 pub fn load() -> Vec<Case> {
     let path = corpus_path();
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read the conformance corpus at {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read the conformance corpus at {}: {e}",
+            path.display()
+        )
+    });
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
-            let line: Line = serde_json::from_str(l).unwrap_or_else(|e| panic!("bad case line {l}: {e}"));
+            let line: Line =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("bad case line {l}: {e}"));
             Case {
-                pattern: line.pattern_text.unwrap_or_else(|| line.pattern.get().to_string()),
+                pattern: line
+                    .pattern_text
+                    .unwrap_or_else(|| line.pattern.get().to_string()),
                 event: line.event.get().to_string(),
                 name: line.name,
                 expect: line.expect,

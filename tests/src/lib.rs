@@ -1,4 +1,6 @@
-//! Support for ferruler's black-box tests: the shared conformance corpus and the reference
-//! interpreter the property tests compare the compiled machine with.
+//! Support for ferruler's black-box tests: the shared conformance corpus, the reference interpreter
+//! the property tests compare the compiled machine with, and the generators they draw from.
 
 pub mod cases;
+pub mod generate;
+pub mod reference;

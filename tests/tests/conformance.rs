@@ -10,7 +10,11 @@ const KNOWN_FAILURES: &[&str] = &[];
 #[test]
 fn conformance_corpus_through_machine_api() {
     let all = cases::load();
-    assert!(all.len() >= 399, "corpus looks truncated: {} cases", all.len());
+    assert!(
+        all.len() >= 399,
+        "corpus looks truncated: {} cases",
+        all.len()
+    );
     let mut failures = Vec::new();
     for case in &all {
         let mut machine = Machine::new();
@@ -18,7 +22,12 @@ fn conformance_corpus_through_machine_api() {
             Err(e) => {
                 if let Some(m) = &case.message {
                     if !e.message().contains(m.as_str()) {
-                        failures.push(format!("{}: message {:?} lacks {:?}", case.name, e.message(), m));
+                        failures.push(format!(
+                            "{}: message {:?} lacks {:?}",
+                            case.name,
+                            e.message(),
+                            m
+                        ));
                     }
                 }
                 "error".to_string()
@@ -32,10 +41,25 @@ fn conformance_corpus_through_machine_api() {
         };
         let known = KNOWN_FAILURES.contains(&case.name.as_str());
         if (outcome != case.expect) != known {
-            failures.push(format!("{}: expected {}, got {} (pattern {})", case.name, case.expect, outcome, case.pattern));
+            failures.push(format!(
+                "{}: expected {}, got {} (pattern {})",
+                case.name, case.expect, outcome, case.pattern
+            ));
         }
     }
     let tally = |want: &str| all.iter().filter(|c| c.expect == want).count();
-    eprintln!("{} cases: {} match, {} nomatch, {} error", all.len(), tally("match"), tally("nomatch"), tally("error"));
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), all.len(), failures.join("\n"));
+    eprintln!(
+        "{} cases: {} match, {} nomatch, {} error",
+        all.len(),
+        tally("match"),
+        tally("nomatch"),
+        tally("error")
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
 }

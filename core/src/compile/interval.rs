@@ -21,7 +21,11 @@ pub(crate) struct IntervalIndex<K, T> {
 impl<K: Ord + Copy, T: Copy> IntervalIndex<K, T> {
     /// Builds the index; `None` for an end means unbounded on that side.
     pub(crate) fn build(intervals: &[(Option<K>, Option<K>, T)]) -> Self {
-        let mut keys: Vec<K> = intervals.iter().flat_map(|(l, h, _)| [*l, *h]).flatten().collect();
+        let mut keys: Vec<K> = intervals
+            .iter()
+            .flat_map(|(l, h, _)| [*l, *h])
+            .flatten()
+            .collect();
         keys.sort_unstable();
         keys.dedup();
         let pieces = 2 * keys.len() + 1;

@@ -110,7 +110,10 @@ pub(crate) struct PathTrie {
 
 impl Default for PathTrie {
     fn default() -> Self {
-        PathTrie { nodes: vec![PathNode::new(ROOT, 0, b"")], free: Vec::new() }
+        PathTrie {
+            nodes: vec![PathNode::new(ROOT, 0, b"")],
+            free: Vec::new(),
+        }
     }
 }
 

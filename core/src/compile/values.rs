@@ -71,8 +71,13 @@ impl ValueIndex {
     pub(crate) fn add(&mut self, matcher: &Matcher, target: Target) {
         self.count += 1;
         match matcher {
-            Matcher::String(s) => push(self.strings.entry(s.as_bytes().into()).or_default(), target),
-            Matcher::Number(n) => push(self.numbers.entry(number::key_of(n.value)).or_default(), target),
+            Matcher::String(s) => {
+                push(self.strings.entry(s.as_bytes().into()).or_default(), target)
+            }
+            Matcher::Number(n) => push(
+                self.numbers.entry(number::key_of(n.value)).or_default(),
+                target,
+            ),
             Matcher::Bool(true) => push(&mut self.trues, target),
             Matcher::Bool(false) => push(&mut self.falses, target),
             Matcher::Null => push(&mut self.nulls, target),
@@ -80,15 +85,22 @@ impl ValueIndex {
             Matcher::Suffix(s) => self.suffixes.add(s.as_bytes(), target),
             Matcher::PrefixIgnoreCase(s) => {
                 self.folding += 1;
-                self.folded_prefixes.add(casefold::fold(s).as_bytes(), target)
+                self.folded_prefixes
+                    .add(casefold::fold(s).as_bytes(), target)
             }
             Matcher::SuffixIgnoreCase(s) => {
                 self.folding += 1;
-                self.folded_suffixes.add(casefold::fold(s).as_bytes(), target)
+                self.folded_suffixes
+                    .add(casefold::fold(s).as_bytes(), target)
             }
             Matcher::EqualsIgnoreCase(s) => {
                 self.folding += 1;
-                push(self.folded.entry(casefold::fold(s).into_bytes().into()).or_default(), target)
+                push(
+                    self.folded
+                        .entry(casefold::fold(s).into_bytes().into())
+                        .or_default(),
+                    target,
+                )
             }
             Matcher::Wildcard(w) => self.wildcards.push((w.clone(), target)),
             Matcher::Numeric(r) => match r.equals_value() {
@@ -137,12 +149,16 @@ impl ValueIndex {
             Matcher::Prefix(s) => self.prefixes.remove(s.as_bytes(), target),
             Matcher::Suffix(s) => self.suffixes.remove(s.as_bytes(), target),
             Matcher::PrefixIgnoreCase(s) => {
-                let r = self.folded_prefixes.remove(casefold::fold(s).as_bytes(), target);
+                let r = self
+                    .folded_prefixes
+                    .remove(casefold::fold(s).as_bytes(), target);
                 self.folding -= usize::from(r);
                 r
             }
             Matcher::SuffixIgnoreCase(s) => {
-                let r = self.folded_suffixes.remove(casefold::fold(s).as_bytes(), target);
+                let r = self
+                    .folded_suffixes
+                    .remove(casefold::fold(s).as_bytes(), target);
                 self.folding -= usize::from(r);
                 r
             }
@@ -226,7 +242,9 @@ impl ValueIndex {
         }
         if !self.cidrs.is_empty() {
             if let Some(ip) = crate::pattern::parse_ip_bytes(bytes) {
-                let [v4, v6] = self.cidr_index.get_or_init(|| build_cidr_index(&self.cidrs));
+                let [v4, v6] = self
+                    .cidr_index
+                    .get_or_init(|| build_cidr_index(&self.cidrs));
                 match ip {
                     crate::pattern::Ip::V4(a) => v4.stab(a as u128, |t| out.emit(t, false)),
                     crate::pattern::Ip::V6(a) => v6.stab(a, |t| out.emit(t, false)),
@@ -249,7 +267,9 @@ impl ValueIndex {
             emit_all(ts, out);
         }
         if !self.ranges.is_empty() {
-            let index = self.range_index.get_or_init(|| build_range_index(&self.ranges));
+            let index = self
+                .range_index
+                .get_or_init(|| build_range_index(&self.ranges));
             index.stab(NumKey::at(v), |t| out.emit(t, false));
         }
         for (x, t) in &self.anything_but {
@@ -295,7 +315,9 @@ where
     K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
     Q: std::hash::Hash + Eq + ?Sized,
 {
-    let Some(ts) = map.get_mut(key) else { return false };
+    let Some(ts) = map.get_mut(key) else {
+        return false;
+    };
     let removed = pull(ts, t);
     if ts.is_empty() {
         map.remove(key);
@@ -357,7 +379,11 @@ impl Affixes {
             if len > value.len() {
                 break;
             }
-            let part = if prefix { &value[..len] } else { &value[value.len() - len..] };
+            let part = if prefix {
+                &value[..len]
+            } else {
+                &value[value.len() - len..]
+            };
             if let Some(ts) = self.map.get(part) {
                 emit_all(ts, out);
             }
@@ -382,12 +408,16 @@ impl Exclusion {
         let bytes = |v: &[String]| v.iter().map(|s| s.as_bytes().into()).collect();
         match a {
             AnythingBut::Strings(v) => Exclusion::Strings(bytes(v)),
-            AnythingBut::Numbers(v) => Exclusion::Numbers(v.iter().map(|n| number::key_of(n.value)).collect()),
+            AnythingBut::Numbers(v) => {
+                Exclusion::Numbers(v.iter().map(|n| number::key_of(n.value)).collect())
+            }
             AnythingBut::Prefixes(v) => Exclusion::Prefixes(bytes(v)),
             AnythingBut::Suffixes(v) => Exclusion::Suffixes(bytes(v)),
-            AnythingBut::IgnoreCase(v) => {
-                Exclusion::IgnoreCase(v.iter().map(|s| casefold::fold(s).into_bytes().into()).collect())
-            }
+            AnythingBut::IgnoreCase(v) => Exclusion::IgnoreCase(
+                v.iter()
+                    .map(|s| casefold::fold(s).into_bytes().into())
+                    .collect(),
+            ),
             AnythingBut::Wildcards(v) => Exclusion::Wildcards(v.clone()),
         }
     }

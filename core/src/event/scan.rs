@@ -44,6 +44,12 @@ pub(crate) trait Sink {
     fn element_start(&mut self, node: Self::Node);
     /// An element of a reported array ends.
     fn element_end(&mut self, node: Self::Node);
+    /// A reported array ends.
+    fn array_end(&mut self, node: Self::Node);
+    /// A walked object begins (its keys follow).
+    fn object_start(&mut self);
+    /// A walked object ends.
+    fn object_end(&mut self);
 }
 
 /// Scans `text` as one JSON object, reporting to `sink` from `root`.
@@ -54,7 +60,14 @@ pub(crate) fn scan<S: Sink>(
     max_depth: usize,
     buffers: &mut ScanBuffers,
 ) -> Result<(), EventError> {
-    let mut scanner = Scanner { text, pos: 0, depth: 0, max_depth, sink, buffers };
+    let mut scanner = Scanner {
+        text,
+        pos: 0,
+        depth: 0,
+        max_depth,
+        sink,
+        buffers,
+    };
     if text.starts_with(b"\xEF\xBB\xBF") {
         scanner.pos = 3; // a UTF-8 byte order mark is tolerated and ignored
     }
@@ -94,11 +107,18 @@ impl<S: Sink> Scanner<'_, '_, S> {
 
     fn unexpected(&self, expected: &str) -> EventError {
         match self.peek() {
-            None => EventError::new(format!("unexpected end of input, expected {expected}"), self.pos),
-            Some(b) if b.is_ascii_graphic() => {
-                EventError::new(format!("unexpected character '{}', expected {expected}", b as char), self.pos)
-            }
-            Some(b) => EventError::new(format!("unexpected byte 0x{b:02x}, expected {expected}"), self.pos),
+            None => EventError::new(
+                format!("unexpected end of input, expected {expected}"),
+                self.pos,
+            ),
+            Some(b) if b.is_ascii_graphic() => EventError::new(
+                format!("unexpected character '{}', expected {expected}", b as char),
+                self.pos,
+            ),
+            Some(b) => EventError::new(
+                format!("unexpected byte 0x{b:02x}, expected {expected}"),
+                self.pos,
+            ),
         }
     }
 
@@ -122,7 +142,10 @@ impl<S: Sink> Scanner<'_, '_, S> {
         self.depth += 1;
         if self.depth > self.max_depth {
             return Err(EventError::new(
-                format!("event is nested more than {} levels deep (Limits::max_event_depth)", self.max_depth),
+                format!(
+                    "event is nested more than {} levels deep (Limits::max_event_depth)",
+                    self.max_depth
+                ),
                 self.pos,
             ));
         }
@@ -145,7 +168,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     return self.skip_string();
                 }
                 let start = self.pos + 1;
-                let (end, escaped) = string_end(self.text, start).map_err(|(m, at)| EventError::new(m, at))?;
+                let (end, escaped) =
+                    string_end(self.text, start).map_err(|(m, at)| EventError::new(m, at))?;
                 self.pos = end + 1;
                 let bytes: &[u8] = if escaped {
                     self.buffers.value.clear();
@@ -155,8 +179,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 } else {
                     &self.text[start..end]
                 };
-                let s = std::str::from_utf8(bytes)
-                    .map_err(|e| EventError::new("string is not valid UTF-8", start + e.valid_up_to()))?;
+                let s = std::str::from_utf8(bytes).map_err(|e| {
+                    EventError::new("string is not valid UTF-8", start + e.valid_up_to())
+                })?;
                 self.sink.leaf(node, Leaf::String(s));
                 Ok(())
             }
@@ -199,13 +224,15 @@ impl<S: Sink> Scanner<'_, '_, S> {
             self.depth -= 1;
             return Ok(());
         }
+        self.sink.object_start();
         loop {
             self.ws();
             if self.peek() != Some(b'"') {
                 return Err(self.unexpected("a double-quoted field name"));
             }
             let start = self.pos + 1;
-            let (end, escaped) = string_end(self.text, start).map_err(|(m, at)| EventError::new(m, at))?;
+            let (end, escaped) =
+                string_end(self.text, start).map_err(|(m, at)| EventError::new(m, at))?;
             self.pos = end + 1;
             let child = if escaped {
                 {
@@ -241,6 +268,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 _ => return Err(self.unexpected("',' or '}'")),
             }
         }
+        self.sink.object_end();
         self.depth -= 1;
         Ok(())
     }
@@ -253,6 +281,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
         if self.peek() == Some(b']') {
             self.pos += 1;
             self.depth -= 1;
+            if scoped {
+                self.sink.array_end(node);
+            }
             return Ok(());
         }
         loop {
@@ -274,12 +305,16 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 _ => return Err(self.unexpected("',' or ']'")),
             }
         }
+        if scoped {
+            self.sink.array_end(node);
+        }
         self.depth -= 1;
         Ok(())
     }
 
     fn skip_string(&mut self) -> Result<(), EventError> {
-        let (end, _) = string_end(self.text, self.pos + 1).map_err(|(m, at)| EventError::new(m, at))?;
+        let (end, _) =
+            string_end(self.text, self.pos + 1).map_err(|(m, at)| EventError::new(m, at))?;
         self.pos = end + 1;
         Ok(())
     }
@@ -303,7 +338,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
             let b = text[i];
             match b {
                 b'"' => {
-                    let (end, _) = string_end(text, i + 1).map_err(|(m, at)| EventError::new(m, at))?;
+                    let (end, _) =
+                        string_end(text, i + 1).map_err(|(m, at)| EventError::new(m, at))?;
                     i = end + 1;
                     continue;
                 }

@@ -7,7 +7,10 @@
 /// Where the string whose contents start at `start` (just after the opening quote) ends: returns the
 /// offset of the closing quote and whether the contents contain escapes. Checks escape syntax and
 /// that no raw control character appears; does not check UTF-8 (the caller does that where needed).
-pub(crate) fn string_end(text: &[u8], start: usize) -> Result<(usize, bool), (&'static str, usize)> {
+pub(crate) fn string_end(
+    text: &[u8],
+    start: usize,
+) -> Result<(usize, bool), (&'static str, usize)> {
     let mut i = start;
     let mut escaped = false;
     loop {
@@ -40,7 +43,11 @@ pub(crate) fn string_end(text: &[u8], start: usize) -> Result<(usize, bool), (&'
 /// Decodes the escapes of string contents `raw` (already delimited by [`string_end`]) into `out`.
 /// Fails on a lone surrogate escape, which no UTF-8 text can hold; `base` is `raw`'s offset in the
 /// whole text, for the error position.
-pub(crate) fn unescape_into(raw: &[u8], base: usize, out: &mut Vec<u8>) -> Result<(), (&'static str, usize)> {
+pub(crate) fn unescape_into(
+    raw: &[u8],
+    base: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), (&'static str, usize)> {
     let mut i = 0;
     while i < raw.len() {
         let Some(found) = memchr::memchr(b'\\', &raw[i..]) else {
@@ -66,7 +73,10 @@ pub(crate) fn unescape_into(raw: &[u8], base: usize, out: &mut Vec<u8>) -> Resul
                 let hi = hex4(&raw[i..i + 4]);
                 i += 4;
                 let code = if (0xD800..0xDC00).contains(&hi) {
-                    if raw.get(i) == Some(&b'\\') && raw.get(i + 1) == Some(&b'u') && raw.len() >= i + 6 {
+                    if raw.get(i) == Some(&b'\\')
+                        && raw.get(i + 1) == Some(&b'u')
+                        && raw.len() >= i + 6
+                    {
                         let lo = hex4(&raw[i + 2..i + 6]);
                         if !(0xDC00..0xE000).contains(&lo) {
                             return Err(("Lone surrogate in \\u escape", at));
@@ -93,12 +103,17 @@ pub(crate) fn unescape_into(raw: &[u8], base: usize, out: &mut Vec<u8>) -> Resul
 }
 
 fn hex4(h: &[u8]) -> u32 {
-    h.iter().fold(0, |acc, &d| acc * 16 + (d as char).to_digit(16).unwrap_or(0))
+    h.iter().fold(0, |acc, &d| {
+        acc * 16 + (d as char).to_digit(16).unwrap_or(0)
+    })
 }
 
 /// Decodes the string starting just after an opening quote at `start`; returns the text and the
 /// offset just past the closing quote. The input must already be valid UTF-8.
-pub(crate) fn decode_string(text: &[u8], start: usize) -> Result<(String, usize), (&'static str, usize)> {
+pub(crate) fn decode_string(
+    text: &[u8],
+    start: usize,
+) -> Result<(String, usize), (&'static str, usize)> {
     let (end, escaped) = string_end(text, start)?;
     let raw = &text[start..end];
     let bytes = if escaped {
@@ -118,7 +133,9 @@ mod tests {
     use super::*;
 
     fn dec(s: &str) -> Result<String, &'static str> {
-        decode_string(s.as_bytes(), 1).map(|(d, _)| d).map_err(|e| e.0)
+        decode_string(s.as_bytes(), 1)
+            .map(|(d, _)| d)
+            .map_err(|e| e.0)
     }
 
     #[test]

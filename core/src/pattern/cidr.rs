@@ -25,7 +25,11 @@ impl IpRange {
         };
         let bits: i64 = match bits.parse() {
             Ok(b) => b,
-            Err(_) if bits.starts_with('-') && bits[1..].bytes().all(|b| b.is_ascii_digit()) && bits.len() > 1 => {
+            Err(_)
+                if bits.starts_with('-')
+                    && bits[1..].bytes().all(|b| b.is_ascii_digit())
+                    && bits.len() > 1 =>
+            {
                 return Err("Malformed CIDR, mask bits must not be negative".to_string())
             }
             Err(_) => return Err("Malformed CIDR, mask bits must be an integer".to_string()),
@@ -43,9 +47,18 @@ impl IpRange {
             return Err(format!("{family} mask bits must be < {width}"));
         }
         let host_bits = (width - bits) as u32;
-        let host_mask: u128 = if host_bits >= 128 { u128::MAX } else { (1u128 << host_bits) - 1 };
+        let host_mask: u128 = if host_bits >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << host_bits) - 1
+        };
         let low = base & !host_mask;
-        Ok(IpRange { source: source.to_string(), v6, low, high: low | host_mask })
+        Ok(IpRange {
+            source: source.to_string(),
+            v6,
+            low,
+            high: low | host_mask,
+        })
     }
 
     /// The block as written in the pattern.
@@ -104,7 +117,9 @@ mod tests {
         assert!(r.contains_str(b"10.0.0.1"));
         assert!(r.contains_str(b"10.0.0.255"));
         assert!(!r.contains_str(b"10.0.1.0"));
-        assert!(IpRange::parse("0.0.0.0/0").unwrap().contains_str(b"198.51.100.23"));
+        assert!(IpRange::parse("0.0.0.0/0")
+            .unwrap()
+            .contains_str(b"198.51.100.23"));
         let v6 = IpRange::parse("2001:db8::/32").unwrap();
         assert!(v6.contains_str(b"2001:DB8:0:0:0:0:0:1"));
         assert!(!v6.contains_str(b"10.0.0.1"));
@@ -116,8 +131,14 @@ mod tests {
     fn errors() {
         let e = |s: &str| IpRange::parse(s).unwrap_err();
         assert_eq!(e("10.0.0.0"), "Malformed CIDR, one '/' required");
-        assert_eq!(e("10.0.0.0/eight"), "Malformed CIDR, mask bits must be an integer");
-        assert_eq!(e("10.0.0.0/-1"), "Malformed CIDR, mask bits must not be negative");
+        assert_eq!(
+            e("10.0.0.0/eight"),
+            "Malformed CIDR, mask bits must be an integer"
+        );
+        assert_eq!(
+            e("10.0.0.0/-1"),
+            "Malformed CIDR, mask bits must not be negative"
+        );
         assert!(e("10.0.0/8").starts_with("Nonstandard IP address"));
         assert_eq!(e("1.2.3.4/32"), "IPv4 mask bits must be < 32");
         assert_eq!(e("::1/128"), "IPv6 mask bits must be < 128");

@@ -51,10 +51,14 @@ impl Kind {
 /// Parses `text` as exactly one JSON value (surrounding whitespace allowed), refusing nesting deeper
 /// than `max_depth`.
 pub(crate) fn parse(text: &[u8], max_depth: usize) -> Result<Node, PatternError> {
-    let text_str = std::str::from_utf8(text).map_err(|e| {
-        error_at(text, e.valid_up_to(), "Pattern is not valid UTF-8")
-    })?;
-    let mut reader = Reader { text: text_str.as_bytes(), pos: 0, depth: 0, max_depth };
+    let text_str = std::str::from_utf8(text)
+        .map_err(|e| error_at(text, e.valid_up_to(), "Pattern is not valid UTF-8"))?;
+    let mut reader = Reader {
+        text: text_str.as_bytes(),
+        pos: 0,
+        depth: 0,
+        max_depth,
+    };
     reader.skip_ws();
     let node = reader.value()?;
     reader.skip_ws();
@@ -73,11 +77,22 @@ pub(crate) fn error_at(text: &[u8], offset: usize, message: impl Into<String>) -
 pub(crate) fn locate(text: &[u8], offset: usize) -> Position {
     let offset = offset.min(text.len());
     let before = &text[..offset];
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
     // Count characters, not bytes: continuation bytes (0b10xxxxxx) do not start a character.
-    let column = before[line_start..].iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32 + 1;
-    Position { line, column, offset }
+    let column = before[line_start..]
+        .iter()
+        .filter(|&&b| (b & 0xC0) != 0x80)
+        .count() as u32
+        + 1;
+    Position {
+        line,
+        column,
+        offset,
+    }
 }
 
 struct Reader<'a> {
@@ -262,9 +277,13 @@ mod tests {
     #[test]
     fn keeps_duplicates_and_number_spelling() {
         let n = parse(br#"{"a": [3.5e1], "a": [true]}"#, 10).unwrap();
-        let Kind::Object(members) = n.kind else { panic!() };
+        let Kind::Object(members) = n.kind else {
+            panic!()
+        };
         assert_eq!(members.len(), 2);
-        let Kind::Array(items) = &members[0].value.kind else { panic!() };
+        let Kind::Array(items) = &members[0].value.kind else {
+            panic!()
+        };
         assert!(matches!(&items[0].kind, Kind::Number(t) if t == "3.5e1"));
     }
 
@@ -277,7 +296,10 @@ mod tests {
     #[test]
     fn depth_is_limited() {
         let text = "[".repeat(100) + &"]".repeat(100);
-        assert!(parse(text.as_bytes(), 50).unwrap_err().message().contains("nested"));
+        assert!(parse(text.as_bytes(), 50)
+            .unwrap_err()
+            .message()
+            .contains("nested"));
     }
 
     #[test]

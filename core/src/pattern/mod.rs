@@ -33,7 +33,10 @@ impl Pattern {
     }
 
     /// Parses and validates pattern text, enforcing `limits`.
-    pub fn parse_with_limits(text: impl AsRef<[u8]>, limits: &Limits) -> Result<Pattern, PatternError> {
+    pub fn parse_with_limits(
+        text: impl AsRef<[u8]>,
+        limits: &Limits,
+    ) -> Result<Pattern, PatternError> {
         let sub_rules = parse::parse(text.as_ref(), limits)?;
         Ok(Pattern { sub_rules })
     }
@@ -237,7 +240,10 @@ impl fmt::Display for Matcher {
             if v.len() == 1 {
                 q(&v[0])
             } else {
-                format!("[{}]", v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", "))
+                format!(
+                    "[{}]",
+                    v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
+                )
             }
         };
         match self {
@@ -246,9 +252,13 @@ impl fmt::Display for Matcher {
             Matcher::Bool(b) => write!(f, "{b}"),
             Matcher::Null => write!(f, "null"),
             Matcher::Prefix(s) => write!(f, "{{\"prefix\": {}}}", q(s)),
-            Matcher::PrefixIgnoreCase(s) => write!(f, "{{\"prefix\": {{\"equals-ignore-case\": {}}}}}", q(s)),
+            Matcher::PrefixIgnoreCase(s) => {
+                write!(f, "{{\"prefix\": {{\"equals-ignore-case\": {}}}}}", q(s))
+            }
             Matcher::Suffix(s) => write!(f, "{{\"suffix\": {}}}", q(s)),
-            Matcher::SuffixIgnoreCase(s) => write!(f, "{{\"suffix\": {{\"equals-ignore-case\": {}}}}}", q(s)),
+            Matcher::SuffixIgnoreCase(s) => {
+                write!(f, "{{\"suffix\": {{\"equals-ignore-case\": {}}}}}", q(s))
+            }
             Matcher::EqualsIgnoreCase(s) => write!(f, "{{\"equals-ignore-case\": {}}}", q(s)),
             Matcher::Wildcard(w) => write!(f, "{{\"wildcard\": {}}}", q(w.source())),
             Matcher::Numeric(r) => write!(f, "{{\"numeric\": \"{r}\"}}"),
@@ -264,10 +274,18 @@ impl fmt::Display for Matcher {
                         write!(f, "{{\"anything-but\": [{}]}}", texts.join(", "))
                     }
                 }
-                AnythingBut::Prefixes(v) => write!(f, "{{\"anything-but\": {{\"prefix\": {}}}}}", list(v)),
-                AnythingBut::Suffixes(v) => write!(f, "{{\"anything-but\": {{\"suffix\": {}}}}}", list(v)),
+                AnythingBut::Prefixes(v) => {
+                    write!(f, "{{\"anything-but\": {{\"prefix\": {}}}}}", list(v))
+                }
+                AnythingBut::Suffixes(v) => {
+                    write!(f, "{{\"anything-but\": {{\"suffix\": {}}}}}", list(v))
+                }
                 AnythingBut::IgnoreCase(v) => {
-                    write!(f, "{{\"anything-but\": {{\"equals-ignore-case\": {}}}}}", list(v))
+                    write!(
+                        f,
+                        "{{\"anything-but\": {{\"equals-ignore-case\": {}}}}}",
+                        list(v)
+                    )
                 }
                 AnythingBut::Wildcards(v) => {
                     let s: Vec<String> = v.iter().map(|w| w.source().to_string()).collect();

@@ -12,15 +12,26 @@
 //!   fallback to its legacy compiler), and only if that fails too is the first error reported.
 
 use super::json::{self, Kind, Member, Node};
-use super::{AnythingBut, Bound, Condition, IpRange, Matcher, Number, NumericRange, SubRule, Test, Wildcard};
+use super::{
+    AnythingBut, Bound, Condition, IpRange, Matcher, Number, NumericRange, SubRule, Test, Wildcard,
+};
 use crate::error::PatternError;
 use crate::limits::Limits;
 
 const OR: &str = "$or";
 
 /// Operator names that may not be used as field names inside a `$or` branch.
-const RESERVED_IN_OR: &[&str] =
-    &["anything-but", "cidr", "equals-ignore-case", "exactly", "exists", "numeric", "prefix", "suffix", "wildcard"];
+const RESERVED_IN_OR: &[&str] = &[
+    "anything-but",
+    "cidr",
+    "equals-ignore-case",
+    "exactly",
+    "exists",
+    "numeric",
+    "prefix",
+    "suffix",
+    "wildcard",
+];
 
 /// Parses and validates `text`, returning its sub-rules.
 pub(crate) fn parse(text: &[u8], limits: &Limits) -> Result<Vec<SubRule>, PatternError> {
@@ -39,12 +50,21 @@ pub(crate) fn parse(text: &[u8], limits: &Limits) -> Result<Vec<SubRule>, Patter
     if !matches!(root.kind, Kind::Object(_)) {
         return Err(json::error_at(text, root.at, "Filter is not an object"));
     }
-    let primary = Compiler { text, legacy: false, limits }.compile(&root);
+    let primary = Compiler {
+        text,
+        legacy: false,
+        limits,
+    }
+    .compile(&root);
     match primary {
         Ok(rules) => Ok(rules),
-        Err(first) if mentions_or(&root) => {
-            Compiler { text, legacy: true, limits }.compile(&root).map_err(|_| first)
+        Err(first) if mentions_or(&root) => Compiler {
+            text,
+            legacy: true,
+            limits,
         }
+        .compile(&root)
+        .map_err(|_| first),
         Err(first) => Err(first),
     }
 }
@@ -104,13 +124,17 @@ impl Compiler<'_> {
     /// How many sub-rules the pattern expands to (saturating), counting a value list that mixes
     /// `exists: false` with other values as two.
     fn count(&self, node: &Node) -> u64 {
-        let Kind::Object(members) = &node.kind else { return 1 };
+        let Kind::Object(members) = &node.kind else {
+            return 1;
+        };
         let mut product: u64 = 1;
         for m in last_wins(members) {
             let factor = match (&m.value.kind, m.key == OR) {
-                (Kind::Array(items), true) => {
-                    items.iter().map(|i| self.count(i)).fold(0u64, |a, b| a.saturating_add(b)).max(1)
-                }
+                (Kind::Array(items), true) => items
+                    .iter()
+                    .map(|i| self.count(i))
+                    .fold(0u64, |a, b| a.saturating_add(b))
+                    .max(1),
                 (Kind::Object(_), _) => self.count(&m.value),
                 (Kind::Array(items), false) => {
                     let absent = items.iter().any(is_exists_false);
@@ -128,8 +152,16 @@ impl Compiler<'_> {
         product
     }
 
-    fn object(&self, node: &Node, path: &mut Vec<String>, rules: &mut Vec<Partial>, inside_or: bool) -> Res<()> {
-        let Kind::Object(members) = &node.kind else { unreachable!("callers pass objects") };
+    fn object(
+        &self,
+        node: &Node,
+        path: &mut Vec<String>,
+        rules: &mut Vec<Partial>,
+        inside_or: bool,
+    ) -> Res<()> {
+        let Kind::Object(members) = &node.kind else {
+            unreachable!("callers pass objects")
+        };
         if members.is_empty() {
             return Err(self.err(node.at, "Empty objects are not allowed"));
         }
@@ -141,7 +173,10 @@ impl Compiler<'_> {
             if inside_or && RESERVED_IN_OR.contains(&m.key.as_str()) {
                 return Err(self.err(
                     m.key_at,
-                    format!("{} is Ruler reserved fieldName which cannot be used inside $or.", m.key),
+                    format!(
+                        "{} is Ruler reserved fieldName which cannot be used inside $or.",
+                        m.key
+                    ),
                 ));
             }
             let depth = path.len();
@@ -157,7 +192,12 @@ impl Compiler<'_> {
                         put(rule, path.clone(), alts.clone());
                     }
                 }
-                _ => return Err(self.err(m.value.at, format!("\"{}\" must be an object or an array", m.key))),
+                _ => {
+                    return Err(self.err(
+                        m.value.at,
+                        format!("\"{}\" must be an object or an array", m.key),
+                    ))
+                }
             }
             path.truncate(depth);
         }
@@ -171,7 +211,10 @@ impl Compiler<'_> {
         let current = std::mem::take(rules);
         for item in items {
             if !matches!(item.kind, Kind::Object(_)) {
-                return Err(self.err(item.at, "Only JSON object is allowed in array of $or relationship."));
+                return Err(self.err(
+                    item.at,
+                    "Only JSON object is allowed in array of $or relationship.",
+                ));
             }
             let mut branch = current.clone();
             if branch.is_empty() {
@@ -181,7 +224,10 @@ impl Compiler<'_> {
             rules.extend(branch);
         }
         if items.len() < 2 {
-            return Err(self.err(node.at, "There must have at least 2 Objects in $or relationship."));
+            return Err(self.err(
+                node.at,
+                "There must have at least 2 Objects in $or relationship.",
+            ));
         }
         Ok(())
     }
@@ -198,7 +244,10 @@ impl Compiler<'_> {
                 Kind::Number(t) => Ok(Alt::Match(Matcher::Number(number(t)))),
                 Kind::Bool(b) => Ok(Alt::Match(Matcher::Bool(*b))),
                 Kind::Null => Ok(Alt::Match(Matcher::Null)),
-                Kind::Array(_) => Err(self.err(item.at, "Match value must be String, number, true, false, or null")),
+                Kind::Array(_) => Err(self.err(
+                    item.at,
+                    "Match value must be String, number, true, false, or null",
+                )),
             })
             .collect()
     }
@@ -212,19 +261,26 @@ impl Compiler<'_> {
         let alt = match first.key.as_str() {
             "prefix" => Alt::Match(self.affix(operand, true)?),
             "suffix" => Alt::Match(self.affix(operand, false)?),
-            "equals-ignore-case" => {
-                Alt::Match(Matcher::EqualsIgnoreCase(self.string(operand, "equals-ignore-case match pattern must be a string")?))
-            }
+            "equals-ignore-case" => Alt::Match(Matcher::EqualsIgnoreCase(
+                self.string(operand, "equals-ignore-case match pattern must be a string")?,
+            )),
             "wildcard" => Alt::Match(Matcher::Wildcard(self.wildcard(operand)?)),
             "numeric" => Alt::Match(Matcher::Numeric(self.numeric(operand)?)),
             "cidr" => {
                 let s = self.string(operand, "cidr match pattern must be a string")?;
-                Alt::Match(Matcher::Cidr(IpRange::parse(&s).map_err(|m| self.err(operand.at, m))?))
+                Alt::Match(Matcher::Cidr(
+                    IpRange::parse(&s).map_err(|m| self.err(operand.at, m))?,
+                ))
             }
             "exists" => match operand.kind {
                 Kind::Bool(true) => Alt::Match(Matcher::Exists),
                 Kind::Bool(false) => Alt::Absent,
-                _ => return Err(self.err(operand.at, "exists match pattern must be either true or false.")),
+                _ => {
+                    return Err(self.err(
+                        operand.at,
+                        "exists match pattern must be either true or false.",
+                    ))
+                }
             },
             "anything-but" => Alt::Match(Matcher::AnythingBut(self.anything_but(operand)?)),
             other => return Err(self.err(first.key_at, format!("Unrecognized match type {other}"))),
@@ -246,20 +302,34 @@ impl Compiler<'_> {
     fn affix(&self, node: &Node, prefix: bool) -> Res<Matcher> {
         let name = if prefix { "prefix" } else { "suffix" };
         match &node.kind {
-            Kind::String(s) => Ok(if prefix { Matcher::Prefix(s.clone()) } else { Matcher::Suffix(s.clone()) }),
+            Kind::String(s) => Ok(if prefix {
+                Matcher::Prefix(s.clone())
+            } else {
+                Matcher::Suffix(s.clone())
+            }),
             Kind::Object(members) => {
                 let members = last_wins(members);
                 let Some(inner) = members.first() else {
                     return Err(self.err(node.at, "Match expression name not found"));
                 };
                 if inner.key != "equals-ignore-case" {
-                    return Err(self.err(inner.key_at, format!("Unsupported {name} pattern: {}", inner.key)));
+                    return Err(self.err(
+                        inner.key_at,
+                        format!("Unsupported {name} pattern: {}", inner.key),
+                    ));
                 }
-                let s = self.string(&inner.value, "equals-ignore-case match pattern must be a string")?;
+                let s = self.string(
+                    &inner.value,
+                    "equals-ignore-case match pattern must be a string",
+                )?;
                 if let Some(extra) = members.get(1) {
                     return Err(self.err(extra.key_at, "Only one key allowed in match expression"));
                 }
-                Ok(if prefix { Matcher::PrefixIgnoreCase(s) } else { Matcher::SuffixIgnoreCase(s) })
+                Ok(if prefix {
+                    Matcher::PrefixIgnoreCase(s)
+                } else {
+                    Matcher::SuffixIgnoreCase(s)
+                })
             }
             _ => Err(self.err(node.at, format!("{name} match pattern must be a string"))),
         }
@@ -283,7 +353,9 @@ impl Compiler<'_> {
                 let result = match inner.key.as_str() {
                     "prefix" => AnythingBut::Prefixes(self.affix_list(&inner.value)?),
                     "suffix" => AnythingBut::Suffixes(self.affix_list(&inner.value)?),
-                    "equals-ignore-case" => AnythingBut::IgnoreCase(self.ignore_case_list(&inner.value)?),
+                    "equals-ignore-case" => {
+                        AnythingBut::IgnoreCase(self.ignore_case_list(&inner.value)?)
+                    }
                     "wildcard" => AnythingBut::Wildcards(match &inner.value.kind {
                         Kind::Array(items) => {
                             self.non_empty(&inner.value, items)?;
@@ -291,7 +363,12 @@ impl Compiler<'_> {
                         }
                         _ => vec![self.wildcard(&inner.value)?],
                     }),
-                    other => return Err(self.err(inner.key_at, format!("Unsupported anything-but pattern: {other}"))),
+                    other => {
+                        return Err(self.err(
+                            inner.key_at,
+                            format!("Unsupported anything-but pattern: {other}"),
+                        ))
+                    }
                 };
                 if let Some(extra) = members.get(1) {
                     return Err(self.err(extra.key_at, "Only one key allowed in match expression"));
@@ -313,7 +390,10 @@ impl Compiler<'_> {
                 Kind::String(s) => strings.push(s.clone()),
                 Kind::Number(t) => numbers.push(number(t)),
                 _ => {
-                    return Err(self.err(item.at, "Inside anything but list, start|null|boolean is not supported."))
+                    return Err(self.err(
+                        item.at,
+                        "Inside anything but list, start|null|boolean is not supported.",
+                    ))
                 }
             }
         }
@@ -383,7 +463,10 @@ impl Compiler<'_> {
                     if v.is_finite() {
                         Ok(v)
                     } else {
-                        Err(self.err(op_at(i), format!("Value of {op} is outside the range of a double")))
+                        Err(self.err(
+                            op_at(i),
+                            format!("Value of {op} is outside the range of a double"),
+                        ))
                     }
                 }
                 _ => {
@@ -393,8 +476,13 @@ impl Compiler<'_> {
             }
         };
         let Some(op) = operator(0) else {
-            let shown = items.first().map_or(String::from("]"), |n| describe_token(self.text, n));
-            return Err(self.err(op_at(0), format!("Invalid member in numeric match: {shown}")));
+            let shown = items
+                .first()
+                .map_or(String::from("]"), |n| describe_token(self.text, n));
+            return Err(self.err(
+                op_at(0),
+                format!("Invalid member in numeric match: {shown}"),
+            ));
         };
         let too_many = |i: usize| -> Res<()> {
             if items.len() > i {
@@ -406,24 +494,44 @@ impl Compiler<'_> {
             "=" => {
                 let v = value(1, "=")?;
                 too_many(2)?;
-                Ok(NumericRange { lower: Bound::Inclusive(v), upper: Bound::Inclusive(v) })
+                Ok(NumericRange {
+                    lower: Bound::Inclusive(v),
+                    upper: Bound::Inclusive(v),
+                })
             }
             "<" | "<=" => {
                 let v = value(1, op)?;
                 too_many(2)?;
-                let upper = if op == "<" { Bound::Exclusive(v) } else { Bound::Inclusive(v) };
-                Ok(NumericRange { lower: Bound::Unbounded, upper })
+                let upper = if op == "<" {
+                    Bound::Exclusive(v)
+                } else {
+                    Bound::Inclusive(v)
+                };
+                Ok(NumericRange {
+                    lower: Bound::Unbounded,
+                    upper,
+                })
             }
             ">" | ">=" => {
                 let low = value(1, op)?;
-                let lower = if op == ">" { Bound::Exclusive(low) } else { Bound::Inclusive(low) };
+                let lower = if op == ">" {
+                    Bound::Exclusive(low)
+                } else {
+                    Bound::Inclusive(low)
+                };
                 if items.len() == 2 {
-                    return Ok(NumericRange { lower, upper: Bound::Unbounded });
+                    return Ok(NumericRange {
+                        lower,
+                        upper: Bound::Unbounded,
+                    });
                 }
                 let Some(op2) = operator(2) else {
                     return Err(self.err(
                         op_at(2),
-                        format!("Bad value in numeric range: {}", describe_token(self.text, &items[2])),
+                        format!(
+                            "Bad value in numeric range: {}",
+                            describe_token(self.text, &items[2])
+                        ),
                     ));
                 };
                 if op2 != "<" && op2 != "<=" {
@@ -436,10 +544,17 @@ impl Compiler<'_> {
                 if low >= high {
                     return Err(self.err(node.at, "Bottom must be less than top"));
                 }
-                let upper = if op2 == "<" { Bound::Exclusive(high) } else { Bound::Inclusive(high) };
+                let upper = if op2 == "<" {
+                    Bound::Exclusive(high)
+                } else {
+                    Bound::Inclusive(high)
+                };
                 Ok(NumericRange { lower, upper })
             }
-            other => Err(self.err(op_at(0), format!("Unrecognized numeric range operator: {other}"))),
+            other => Err(self.err(
+                op_at(0),
+                format!("Unrecognized numeric range operator: {other}"),
+            )),
         }
     }
 }
@@ -459,7 +574,9 @@ fn is_exists_false(node: &Node) -> bool {
     match &node.kind {
         Kind::Object(members) => {
             let members = last_wins(members);
-            members.len() == 1 && members[0].key == "exists" && matches!(members[0].value.kind, Kind::Bool(false))
+            members.len() == 1
+                && members[0].key == "exists"
+                && matches!(members[0].value.kind, Kind::Bool(false))
         }
         _ => false,
     }
@@ -467,13 +584,22 @@ fn is_exists_false(node: &Node) -> bool {
 
 fn first_or_at(node: &Node) -> Option<usize> {
     match &node.kind {
-        Kind::Object(members) => members.iter().find_map(|m| if m.key == OR { Some(m.key_at) } else { first_or_at(&m.value) }),
+        Kind::Object(members) => members.iter().find_map(|m| {
+            if m.key == OR {
+                Some(m.key_at)
+            } else {
+                first_or_at(&m.value)
+            }
+        }),
         _ => None,
     }
 }
 
 fn number(text: &str) -> Number {
-    Number { text: text.to_string(), value: crate::number::value_of(text.as_bytes()) }
+    Number {
+        text: text.to_string(),
+        value: crate::number::value_of(text.as_bytes()),
+    }
 }
 
 fn describe_token(text: &[u8], node: &Node) -> String {

@@ -45,7 +45,10 @@ impl Wildcard {
             }
         }
         *pieces.last_mut().expect("never empty") = take_utf8(&mut literal);
-        Ok(Wildcard { source: source.to_string(), pieces })
+        Ok(Wildcard {
+            source: source.to_string(),
+            pieces,
+        })
     }
 
     /// The wildcard as written in the pattern.
@@ -69,7 +72,10 @@ impl Wildcard {
             return value == first;
         }
         let last = self.pieces[n - 1].as_bytes();
-        if value.len() < first.len() + last.len() || !value.starts_with(first) || !value.ends_with(last) {
+        if value.len() < first.len() + last.len()
+            || !value.starts_with(first)
+            || !value.ends_with(last)
+        {
             return false;
         }
         let mut rest = &value[first.len()..value.len() - last.len()];
@@ -116,9 +122,21 @@ mod tests {
 
     #[test]
     fn errors_and_positions() {
-        assert_eq!(Wildcard::parse("a**b").unwrap_err(), "Consecutive wildcard characters at pos 2");
-        assert_eq!(Wildcard::parse("**").unwrap_err(), "Consecutive wildcard characters at pos 1");
-        assert_eq!(Wildcard::parse("a\\d*").unwrap_err(), "Invalid escape character at pos 2");
-        assert_eq!(Wildcard::parse("abc\\").unwrap_err(), "Invalid escape character at pos 4");
+        assert_eq!(
+            Wildcard::parse("a**b").unwrap_err(),
+            "Consecutive wildcard characters at pos 2"
+        );
+        assert_eq!(
+            Wildcard::parse("**").unwrap_err(),
+            "Consecutive wildcard characters at pos 1"
+        );
+        assert_eq!(
+            Wildcard::parse("a\\d*").unwrap_err(),
+            "Invalid escape character at pos 2"
+        );
+        assert_eq!(
+            Wildcard::parse("abc\\").unwrap_err(),
+            "Invalid escape character at pos 4"
+        );
     }
 }

@@ -1,0 +1,297 @@
+//! From condition hits to matched sub-rules, with array-consistent matching.
+//!
+//! While the scanner reads an event, every leaf value is tested against its path's value index,
+//! which emits *targets*: (sub-rule, condition bit) pairs, either as hits or, for `exists: false`
+//! conditions, as vetoes. They go into a log of entries carrying bit masks, so repeated hits are
+//! harmless (OR is idempotent) and no per-rule counter is ever scanned.
+//!
+//! **Arrays.** Two conditions of one sub-rule may not be satisfied by values from different
+//! elements of the same array. With conditions grouped by path, that rule has a simple recursive
+//! reading: for an array at path Q, the conditions of a sub-rule that lie under Q must all be
+//! satisfied inside *one* element. So when the scanner enters an element of an array at Q, the log
+//! position is remembered; when the element ends, the entries made inside it are folded per
+//! sub-rule and replaced by a verdict: if the element satisfies all of the sub-rule's positive
+//! conditions under Q (and none of its `exists: false` conditions under Q has a value there), one
+//! entry marking all those conditions hit; otherwise nothing. For a sub-rule whose only conditions
+//! under Q are `exists: false`, the vetoes pass through unchanged, because a value anywhere in the
+//! array is compatible with the sub-rule's other (outside) values. This is exactly the brute-force
+//! definition (choose one value per condition; no two chosen values from different elements of one
+//! array; an `exists: false` condition fails if some value on its path is compatible with the
+//! chosen ones), computed in one pass.
+//!
+//! Element-by-element resolution is only needed where some sub-rule has two or more conditions
+//! under Q, at least one positive; the trie counts those sub-rules per node (`scope_users`), and
+//! arrays elsewhere are read as flat lists of values.
+//!
+//! **Aliases.** The recursive reading assumes that every value on a path under Q lies inside the
+//! one value at Q. An event can break that by reaching a path twice: with a dotted key
+//! (`{"a": [..], "a.b": 1}`) or a repeated key. Then a sub-rule could take some values from inside
+//! an array at Q and others from the second route, which element verdicts cannot see. The scan
+//! notices such events (only when the machine has sub-rules that need element resolution at all)
+//! and they are decided again by [`exact`], which applies the brute-force definition to the rules
+//! the event's values touch.
+
+pub(crate) mod exact;
+
+use crate::compile::paths::{NodeId, PathTrie};
+use crate::compile::values::Emit;
+use crate::compile::Target;
+use crate::event::scan::{ScanBuffers, Sink};
+use crate::event::Leaf;
+use smallvec::SmallVec;
+
+/// What matching needs to know about a sub-rule.
+#[derive(Debug, Clone)]
+pub(crate) struct SubInfo {
+    /// The rule (name slot) the sub-rule belongs to.
+    pub rule: u32,
+    /// The path node of each condition, indexed by condition bit.
+    pub nodes: Box<[NodeId]>,
+    /// Which condition bits are positive (not `exists: false`), one word per 64 conditions.
+    pub positive: SmallVec<[u64; 1]>,
+}
+
+impl SubInfo {
+    pub(crate) fn words(&self) -> usize {
+        self.positive.len()
+    }
+}
+
+/// Hits and vetoes for 64 conditions of one sub-rule.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry {
+    pub sub: u32,
+    pub word: u32,
+    pub hits: u64,
+    pub vetoes: u64,
+}
+
+/// Reusable working memory for matching. Matching through [`Machine::matches_for_event`] uses a
+/// thread-local one; keep your own and pass it to
+/// [`Machine::for_each_match`](crate::Machine::for_each_match) to control that yourself. Once it has
+/// grown to fit the largest event seen, matching allocates nothing.
+///
+/// [`Machine::matches_for_event`]: crate::Machine::matches_for_event
+#[derive(Debug, Default)]
+pub struct Scratch {
+    pub(crate) log: Vec<Entry>,
+    scopes: Vec<usize>,
+    verdicts: Vec<Entry>,
+    /// Path nodes reached by the keys of each walked object, and where each object's list starts.
+    seen: Vec<NodeId>,
+    seen_starts: Vec<usize>,
+    words: Vec<(u64, u64)>,
+    pub(crate) fold: Vec<u8>,
+    pub(crate) buffers: ScanBuffers,
+    pub(crate) rules: Vec<u32>,
+}
+
+impl Emit for Vec<Entry> {
+    #[inline]
+    fn emit(&mut self, t: Target, veto: bool) {
+        let mask = 1u64 << (t.bit % 64);
+        let (hits, vetoes) = if veto { (0, mask) } else { (mask, 0) };
+        self.push(Entry {
+            sub: t.sub,
+            word: t.bit / 64,
+            hits,
+            vetoes,
+        });
+    }
+}
+
+/// One event being matched: the [`Sink`] the scanner reports to.
+pub(crate) struct Run<'a> {
+    pub trie: &'a PathTrie,
+    pub subs: &'a [SubInfo],
+    pub scratch: &'a mut Scratch,
+    /// Whether to look for paths reached twice (see "Aliases" above).
+    pub watch_aliases: bool,
+    /// Whether a path was reached twice.
+    pub aliased: bool,
+}
+
+impl Run<'_> {
+    /// Prepares the scratch space for a new event.
+    pub(crate) fn reset(scratch: &mut Scratch) {
+        scratch.log.clear();
+        scratch.scopes.clear();
+        scratch.rules.clear();
+        scratch.seen.clear();
+        scratch.seen_starts.clear();
+    }
+
+    /// Folds the entries from `start` on into one `(hits, vetoes)` pair per word for each
+    /// sub-rule, calling `decide` for each sub-rule; the log is sorted in place.
+    fn fold_groups(
+        log: &mut [Entry],
+        words: &mut Vec<(u64, u64)>,
+        subs: &[SubInfo],
+        mut decide: impl FnMut(u32, &[(u64, u64)]),
+    ) {
+        log.sort_unstable_by_key(|e| (e.sub, e.word));
+        let mut i = 0;
+        while i < log.len() {
+            let sub = log[i].sub;
+            words.clear();
+            words.resize(subs[sub as usize].words(), (0, 0));
+            while i < log.len() && log[i].sub == sub {
+                let w = &mut words[log[i].word as usize];
+                w.0 |= log[i].hits;
+                w.1 |= log[i].vetoes;
+                i += 1;
+            }
+            decide(sub, words);
+        }
+    }
+
+    /// Replaces the entries of the element that just ended (an element of an array at `q`) by
+    /// the element's verdicts.
+    fn close_element(&mut self, q: NodeId) {
+        let start = self
+            .scratch
+            .scopes
+            .pop()
+            .expect("element_start pushed a scope");
+        let Scratch {
+            log,
+            verdicts,
+            words,
+            ..
+        } = &mut *self.scratch;
+        verdicts.clear();
+        let (trie, subs) = (self.trie, self.subs);
+        Self::fold_groups(&mut log[start..], words, subs, |sub, words| {
+            let info = &subs[sub as usize];
+            let mut under: SmallVec<[u64; 2]> = SmallVec::from_elem(0, words.len());
+            for (bit, &node) in info.nodes.iter().enumerate() {
+                if trie.contains(q, node) {
+                    under[bit / 64] |= 1 << (bit % 64);
+                }
+            }
+            let positive_under = |w: usize| under[w] & info.positive[w];
+            let absent_under = |w: usize| under[w] & !info.positive[w];
+            let any_positive = (0..words.len()).any(|w| positive_under(w) != 0);
+            if !any_positive {
+                for (w, &(_, vetoes)) in words.iter().enumerate() {
+                    if vetoes & absent_under(w) != 0 {
+                        verdicts.push(Entry {
+                            sub,
+                            word: w as u32,
+                            hits: 0,
+                            vetoes: vetoes & absent_under(w),
+                        });
+                    }
+                }
+                return;
+            }
+            let satisfied = words.iter().enumerate().all(|(w, &(hits, vetoes))| {
+                hits & positive_under(w) == positive_under(w) && vetoes & absent_under(w) == 0
+            });
+            if satisfied {
+                for w in 0..words.len() {
+                    if positive_under(w) != 0 {
+                        verdicts.push(Entry {
+                            sub,
+                            word: w as u32,
+                            hits: positive_under(w),
+                            vetoes: 0,
+                        });
+                    }
+                }
+            }
+        });
+        log.truncate(start);
+        log.extend_from_slice(verdicts);
+    }
+
+    /// Decides which rules matched, leaving their slots, sorted and distinct, in `scratch.rules`.
+    /// `absent_only` lists the sub-rules made only of `exists: false` conditions, which match
+    /// when no value vetoed them.
+    pub(crate) fn finish(&mut self, absent_only: &[u32]) {
+        let Scratch {
+            log, words, rules, ..
+        } = &mut *self.scratch;
+        let subs = self.subs;
+        Self::fold_groups(log, words, subs, |sub, words| {
+            let info = &subs[sub as usize];
+            let matched = words
+                .iter()
+                .zip(info.positive.iter())
+                .all(|(&(hits, vetoes), &positive)| hits & positive == positive && vetoes == 0);
+            if matched && info.positive.iter().any(|&p| p != 0) {
+                rules.push(info.rule);
+            }
+        });
+        for &sub in absent_only {
+            if log.binary_search_by_key(&sub, |e| e.sub).is_err() {
+                rules.push(subs[sub as usize].rule);
+            }
+        }
+        rules.sort_unstable();
+        rules.dedup();
+    }
+}
+
+impl Sink for Run<'_> {
+    type Node = NodeId;
+
+    #[inline]
+    fn child(&mut self, node: NodeId, key: &[u8]) -> Option<NodeId> {
+        let child = self.trie.child(node, key)?;
+        if self.watch_aliases {
+            let start = self.scratch.seen_starts.last().copied().unwrap_or(0);
+            if memchr::memchr(b'.', key).is_some() || self.scratch.seen[start..].contains(&child) {
+                self.aliased = true;
+            }
+            self.scratch.seen.push(child);
+        }
+        Some(child)
+    }
+
+    #[inline]
+    fn has_children(&self, node: NodeId) -> bool {
+        self.trie.has_children(node)
+    }
+
+    #[inline]
+    fn has_values(&self, node: NodeId) -> bool {
+        self.trie.node(node).values.is_some()
+    }
+
+    fn leaf(&mut self, node: NodeId, leaf: Leaf<'_>) {
+        if let Some(values) = &self.trie.node(node).values {
+            values.match_leaf(leaf, &mut self.scratch.fold, &mut self.scratch.log);
+        }
+    }
+
+    fn array_start(&mut self, node: NodeId) -> bool {
+        self.trie.node(node).scope_users > 0
+    }
+
+    fn element_start(&mut self, _node: NodeId) {
+        self.scratch.scopes.push(self.scratch.log.len());
+    }
+
+    fn element_end(&mut self, node: NodeId) {
+        self.close_element(node);
+    }
+
+    fn array_end(&mut self, _node: NodeId) {}
+
+    #[inline]
+    fn object_start(&mut self) {
+        if self.watch_aliases {
+            self.scratch.seen_starts.push(self.scratch.seen.len());
+        }
+    }
+
+    #[inline]
+    fn object_end(&mut self) {
+        if self.watch_aliases {
+            if let Some(start) = self.scratch.seen_starts.pop() {
+                self.scratch.seen.truncate(start);
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Behaviour the conformance corpus leaves open, pinned down: duplicate and dotted keys in events,
+//! event errors, and what deleting gives back.
+
+use ferruler::{Machine, Stats};
+
+fn names(m: &Machine<&'static str>, event: &str) -> Vec<&'static str> {
+    let mut n = m.matches_for_event(event).unwrap();
+    n.sort_unstable();
+    n
+}
+
+#[test]
+fn every_occurrence_of_a_repeated_event_key_counts() {
+    let mut m = Machine::new();
+    m.add_rule("x", r#"{"a": ["x"]}"#).unwrap();
+    m.add_rule("y", r#"{"a": ["y"]}"#).unwrap();
+    m.add_rule("gone", r#"{"a": [{"exists": false}]}"#).unwrap();
+    assert_eq!(names(&m, r#"{"a": "x", "a": "y"}"#), vec!["x", "y"]);
+}
+
+#[test]
+fn repeated_key_arrays_are_different_arrays() {
+    // Values from two different arrays may combine; values from two elements of one may not.
+    let mut m = Machine::new();
+    m.add_rule("both", r#"{"items": {"sku": ["A"], "qty": [5]}}"#)
+        .unwrap();
+    assert_eq!(
+        names(&m, r#"{"items": [{"sku": "A"}], "items": [{"qty": 5}]}"#),
+        vec!["both"]
+    );
+    assert!(names(&m, r#"{"items": [{"sku": "A"}, {"qty": 5}]}"#).is_empty());
+}
+
+#[test]
+fn dotted_key_aliases_are_decided_exactly() {
+    let mut m = Machine::new();
+    m.add_rule(
+        "r",
+        r#"{"b": [{"exists": false}], "b.c": [{"exists": true}]}"#,
+    )
+    .unwrap();
+    // "b" has a value (in an array) compatible with the chosen b.c value, so b is not absent.
+    assert!(names(&m, r#"{"b": [""], "b.c": ""}"#).is_empty());
+    assert_eq!(names(&m, r#"{"b.c": ""}"#), vec!["r"]);
+    let mut m = Machine::new();
+    m.add_rule("pair", r#"{"a": {"b": ["1"], "c": ["2"]}}"#)
+        .unwrap();
+    // a.b comes from inside the array, a.c through the dotted key: different routes, compatible.
+    assert_eq!(
+        names(&m, r#"{"a": [{"b": "1"}], "a.c": "2"}"#),
+        vec!["pair"]
+    );
+    assert!(names(&m, r#"{"a": [{"b": "1"}, {"c": "2"}]}"#).is_empty());
+}
+
+#[test]
+fn malformed_events_are_errors_with_offsets() {
+    let mut m = Machine::new();
+    m.add_rule("r", r#"{"a": ["x"]}"#).unwrap();
+    let err = |e: &str| m.matches_for_event(e).unwrap_err();
+    assert_eq!(err(r#"{"a": "x",}"#).offset(), 10);
+    assert!(err(r#"["a"]"#).message().contains("JSON object"));
+    assert!(err(r#"{"a": "x"} {}"#).message().contains("after the end"));
+    assert!(err(r#"{"a": "\ud800"}"#).message().contains("surrogate"));
+    assert!(err("{\"a\": \"\u{1}\"}")
+        .message()
+        .contains("Control character"));
+    assert!(err(r#"{"b": [1, {]}"#).message().contains("unexpected"));
+    assert!(err(r#"{"a": tru}"#).message().contains("JSON value"));
+    assert!(m
+        .matches_for_event(b"{\"a\": \"\xff\"}")
+        .unwrap_err()
+        .message()
+        .contains("UTF-8"));
+    assert_eq!(
+        m.matches_for_event("\u{feff}{\"a\": \"x\"}").unwrap(),
+        vec!["r"]
+    );
+}
+
+#[test]
+fn deep_events_are_refused_not_overflowed() {
+    let mut m = Machine::new();
+    m.add_rule("r", r#"{"a": ["x"]}"#).unwrap();
+    let deep = format!("{{\"a\": {}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(m
+        .matches_for_event(&deep)
+        .unwrap_err()
+        .message()
+        .contains("nested"));
+    let skipped = format!("{{\"z\": {}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(m
+        .matches_for_event(&skipped)
+        .unwrap_err()
+        .message()
+        .contains("nested"));
+}
+
+#[test]
+fn deleting_everything_empties_the_machine() {
+    let mut m = Machine::new();
+    for i in 0..1000 {
+        m.add_rule(
+            i,
+            format!(
+                r#"{{"a": {{"b{}": [{i}, {{"prefix": "p{i}"}}]}}, "c": [{{"exists": false}}]}}"#,
+                i % 7
+            ),
+        )
+        .unwrap();
+    }
+    assert_eq!(m.stats().names, 1000);
+    for i in 0..1000 {
+        assert!(m.delete_rule(&i, format!(r#"{{"c": [{{"exists": false}}], "a": {{"b{}": [{i}, {{"prefix": "p{i}"}}]}}}}"#, i % 7)).unwrap());
+    }
+    assert_eq!(m.stats(), Stats::default());
+    assert!(m
+        .matches_for_event(r#"{"a": {"b1": 1}}"#)
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn same_pattern_twice_is_one_rule() {
+    let mut m = Machine::new();
+    m.add_rule("r", r#"{"a": ["x"]}"#).unwrap();
+    m.add_rule("r", r#"{ "a" : [ "x" ] }"#).unwrap();
+    assert_eq!(m.stats().patterns, 1);
+    assert!(m.delete_rule(&"r", r#"{"a":["x"]}"#).unwrap());
+    assert!(m.is_empty());
+}
