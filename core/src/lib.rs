@@ -38,6 +38,7 @@ mod casefold;
 mod compile;
 mod error;
 mod event;
+pub mod explain;
 mod limits;
 mod machine;
 mod matching;
