@@ -1,0 +1,173 @@
+'use strict'
+
+// The public API of the npm package `ferruler`. The native addon (loaded by the napi-generated
+// `native.js`) does the work; this wrapper gives it a JavaScript shape:
+//
+// * argument types are checked here, so that a wrong type is a `TypeError` naming the argument;
+// * objects are turned into JSON text with `JSON.stringify` (the engine reads JSON text only);
+// * strings go to the addon as strings, `Uint8Array`s (and so `Buffer`s) as bytes it reads in
+//   place, without a copy;
+// * the addon reports a bad pattern or event as a returned value (code, message, line, column,
+//   offset) rather than by throwing, and this file raises it as `InvalidPatternError` or
+//   `InvalidEventError`, with those fields exact rather than parsed back out of a message.
+
+const native = require('./native.js')
+
+/** Fields every ferruler error carries; see index.d.ts for their meaning. */
+function setErrorFields(error, code, details) {
+  error.code = code
+  error.reason = details.reason
+  error.line = details.line
+  error.column = details.column
+  error.offset = details.offset
+}
+
+class InvalidPatternError extends Error {
+  constructor(message, details = {}) {
+    super(message)
+    setErrorFields(this, 'INVALID_PATTERN', details)
+  }
+}
+
+class InvalidEventError extends Error {
+  constructor(message, details = {}) {
+    super(message)
+    setErrorFields(this, 'INVALID_EVENT', details)
+  }
+}
+
+// `name` on the prototype, as for the built-in errors, so `err.name` and the first line of
+// `err.stack` say which error this is.
+for (const ErrorClass of [InvalidPatternError, InvalidEventError]) {
+  Object.defineProperty(ErrorClass.prototype, 'name', {
+    value: ErrorClass.name,
+    writable: true,
+    configurable: true,
+  })
+}
+
+/**
+ * Turns a failure value from the addon into the matching error, with a stack that starts at the
+ * caller of `api` (the public function that was called) rather than inside this file.
+ */
+function raise(failure, api) {
+  const ErrorClass = failure.code === 'INVALID_PATTERN' ? InvalidPatternError : InvalidEventError
+  const error = new ErrorClass(failure.message, failure)
+  Error.captureStackTrace(error, api)
+  throw error
+}
+
+function describe(value) {
+  if (value === null) return 'null'
+  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`
+  if (typeof value === 'function') return 'a function'
+  return `type ${typeof value} (${String(value).slice(0, 40)})`
+}
+
+function invalidArgType(argument, expected, value, api) {
+  const error = new TypeError(`The "${argument}" argument must be ${expected}. Received ${describe(value)}`)
+  error.code = 'ERR_INVALID_ARG_TYPE'
+  Error.captureStackTrace(error, api)
+  return error
+}
+
+const TEXT_TYPES = 'a string, a Buffer, a Uint8Array, an ArrayBuffer or a JSON-serialisable object'
+
+/**
+ * What the addon is given for a pattern or an event: a string or a `Uint8Array` as it is, the
+ * bytes of an `ArrayBuffer` through a view (no copy), and any other object as its JSON text.
+ * Typed arrays other than `Uint8Array` (and `DataView`s) are refused: `JSON.stringify` would turn
+ * them into `{"0": ...}` objects, which is never what was meant.
+ */
+function textOf(value, argument, api) {
+  if (typeof value === 'string' || value instanceof Uint8Array) return value
+  if (value === null || typeof value !== 'object') throw invalidArgType(argument, TEXT_TYPES, value, api)
+  if (value instanceof ArrayBuffer) return new Uint8Array(value)
+  if (ArrayBuffer.isView(value)) throw invalidArgType(argument, TEXT_TYPES, value, api)
+  const json = JSON.stringify(value)
+  // `toJSON` may return undefined, in which case there is no text to match.
+  if (typeof json !== 'string') throw invalidArgType(argument, TEXT_TYPES, value, api)
+  return json
+}
+
+function checkName(name, api) {
+  if (typeof name !== 'string') throw invalidArgType('name', 'of type string', name, api)
+}
+
+class Machine {
+  #native = new native.NativeMachine()
+
+  addRule(name, pattern) {
+    checkName(name, Machine.prototype.addRule)
+    const failure = this.#native.addRule(name, textOf(pattern, 'pattern', Machine.prototype.addRule))
+    if (failure != null) raise(failure, Machine.prototype.addRule)
+  }
+
+  deleteRule(name, pattern) {
+    checkName(name, Machine.prototype.deleteRule)
+    const result = this.#native.deleteRule(name, textOf(pattern, 'pattern', Machine.prototype.deleteRule))
+    if (typeof result !== 'boolean') raise(result, Machine.prototype.deleteRule)
+    return result
+  }
+
+  deleteRules(name) {
+    checkName(name, Machine.prototype.deleteRules)
+    return this.#native.deleteRules(name)
+  }
+
+  matchesForEvent(event) {
+    // The common cases first and inline: this is the per-event hot path.
+    const result =
+      typeof event === 'string'
+        ? this.#native.matchesText(event)
+        : event instanceof Uint8Array
+          ? this.#native.matchesBytes(event)
+          : this.#matchOther(event)
+    if (!Array.isArray(result)) raise(result, Machine.prototype.matchesForEvent)
+    return result
+  }
+
+  #matchOther(event) {
+    const text = textOf(event, 'event', Machine.prototype.matchesForEvent)
+    return typeof text === 'string' ? this.#native.matchesText(text) : this.#native.matchesBytes(text)
+  }
+
+  get size() {
+    return this.#native.size
+  }
+
+  has(name) {
+    checkName(name, Machine.prototype.has)
+    return this.#native.has(name)
+  }
+
+  ruleNames() {
+    return this.#native.ruleNames()
+  }
+
+  checkPattern(pattern) {
+    const failure = this.#native.checkPattern(textOf(pattern, 'pattern', Machine.prototype.checkPattern))
+    if (failure != null) raise(failure, Machine.prototype.checkPattern)
+  }
+
+  stats() {
+    return this.#native.stats()
+  }
+
+  get [Symbol.toStringTag]() {
+    return 'Machine'
+  }
+}
+
+function matchesRule(event, pattern) {
+  const result = native.matchesRule(textOf(event, 'event', matchesRule), textOf(pattern, 'pattern', matchesRule))
+  if (typeof result !== 'boolean') raise(result, matchesRule)
+  return result
+}
+
+function checkPattern(pattern) {
+  const failure = native.checkPattern(textOf(pattern, 'pattern', checkPattern))
+  if (failure != null) raise(failure, checkPattern)
+}
+
+module.exports = { Machine, matchesRule, checkPattern, InvalidPatternError, InvalidEventError }

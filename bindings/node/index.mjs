@@ -1,0 +1,6 @@
+// ES module entry point: the same objects as the CommonJS one (index.js), so that `instanceof`
+// checks hold whichever way the package was loaded.
+import ferruler from './index.js'
+
+export const { Machine, matchesRule, checkPattern, InvalidPatternError, InvalidEventError } = ferruler
+export default ferruler

@@ -1,0 +1,16 @@
+//! Node.js bindings for ferruler, compiled into the native addon behind the npm package `ferruler`.
+//!
+//! This layer is deliberately thin and *not* the public API: `index.js` wraps it, checks argument
+//! types, turns objects into JSON text and raises the typed `InvalidPatternError` /
+//! `InvalidEventError`. So that the wrapper can build those errors without parsing message text,
+//! calls that can fail on bad input do not throw here: they return a [`Failure`] value describing
+//! the error (see `failure.rs`), and only genuine misuse of the addon (wrong argument types reaching
+//! it directly) throws a plain napi error.
+//!
+//! Inputs arrive either as JS strings (copied once into UTF-8, which V8 strings are not) or as
+//! `Uint8Array`s, `Buffer`s included, which are read in place without copying.
+
+mod failure;
+mod input;
+mod machine;
+mod oneshot;
