@@ -59,9 +59,15 @@ impl Failure {
 /// so the count is well defined on any bytes. An offset past the end is clamped to the end.
 fn line_and_column(text: &[u8], offset: usize) -> (u32, u32) {
     let before = &text[..offset.min(text.len())];
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    let column = 1 + before[line_start..].iter().filter(|&&b| b & 0xC0 != 0x80).count();
+    let column = 1 + before[line_start..]
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count();
     (saturate(line), saturate(column))
 }
 

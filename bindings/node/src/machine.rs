@@ -34,18 +34,28 @@ impl NativeMachine {
     #[napi(constructor)]
     #[allow(clippy::new_without_default)] // a JS constructor, not a Rust API
     pub fn new() -> Self {
-        NativeMachine { machine: Machine::new(), scratch: RefCell::new(Scratch::default()) }
+        NativeMachine {
+            machine: Machine::new(),
+            scratch: RefCell::new(Scratch::default()),
+        }
     }
 
     /// Adds `pattern` under `name`; `null` on success.
     #[napi(catch_unwind)]
     pub fn add_rule(&mut self, name: String, pattern: Either<String, &[u8]>) -> Option<Failure> {
-        self.machine.add_rule(name, bytes_of(&pattern)).err().map(Failure::from)
+        self.machine
+            .add_rule(name, bytes_of(&pattern))
+            .err()
+            .map(Failure::from)
     }
 
     /// Deletes `pattern` from `name`: whether it was there.
     #[napi(catch_unwind)]
-    pub fn delete_rule(&mut self, name: String, pattern: Either<String, &[u8]>) -> Either<bool, Failure> {
+    pub fn delete_rule(
+        &mut self,
+        name: String,
+        pattern: Either<String, &[u8]>,
+    ) -> Either<bool, Failure> {
         match self.machine.delete_rule(&name, bytes_of(&pattern)) {
             Ok(found) => Either::A(found),
             Err(e) => Either::B(e.into()),
@@ -91,7 +101,10 @@ impl NativeMachine {
     /// Validates `pattern` against this machine's limits; `null` if it is valid.
     #[napi(catch_unwind)]
     pub fn check_pattern(&self, pattern: Either<String, &[u8]>) -> Option<Failure> {
-        self.machine.check_pattern(bytes_of(&pattern)).err().map(Failure::from)
+        self.machine
+            .check_pattern(bytes_of(&pattern))
+            .err()
+            .map(Failure::from)
     }
 
     /// Counts of what the machine holds.
@@ -114,7 +127,10 @@ impl NativeMachine {
     fn matches(&self, event: &[u8]) -> Either<Vec<String>, Failure> {
         let mut names = Vec::new();
         let mut scratch = self.scratch.borrow_mut();
-        match self.machine.for_each_match(event, &mut scratch, |name| names.push(name.clone())) {
+        match self
+            .machine
+            .for_each_match(event, &mut scratch, |name| names.push(name.clone()))
+        {
             Ok(()) => Either::A(names),
             Err(e) => Either::B(Failure::event(e, event)),
         }

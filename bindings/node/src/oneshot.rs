@@ -7,7 +7,10 @@ use napi_derive::napi;
 
 /// Whether `event` matches `pattern`.
 #[napi(catch_unwind)]
-pub fn matches_rule(event: Either<String, &[u8]>, pattern: Either<String, &[u8]>) -> Either<bool, Failure> {
+pub fn matches_rule(
+    event: Either<String, &[u8]>,
+    pattern: Either<String, &[u8]>,
+) -> Either<bool, Failure> {
     let event = bytes_of(&event);
     match ferruler::matches_rule(event, bytes_of(&pattern)) {
         Ok(matched) => Either::A(matched),
@@ -19,5 +22,7 @@ pub fn matches_rule(event: Either<String, &[u8]>, pattern: Either<String, &[u8]>
 /// Validates `pattern` with the default limits; `null` if it is valid.
 #[napi(catch_unwind)]
 pub fn check_pattern(pattern: Either<String, &[u8]>) -> Option<Failure> {
-    ferruler::check_pattern(bytes_of(&pattern)).err().map(Failure::from)
+    ferruler::check_pattern(bytes_of(&pattern))
+        .err()
+        .map(Failure::from)
 }
