@@ -2,6 +2,7 @@
 //! it shares with the pattern reader ([`strings`]).
 
 pub(crate) mod scan;
+mod skip;
 pub(crate) mod strings;
 
 pub(crate) use scan::Leaf;

@@ -12,6 +12,7 @@
 //! Depth is bounded (`Limits::max_event_depth`) for walked and skipped values alike, so no event
 //! can exhaust the stack.
 
+use super::skip;
 use super::strings::{string_end, unescape_into};
 use crate::error::EventError;
 
@@ -329,46 +330,17 @@ impl<S: Sink> Scanner<'_, '_, S> {
     }
 
     fn skip_container(&mut self) -> Result<(), EventError> {
-        let base_depth = self.depth;
-        let stack = &mut self.buffers.brackets;
-        stack.clear();
-        let text = self.text;
-        let mut i = self.pos;
-        while i < text.len() {
-            let b = text[i];
-            match b {
-                b'"' => {
-                    let (end, _) =
-                        string_end(text, i + 1).map_err(|(m, at)| EventError::new(m, at))?;
-                    i = end + 1;
-                    continue;
-                }
-                b'{' | b'[' => {
-                    stack.push(if b == b'{' { b'}' } else { b']' });
-                    if base_depth + stack.len() > self.max_depth {
-                        return Err(EventError::new(
-                            format!(
-                                "event is nested more than {} levels deep (Limits::max_event_depth)",
-                                self.max_depth
-                            ),
-                            i,
-                        ));
-                    }
-                }
-                b'}' | b']' => {
-                    if stack.pop() != Some(b) {
-                        return Err(EventError::new(format!("unexpected '{}'", b as char), i));
-                    }
-                    if stack.is_empty() {
-                        self.pos = i + 1;
-                        return Ok(());
-                    }
-                }
-                _ => {}
+        let depth_left = self.max_depth.saturating_sub(self.depth);
+        match skip::skip_container(self.text, self.pos, depth_left, &mut self.buffers.brackets) {
+            Ok(end) => {
+                self.pos = end;
+                Ok(())
             }
-            i += 1;
+            Err(("nested", at)) => Err(EventError::new(
+                format!("event is nested more than {} levels deep (Limits::max_event_depth)", self.max_depth),
+                at,
+            )),
+            Err((message, at)) => Err(EventError::new(message, at)),
         }
-        self.pos = text.len();
-        Err(self.fail("unexpected end of input inside an array or object"))
     }
 }

@@ -1,0 +1,75 @@
+//! The CityLots harness: event-ruler's CityLots2 benchmark, measured the same way.
+//!
+//! ```text
+//! cargo run --release -p ferruler-benches --bin citylots -- RULES.json EVENTS.jsonl.gz [PASSES]
+//! ```
+//!
+//! All events are read into memory first (untimed). For each rule set, in file order: a fresh
+//! machine gets the set's patterns under the names "0".."4", then PASSES timed passes hand every
+//! event's raw bytes to `matches_for_event`, and the best pass is reported. Two reference lines
+//! follow over the same events: PARSE, a validating serde_json parse that builds nothing (the cost of
+//! merely reading the JSON), and SCAN, counting the `"` bytes of every event with memchr (a floor
+//! no matcher can beat). Each rule set's line ends with its speed relative to PARSE.
+
+use ferruler::{Machine, Scratch};
+use ferruler_benches::corpus;
+use std::time::{Duration, Instant};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 3 {
+        eprintln!("usage: citylots RULES.json EVENTS.jsonl.gz [PASSES]");
+        std::process::exit(2);
+    }
+    let passes: usize = args.get(3).map_or(3, |p| p.parse().expect("PASSES must be a number"));
+    let rule_sets = corpus::rule_sets(&args[1]);
+    let events = corpus::events(&args[2]);
+    eprintln!("{} events, {} bytes", events.len(), events.iter().map(Vec::len).sum::<usize>());
+
+    let parse = best_of(passes, || {
+        events.iter().filter(|e| serde_json::from_slice::<serde::de::IgnoredAny>(e).is_ok()).count()
+    });
+    let mut lines = Vec::new();
+    for (kind, patterns) in &rule_sets {
+        let mut machine = Machine::new();
+        for (i, p) in patterns.iter().enumerate() {
+            machine.add_rule(i.to_string(), p).unwrap_or_else(|e| panic!("{kind} rule {i}: {e}"));
+        }
+        let mut scratch = Scratch::default();
+        let (seconds, matches) = best_of(passes, || {
+            let mut matches = 0;
+            for e in &events {
+                machine.for_each_match(e, &mut scratch, |_| matches += 1).expect("corpus events are valid");
+            }
+            matches
+        });
+        lines.push((kind.clone(), seconds, matches));
+    }
+    let scan = best_of(passes, || events.iter().map(|e| memchr::memchr_iter(b'"', e).count()).sum::<usize>());
+
+    let n = events.len();
+    let eps = |d: Duration| n as f64 / d.as_secs_f64();
+    for (kind, d, matches) in &lines {
+        println!(
+            "{kind} events={n} matches={matches} seconds={:.4} eps={:.0} vs_parse={:.2}x",
+            d.as_secs_f64(),
+            eps(*d),
+            parse.0.as_secs_f64() / d.as_secs_f64()
+        );
+    }
+    println!("PARSE events={n} matches={} seconds={:.4} eps={:.0}", parse.1, parse.0.as_secs_f64(), eps(parse.0));
+    println!("SCAN events={n} matches={} seconds={:.4} eps={:.0}", scan.1, scan.0.as_secs_f64(), eps(scan.0));
+}
+
+/// Runs `f` `passes` times; returns the shortest time and `f`'s result.
+fn best_of<T>(passes: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut best = Duration::MAX;
+    let mut out = None;
+    for _ in 0..passes.max(1) {
+        let start = Instant::now();
+        let r = std::hint::black_box(f());
+        best = best.min(start.elapsed());
+        out = Some(r);
+    }
+    (best, out.expect("at least one pass"))
+}
