@@ -1,0 +1,53 @@
+"""Type stubs for the native module ``ferruler._ferruler`` (import ``ferruler`` instead)."""
+
+from collections.abc import Hashable
+from typing import Any, Generic, TypedDict, Union
+
+from typing_extensions import TypeAlias, TypeVar
+
+__version__: str
+
+_JSON: TypeAlias = Union[str, bytes, bytearray, memoryview, dict[str, Any]]
+"""JSON text, or a dict to be serialised with the json module."""
+
+_N = TypeVar("_N", bound=Hashable, default=Hashable)
+
+class _Stats(TypedDict):
+    """What Machine.stats() returns."""
+
+    names: int
+    patterns: int
+    sub_rules: int
+    paths: int
+
+class Machine(Generic[_N]):
+    """A set of named EventBridge event patterns, compiled together, matched against _JSON events.
+
+    Rule names can be any hashable object; matches_for_event returns the objects that were added.
+    Annotate the machine (``Machine[str]()``) to type them. Thread-safe: matching releases the
+    GIL and runs in parallel with other matches; changes are exclusive.
+    """
+
+    def __init__(self) -> None: ...
+    def add_rule(self, name: _N, pattern: _JSON) -> None:
+        """Adds `pattern` under the rule `name`. Raises InvalidPatternError if it is invalid."""
+    def delete_rule(self, name: _N, pattern: _JSON) -> bool:
+        """Deletes `pattern` (recognised by meaning) from the rule `name`; returns whether it was there."""
+    def delete_rules(self, name: _N) -> int:
+        """Deletes every pattern of the rule `name`; returns how many there were."""
+    def matches_for_event(self, event: _JSON) -> list[_N]:
+        """The names of the rules `event` matches, each once. Raises InvalidEventError on bad _JSON."""
+    def rule_names(self) -> list[_N]:
+        """The names of all rules, in no particular order."""
+    def stats(self) -> _Stats:
+        """Counts: names, patterns, sub_rules ($or alternatives), paths."""
+    def __len__(self) -> int:
+        """The number of distinct rule names."""
+    def __contains__(self, name: object) -> bool:
+        """Whether a rule named `name` exists."""
+
+def matches_rule(event: _JSON, pattern: _JSON) -> bool:
+    """Whether `event` matches `pattern`, like EventBridge's TestEventPattern."""
+
+def check_pattern(pattern: _JSON) -> None:
+    """Raises InvalidPatternError if `pattern` is not a valid EventBridge event pattern."""

@@ -1,0 +1,367 @@
+//! `ferruler.Machine`: many named rules, matched against events in parallel threads.
+//!
+//! # Names
+//!
+//! Rule names are arbitrary hashable Python objects, but hashing and comparing them runs Python code
+//! and needs the GIL, which matching must not need. So the engine's machine is a
+//! `ferruler::Machine<u64>`, and the binding keeps a registry beside it:
+//!
+//! * `ids`, a Python `dict` from name object to id, used only to turn a name given by the caller into
+//!   its id (`add_rule`, `delete_rule`, `delete_rules`, `in`);
+//! * [`Rules::names`], from id to the name object, read while matching. Each entry is an
+//!   `Arc<Py<PyAny>>` so that matching, which runs without the GIL, can collect the matched names by
+//!   cloning the `Arc` (no Python reference count is touched); the list handed back is built once
+//!   the GIL is held again.
+//!
+//! Ids are never reused, so an id seen by a reader always means the same name.
+//!
+//! # Locks
+//!
+//! * `rules` (a `RwLock`) holds the engine's machine and [`Rules::names`] together: matchers read
+//!   in parallel; a change takes it for writing, so no reader ever sees a half-added rule, and a name
+//!   is in `names` exactly when the machine has a rule of that id.
+//! * `writer` (a `Mutex`) serialises changes from start to end. A change looks its name up in
+//!   `ids`, changes the machine, then updates `ids`; two changes interleaving there could lose a
+//!   name (one deleting the last pattern of a name while the other adds a pattern to it).
+//!
+//! No thread ever waits for a lock while holding the GIL (blocking acquisitions release it first,
+//! through pyo3's `*_py_attached` helpers or by running inside `Python::detach`), and `rules` is
+//! never held while Python code runs. Python code does run while `writer` is held (a name's
+//! `__hash__` and `__eq__`, or a `__del__`), and could call back into the same machine: that
+//! re-entry is detected and raised as a `RuntimeError` instead of deadlocking.
+
+use crate::errors::{event_error, guarded, pattern_error, Internal};
+use crate::input::{json_text, Role};
+use foldhash::HashMap;
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::sync::{MutexExt, RwLockExt};
+use pyo3::types::{PyDict, PyList, PyType};
+use pyo3::{PyTraverseError, PyVisit};
+use std::cell::RefCell;
+use std::collections::hash_map::Entry;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// A set of named EventBridge event patterns, compiled together, matched against JSON events.
+///
+/// Rule names can be any hashable object (a string, a tuple, an enum member, a handler...), and
+/// matches_for_event returns the very objects that were added. Several patterns under one name mean
+/// OR: the name matches when any of its patterns does.
+///
+/// Patterns and events are JSON text given as str, bytes, bytearray or memoryview (bytes is read
+/// without copying), or a dict, which is serialised with the json module.
+///
+/// Matching releases the GIL and takes only a shared lock, so threads match in parallel; adding
+/// and deleting rules take the lock exclusively, so a match sees a rule either wholly or not at all.
+///
+/// >>> m = Machine()
+/// >>> m.add_rule("big-orders", {"detail": {"total": [{"numeric": [">=", 1000]}]}})
+/// >>> m.add_rule("from-eu", '{"region": [{"prefix": "eu-"}]}')
+/// >>> m.matches_for_event(b'{"region": "eu-west-1", "detail": {"total": 1250}}')
+/// ['big-orders', 'from-eu']
+#[pyclass(module = "ferruler", name = "Machine", frozen)]
+pub struct Machine {
+    rules: RwLock<Rules>,
+    ids: Py<PyDict>,
+    writer: Mutex<u64>,
+    /// Token of the thread holding `writer`, 0 if none; see [`thread_token`].
+    writer_thread: AtomicUsize,
+}
+
+/// The engine's machine and the name object of each of its rule ids.
+struct Rules {
+    machine: ferruler::Machine<u64>,
+    names: HashMap<u64, Name>,
+}
+
+/// A rule's name object, shared so that threads without the GIL can hold it.
+type Name = Arc<Py<PyAny>>;
+
+/// Holds `writer` (its value is the next unused id) and records the owning thread while it does.
+struct Writer<'a> {
+    next_id: MutexGuard<'a, u64>,
+    owner: &'a AtomicUsize,
+}
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        self.owner.store(0, Ordering::Release);
+    }
+}
+
+thread_local! {
+    static TOKEN: u8 = const { 0 };
+    static SCRATCH: RefCell<ferruler::Scratch> = RefCell::new(ferruler::Scratch::default());
+}
+
+/// A number unique to the calling thread among live threads: the address of a thread-local.
+fn thread_token() -> usize {
+    TOKEN.with(|t| t as *const u8 as usize)
+}
+
+impl Machine {
+    fn read_rules(&self, py: Python<'_>) -> Result<RwLockReadGuard<'_, Rules>, Internal> {
+        self.rules.read_py_attached(py).map_err(|_| Internal::poisoned())
+    }
+
+    /// Takes `writer`, releasing the GIL while waiting for it.
+    fn lock_writer(&self, py: Python<'_>) -> PyResult<Writer<'_>> {
+        let me = thread_token();
+        if self.writer_thread.load(Ordering::Acquire) == me {
+            return Err(PyRuntimeError::new_err(
+                "a Machine was changed from inside one of its own changes (a rule name's __hash__, \
+                 __eq__ or __del__ called add_rule, delete_rule or delete_rules on the same Machine)",
+            ));
+        }
+        // `writer` only guards the id counter, which a panic cannot leave inconsistent.
+        let next_id = self.writer.lock_py_attached(py).unwrap_or_else(PoisonError::into_inner);
+        self.writer_thread.store(me, Ordering::Release);
+        Ok(Writer { next_id, owner: &self.writer_thread })
+    }
+
+    /// The id registered for `name`, if any. May run the name's `__hash__` and `__eq__`.
+    fn id_of(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
+        match self.ids.bind(py).get_item(name)? {
+            Some(id) => Ok(Some(id.extract()?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Runs `change` on the rules with the write lock held and the GIL released.
+    fn change<T: Send>(
+        &self,
+        py: Python<'_>,
+        change: impl FnOnce(&mut Rules) -> T + Send,
+    ) -> Result<T, Internal> {
+        py.detach(|| {
+            let mut rules: RwLockWriteGuard<'_, Rules> =
+                self.rules.write().map_err(|_| Internal::poisoned())?;
+            guarded(|| change(&mut rules))
+        })
+    }
+
+    /// The name objects of the rules `event` matches. Runs without the GIL: it only clones `Arc`s.
+    fn collect_matches(&self, event: &[u8]) -> Result<Result<Vec<Name>, ferruler::EventError>, Internal> {
+        let rules = self.rules.read().map_err(|_| Internal::poisoned())?;
+        guarded(|| {
+            // Nothing inside re-enters this thread's matching, so the scratch is never borrowed twice.
+            SCRATCH.with_borrow_mut(|scratch| {
+                let mut found = Vec::new();
+                rules.machine.for_each_match(event, scratch, |id| {
+                    found.push(Arc::clone(rules.names.get(id).expect("every rule id has a name")));
+                })?;
+                Ok(found)
+            })
+        })
+    }
+
+    /// Forgets `name` (whose last pattern is gone) in `ids`. The machine is already changed, so a
+    /// failure here (a raising `__eq__`) is reported as unraisable rather than raised: the stale
+    /// entry it leaves is harmless, as every use of an id checks the machine.
+    fn forget(&self, py: Python<'_>, name: &Bound<'_, PyAny>) {
+        if let Err(e) = self.ids.bind(py).del_item(name) {
+            e.write_unraisable(py, Some(name));
+        }
+    }
+}
+
+#[pymethods]
+impl Machine {
+    #[new]
+    fn new(py: Python<'_>) -> Self {
+        Machine {
+            rules: RwLock::new(Rules { machine: ferruler::Machine::new(), names: HashMap::default() }),
+            ids: PyDict::new(py).unbind(),
+            writer: Mutex::new(1),
+            writer_thread: AtomicUsize::new(0),
+        }
+    }
+
+    /// Makes `Machine[str]` (and any other `Machine[T]`) usable at run time, as in annotations.
+    #[classmethod]
+    fn __class_getitem__<'py>(
+        cls: &Bound<'py, PyType>,
+        item: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        cls.py().import("types")?.getattr("GenericAlias")?.call1((cls, item))
+    }
+
+    /// Adds `pattern` under the rule `name`.
+    ///
+    /// `name` is any hashable object; a name equal to one already present (same hash, ==) refers to
+    /// that rule, whose original name object is kept. Adding a pattern the name already has changes
+    /// nothing. `pattern` is JSON text (str, bytes, bytearray, memoryview) or a dict.
+    ///
+    /// Raises InvalidPatternError (a ValueError, with .message, .line and .column) if the pattern
+    /// is not a valid EventBridge event pattern; the machine is then left unchanged. Raises
+    /// TypeError if `name` is unhashable or `pattern` has an unsupported type.
+    fn add_rule(&self, py: Python<'_>, name: &Bound<'_, PyAny>, pattern: &Bound<'_, PyAny>) -> PyResult<()> {
+        let text = json_text(pattern, Role::Pattern)?;
+        let mut writer = self.lock_writer(py)?;
+        let (id, fresh) = match self.id_of(py, name)? {
+            Some(id) => (id, false),
+            None => {
+                let id = *writer.next_id;
+                *writer.next_id += 1;
+                (id, true)
+            }
+        };
+        let object = Arc::new(name.clone().unbind());
+        let bytes = text.as_bytes();
+        // The name object comes back out unless it was stored, to be dropped with the GIL held.
+        let (added, unused) = self.change(py, move |rules| {
+            if let Err(e) = rules.machine.add_rule(id, bytes) {
+                return (Err(e), Some(object));
+            }
+            match rules.names.entry(id) {
+                Entry::Occupied(_) => (Ok(()), Some(object)),
+                Entry::Vacant(slot) => {
+                    slot.insert(object);
+                    (Ok(()), None)
+                }
+            }
+        })?;
+        drop(unused);
+        added.map_err(|e| pattern_error(py, &e))?;
+        if fresh {
+            if let Err(e) = self.ids.bind(py).set_item(name, id) {
+                // Without its `ids` entry the rule could never be deleted: take it back out.
+                let stored = self.change(py, |rules| {
+                    rules.machine.delete_rules_named(&id);
+                    rules.names.remove(&id)
+                })?;
+                drop(writer);
+                drop(stored);
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes `pattern` from the rule `name` and returns whether it was there.
+    ///
+    /// The pattern is recognised by meaning, not spelling: whitespace, key order and number
+    /// spelling may differ from the text it was added with, and a dict may delete a pattern added
+    /// as text. When the last pattern of a name goes, the name goes too.
+    ///
+    /// Raises InvalidPatternError if `pattern` is not a valid pattern, even if `name` is unknown.
+    fn delete_rule(
+        &self,
+        py: Python<'_>,
+        name: &Bound<'_, PyAny>,
+        pattern: &Bound<'_, PyAny>,
+    ) -> PyResult<bool> {
+        let text = json_text(pattern, Role::Pattern)?;
+        let bytes = text.as_bytes();
+        let writer = self.lock_writer(py)?;
+        let Some(id) = self.id_of(py, name)? else {
+            let checked = py.detach(|| guarded(|| ferruler::check_pattern(bytes)))?;
+            return checked.map(|()| false).map_err(|e| pattern_error(py, &e));
+        };
+        let (deleted, gone) = self
+            .change(py, |rules| {
+                let deleted = rules.machine.delete_rule(&id, bytes)?;
+                let gone = if rules.machine.contains_rule(&id) { None } else { rules.names.remove(&id) };
+                Ok((deleted, gone))
+            })?
+            .map_err(|e| pattern_error(py, &e))?;
+        if gone.is_some() {
+            self.forget(py, name);
+        }
+        drop(writer);
+        // `gone`, possibly the last reference to the name object, is dropped here, with no lock held.
+        Ok(deleted)
+    }
+
+    /// Deletes every pattern of the rule `name` and returns how many there were (0 if none).
+    fn delete_rules(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let writer = self.lock_writer(py)?;
+        let Some(id) = self.id_of(py, name)? else { return Ok(0) };
+        let (count, gone) =
+            self.change(py, |rules| (rules.machine.delete_rules_named(&id), rules.names.remove(&id)))?;
+        self.forget(py, name);
+        drop(writer);
+        drop(gone);
+        Ok(count)
+    }
+
+    /// The names of the rules `event` matches, each once, as the objects they were added with.
+    ///
+    /// `event` is JSON text (str, bytes, bytearray, memoryview) or a dict. Matching runs with the
+    /// GIL released. Raises InvalidEventError (a ValueError, with .message and .offset) if the
+    /// event is not valid JSON or not UTF-8.
+    fn matches_for_event<'py>(
+        &self,
+        py: Python<'py>,
+        event: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let text = json_text(event, Role::Event)?;
+        let bytes = text.as_bytes();
+        let found = py.detach(|| self.collect_matches(bytes))?.map_err(|e| event_error(py, &e))?;
+        PyList::new(py, found.iter().map(|name| name.bind(py)))
+    }
+
+    /// The names of all rules, as a new list, in no particular order.
+    fn rule_names<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let rules = self.read_rules(py)?;
+        let list = PyList::new(py, rules.machine.rule_names().map(|id| rules.names[id].bind(py)));
+        drop(rules);
+        list
+    }
+
+    /// Counts describing the machine: a dict with "names" (distinct rule names), "patterns"
+    /// (patterns over all names), "sub_rules" (what the patterns' $or alternatives expand to) and
+    /// "paths" (distinct field paths the rules use).
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let stats = self.read_rules(py)?.machine.stats();
+        let dict = PyDict::new(py);
+        dict.set_item("names", stats.names)?;
+        dict.set_item("patterns", stats.patterns)?;
+        dict.set_item("sub_rules", stats.sub_rules)?;
+        dict.set_item("paths", stats.paths)?;
+        Ok(dict)
+    }
+
+    /// The number of distinct rule names.
+    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
+        Ok(self.read_rules(py)?.machine.len())
+    }
+
+    /// Whether a rule named `name` exists.
+    fn __contains__(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let Some(id) = self.id_of(py, name)? else { return Ok(false) };
+        Ok(self.read_rules(py)?.machine.contains_rule(&id))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let stats = self.read_rules(py)?.machine.stats();
+        Ok(format!("<ferruler.Machine: {} rule names, {} patterns>", stats.names, stats.patterns))
+    }
+
+    /// Lets the garbage collector see the name objects, which may refer back to the machine.
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.ids)?;
+        // A change in progress holds the lock; its names are then not reported this time round,
+        // which only delays collecting a cycle through them.
+        if let Ok(rules) = self.rules.try_read() {
+            for name in rules.names.values() {
+                visit.call(&**name)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Breaks reference cycles through name objects by emptying the machine.
+    fn __clear__(&self) {
+        let names = match self.rules.try_write() {
+            Ok(mut rules) => {
+                rules.machine = ferruler::Machine::new();
+                std::mem::take(&mut rules.names)
+            }
+            Err(_) => HashMap::default(),
+        };
+        Python::attach(|py| self.ids.bind(py).clear());
+        drop(names);
+    }
+}
