@@ -74,18 +74,3 @@ fn line_and_column(text: &[u8], offset: usize) -> (u32, u32) {
 fn saturate(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::line_and_column;
-
-    #[test]
-    fn positions_count_lines_and_code_points() {
-        assert_eq!(line_and_column(b"", 0), (1, 1));
-        assert_eq!(line_and_column(b"{\"a\": x}", 6), (1, 7));
-        assert_eq!(line_and_column(b"{\n  \"a\": x\n}", 9), (2, 8));
-        // "é" is two bytes but one column.
-        assert_eq!(line_and_column("{\"é\": x}".as_bytes(), 7), (1, 7));
-        assert_eq!(line_and_column(b"ab", 99), (1, 3));
-    }
-}
