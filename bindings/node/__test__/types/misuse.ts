@@ -1,0 +1,8 @@
+// Must NOT type-check: types.test.js asserts that the compiler reports each line marked below.
+import { Machine } from 'ferruler'
+
+const machine = new Machine()
+machine.addRule(1, '{}') // error: name must be a string
+machine.matchesForEvent(42) // error: not an event input
+const n: string = machine.size // error: size is a number
+machine.size = 3 // error: size is read-only

@@ -1,0 +1,200 @@
+/**
+ * Amazon EventBridge event-pattern matching for Node.js.
+ *
+ * Rules (named event patterns) are compiled into one {@link Machine}; an event is read once and
+ * comes out with the names of every rule it matches, in time that does not grow with the number
+ * of rules. Pattern semantics and error messages are EventBridge's.
+ *
+ * ```js
+ * const { Machine } = require('ferruler') // or: import { Machine } from 'ferruler'
+ * const machine = new Machine()
+ * machine.addRule('big-orders', { 'detail-type': ['Order Placed'], detail: { total: [{ numeric: ['>=', 1000] }] } })
+ * machine.matchesForEvent('{"detail-type": "Order Placed", "detail": {"total": 1250}}') // ['big-orders']
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * An event pattern: its JSON text as a string, as UTF-8 bytes, or as an object.
+ *
+ * - A `string` is used as the pattern's text.
+ * - A `Uint8Array` (a `Buffer` is one) or an `ArrayBuffer` holds the text as UTF-8 bytes; they are
+ *   read in place, without a copy.
+ * - Any other object is serialised with `JSON.stringify` first. Numbers then reach the engine as
+ *   JavaScript spells them (`3.5e1` becomes `35`), and duplicate keys cannot be expressed: pass
+ *   text when spelling matters.
+ *
+ * Typed arrays other than `Uint8Array` and `DataView`s are rejected with a `TypeError`.
+ */
+export type PatternInput = string | Uint8Array | ArrayBuffer | object
+
+/**
+ * An event: its JSON text as a string, as UTF-8 bytes, or as an object, with the same rules as
+ * {@link PatternInput}. The event must be a JSON object.
+ *
+ * Bytes are the fastest input: they are matched in place, while a string is transcoded to UTF-8
+ * and an object is serialised with `JSON.stringify` on every call.
+ */
+export type EventInput = string | Uint8Array | ArrayBuffer | object
+
+/** Counts describing what a {@link Machine} holds. */
+export interface MachineStats {
+  /** Distinct rule names (the same as {@link Machine.size}). */
+  names: number
+  /** Patterns over all names; a name may have several. */
+  patterns: number
+  /** The alternatives the patterns expanded to: each `$or` multiplies them. */
+  subRules: number
+  /** Distinct field paths the rules use. */
+  paths: number
+}
+
+/**
+ * Many named event patterns, compiled together.
+ *
+ * A rule is a name with one or more patterns; the name matches an event when any of its patterns
+ * does. Matching is synchronous and does not allocate per rule; a machine can hold hundreds of
+ * thousands of rules.
+ */
+export declare class Machine {
+  /** An empty machine. */
+  constructor()
+
+  /**
+   * Adds `pattern` under `name`. Several patterns under one name mean OR. Adding a pattern the
+   * name already has (the same JSON, whatever its whitespace or key order) changes nothing.
+   *
+   * @throws {InvalidPatternError} if the pattern is not a valid EventBridge pattern; the machine
+   *   is then left as it was.
+   * @throws {TypeError} if `name` is not a string or `pattern` not a {@link PatternInput}.
+   */
+  addRule(name: string, pattern: PatternInput): void
+
+  /**
+   * Deletes `pattern` from the rule `name`. The pattern is recognised by meaning: whitespace and
+   * key order may differ from the text it was added with. A name left with no pattern is removed.
+   *
+   * @returns whether the pattern was there.
+   * @throws {InvalidPatternError} if `pattern` is not a valid pattern.
+   * @throws {TypeError} if `name` is not a string or `pattern` not a {@link PatternInput}.
+   */
+  deleteRule(name: string, pattern: PatternInput): boolean
+
+  /**
+   * Deletes every pattern of the rule `name`.
+   *
+   * @returns how many patterns there were (0 if there was no such rule).
+   * @throws {TypeError} if `name` is not a string.
+   */
+  deleteRules(name: string): number
+
+  /**
+   * The names of the rules `event` matches, each once, in no particular order. A new array on
+   * every call.
+   *
+   * @throws {InvalidEventError} if the event is not a JSON object in valid JSON and UTF-8.
+   * @throws {TypeError} if `event` is not an {@link EventInput}, or is an object that
+   *   `JSON.stringify` rejects (a cycle, a `BigInt`).
+   */
+  matchesForEvent(event: EventInput): string[]
+
+  /** The number of distinct rule names. */
+  readonly size: number
+
+  /**
+   * Whether a rule of this name exists.
+   *
+   * @throws {TypeError} if `name` is not a string.
+   */
+  has(name: string): boolean
+
+  /** The rule names, in no particular order. */
+  ruleNames(): string[]
+
+  /**
+   * Checks that `pattern` is valid, as {@link Machine.addRule} would, without adding it.
+   *
+   * @throws {InvalidPatternError} if it is not.
+   * @throws {TypeError} if `pattern` is not a {@link PatternInput}.
+   */
+  checkPattern(pattern: PatternInput): void
+
+  /** Counts of what the machine holds. */
+  stats(): MachineStats
+}
+
+/**
+ * Whether `event` matches `pattern`, like EventBridge's `TestEventPattern` (which, unlike this
+ * function, also requires the envelope fields in the event). To match many events against the
+ * same pattern, add it to a {@link Machine} once instead: this compiles it on every call.
+ *
+ * @throws {InvalidPatternError} if the pattern is invalid (checked first).
+ * @throws {InvalidEventError} if the event is not a JSON object in valid JSON and UTF-8.
+ * @throws {TypeError} if an argument has the wrong type.
+ */
+export declare function matchesRule(event: EventInput, pattern: PatternInput): boolean
+
+/**
+ * Checks that `pattern` is a valid EventBridge event pattern.
+ *
+ * @throws {InvalidPatternError} if it is not, with EventBridge's reason and the position.
+ * @throws {TypeError} if `pattern` is not a {@link PatternInput}.
+ */
+export declare function checkPattern(pattern: PatternInput): void
+
+/** The fields that locate a pattern or event error. */
+export interface ErrorDetails {
+  /** The reason alone, without the position. */
+  reason?: string
+  /** 1-based line of the problem. */
+  line?: number
+  /** 1-based column of the problem in its line, counted in Unicode code points. */
+  column?: number
+  /** 0-based byte offset of the problem in the UTF-8 text. */
+  offset?: number
+}
+
+/**
+ * A pattern was rejected. The message is EventBridge's (event-ruler's) wording where it has one,
+ * followed by the position: `Value of > must be numeric at line 3, column 31`.
+ *
+ * Positions refer to the pattern's JSON text: the text given, or for an object the output of
+ * `JSON.stringify`.
+ */
+export declare class InvalidPatternError extends Error {
+  constructor(message: string, details?: ErrorDetails)
+  readonly name: 'InvalidPatternError'
+  /** Always `'INVALID_PATTERN'`. */
+  readonly code: 'INVALID_PATTERN'
+  /** The reason, without the position (e.g. `"source" must be an object or an array`). */
+  readonly reason: string
+  /** 1-based line of the offending token in the pattern text. */
+  readonly line: number
+  /** 1-based column of the offending token, in Unicode code points. */
+  readonly column: number
+  /** 0-based byte offset of the offending token in the UTF-8 pattern text. */
+  readonly offset: number
+}
+
+/**
+ * An event could not be read: it is not valid JSON, not a JSON object, not UTF-8, or nested too
+ * deeply. The message ends with the byte offset: `invalid event: ... at byte 17`.
+ *
+ * `offset` is where reading stopped, in bytes of the event's UTF-8 text (for an object, of its
+ * `JSON.stringify` output); `line` and `column` are computed from it, columns counting code points.
+ */
+export declare class InvalidEventError extends Error {
+  constructor(message: string, details?: ErrorDetails)
+  readonly name: 'InvalidEventError'
+  /** Always `'INVALID_EVENT'`. */
+  readonly code: 'INVALID_EVENT'
+  /** The reason, without the position. */
+  readonly reason: string
+  /** 1-based line of the offset in the event text. */
+  readonly line: number
+  /** 1-based column of the offset, in Unicode code points. */
+  readonly column: number
+  /** 0-based byte offset in the UTF-8 event text where reading stopped. */
+  readonly offset: number
+}
