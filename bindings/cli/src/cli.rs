@@ -1,0 +1,202 @@
+//! The command line: every command, option and help text, declared with clap's derive API.
+//!
+//! Each command's help ends with an example that can be pasted as is, because the first thing a
+//! user types after installing a tool is `--help`, and an example answers more than a synopsis.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+use std::path::PathBuf;
+
+/// Test Amazon EventBridge event patterns locally: match, explain, check and unit-test rules
+/// without AWS credentials, with EventBridge's exact semantics.
+#[derive(Debug, Parser)]
+#[command(name = "ferruler", version, propagate_version = true)]
+#[command(
+    after_help = "Exit status: 0 match / all passed, 1 no match / some failed, 2 invalid input.\n\
+Example:\n  ferruler test-event-pattern --event-pattern '{\"source\": [\"shop\"]}' --event '{\"source\": \"shop\"}'"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Does the event match the pattern? Prints true or false (like `aws events test-event-pattern`).
+    #[command(
+        after_help = "Exit status: 0 match, 1 no match, 2 invalid pattern or event (message on stderr).\n\
+Examples:\n  ferruler test-event-pattern --event-pattern pattern.json --event event.json\n  \
+ferruler test-event-pattern --event-pattern '{\"detail-type\": [\"Order Placed\"]}' --event file://event.json"
+    )]
+    TestEventPattern(TestEventPatternArgs),
+
+    /// Validate event patterns: pattern files, rule directories, {name: pattern} files, templates.
+    #[command(
+        after_help = "Errors are printed as FILE:LINE:COLUMN: error: rule NAME: message.\n\
+Exit status: 0 all valid, 2 some invalid.\n\
+Examples:\n  ferruler check rules/order-placed.json rules/\n  ferruler check --template template.yaml --param Stage=prod"
+    )]
+    Check(CheckArgs),
+
+    /// Run test cases: JSON-lines files or fixture directories; reports N passed, M failed.
+    #[command(long_about = CASES_LONG_ABOUT, after_help = "Exit status: 0 all passed, 1 some failed, 2 invalid input.\n\
+Examples:\n  ferruler cases tests/rules/\n  ferruler cases cases.jsonl --junit junit.xml\n  \
+ferruler cases --rules template.yaml template.cases.jsonl")]
+    Cases(CasesArgs),
+
+    /// Why does (or doesn't) the pattern match the event? Every condition, value and $or branch.
+    #[command(after_help = "Exit status: 0 match, 1 no match, 2 invalid input.\n\
+Examples:\n  ferruler explain --event-pattern pattern.json --event event.json\n  \
+ferruler explain --rules template.yaml --rule MyFunctionOnOrder --event event.json --json")]
+    Explain(ExplainArgs),
+
+    /// Match a stream of JSON-lines events against many rules; print rule names or matching events.
+    #[command(
+        after_help = "RULES is a {name: pattern} JSON file, a directory of pattern files, or a template.\n\
+Exit status: 0; 2 if a rule is invalid (nothing is read) or an event is (reported on stderr with its\n\
+file and line; the rest of the stream is still processed).\n\
+Examples:\n  ferruler filter --rules rules/ < events.jsonl\n  \
+ferruler filter --rules template.yaml --output events events-*.jsonl > matching.jsonl"
+    )]
+    Filter(FilterArgs),
+
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  ferruler completions bash > ~/.local/share/bash-completion/completions/ferruler\n  \
+ferruler completions zsh > \"${fpath[1]}/_ferruler\"\n  ferruler completions fish > ~/.config/fish/completions/ferruler.fish"
+    )]
+    Completions(CompletionsArgs),
+}
+
+const CASES_LONG_ABOUT: &str = "Run test cases.
+
+A case file is JSON lines, one case per line:
+  {\"name\": \"...\", \"pattern\": {...} | \"pattern_text\": \"...\" | \"rule\": \"NAME\",
+   \"event\": {...} | \"event_text\": \"...\" | \"event_file\": \"PATH\",
+   \"expect\": \"match\" | \"nomatch\" | \"error\", \"message\": \"substring of the error\"}
+Only name, a pattern source and an event source are required. `rule` names a rule from --rules or
+from the rule file beside the case file (X.cases.jsonl tests X.json, X.rules.json, X.yaml, X.yml or
+X.template.json); with exactly one such rule, neither pattern nor rule is needed.
+
+Each case prints {\"name\", \"result\", \"message\"} (JSON lines, or a readable line with --format
+text); failures are explained on stderr; the run ends with `N passed, M failed`.
+
+A directory is searched for *.cases.jsonl files, and its rule files are all loaded, so cases can
+name any rule of the repository.";
+
+/// A pattern or event: inline JSON, a file path, `file://PATH`, or `-` for standard input.
+pub type Source = String;
+
+#[derive(Debug, Args)]
+pub struct TestEventPatternArgs {
+    /// The event pattern: inline JSON, a file, file://FILE, or - for stdin.
+    #[arg(long, value_name = "FILE|JSON")]
+    pub event_pattern: Source,
+    /// The event: inline JSON, a file, file://FILE, or - for stdin.
+    #[arg(long, value_name = "FILE|JSON")]
+    pub event: Source,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Pattern files, {name: pattern} files (*.rules.json), templates, or directories of them.
+    #[arg(value_name = "PATTERN_FILE")]
+    pub files: Vec<PathBuf>,
+    /// CloudFormation, SAM or CDK templates (YAML or JSON) whose rule patterns to check.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub template: Vec<PathBuf>,
+    #[command(flatten)]
+    pub params: ParamArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ParamArgs {
+    /// A value for a template parameter, pseudo parameter or attribute used in a pattern
+    /// (!Ref NAME, !GetAtt RES.ATTR, !ImportValue NAME). Repeatable.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CaseFormat {
+    /// One JSON object per case.
+    Jsonl,
+    /// One readable line per case.
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct CasesArgs {
+    /// Case files (*.jsonl) and directories to search for *.cases.jsonl.
+    #[arg(value_name = "CASES", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Rules that cases may name: a {name: pattern} file, a directory, or a template. Repeatable.
+    #[arg(long, value_name = "RULES")]
+    pub rules: Vec<PathBuf>,
+    /// Also write the results as JUnit XML, for CI dashboards.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// How to print each case's result.
+    #[arg(long, value_enum, default_value_t = CaseFormat::Jsonl)]
+    pub format: CaseFormat,
+    #[command(flatten)]
+    pub params: ParamArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The event pattern: inline JSON, a file, file://FILE, or - for stdin.
+    #[arg(
+        long,
+        value_name = "FILE|JSON",
+        required_unless_present = "rule",
+        conflicts_with = "rule"
+    )]
+    pub event_pattern: Option<Source>,
+    /// Explain the rule of this name from --rules instead of --event-pattern.
+    #[arg(long, value_name = "NAME", requires = "rules")]
+    pub rule: Option<String>,
+    /// Where --rule is defined: a {name: pattern} file, a directory, or a template.
+    #[arg(long, value_name = "RULES")]
+    pub rules: Vec<PathBuf>,
+    /// The event: inline JSON, a file, file://FILE, or - for stdin.
+    #[arg(long, value_name = "FILE|JSON")]
+    pub event: Source,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub params: ParamArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FilterOutput {
+    /// For every event, a JSON array of the names of the rules it matches.
+    Names,
+    /// Only the events that match some rule, as read.
+    Events,
+    /// For matching events, {"rules": [...], "event": ...}.
+    Both,
+}
+
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// The rules: a {name: pattern} JSON file, a directory of pattern files, or a template.
+    #[arg(long, value_name = "RULES", required = true)]
+    pub rules: Vec<PathBuf>,
+    /// JSON-lines files of events; standard input if none (or -).
+    #[arg(value_name = "EVENTS")]
+    pub inputs: Vec<PathBuf>,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = FilterOutput::Names)]
+    pub output: FilterOutput,
+    #[command(flatten)]
+    pub params: ParamArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}

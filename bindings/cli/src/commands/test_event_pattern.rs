@@ -1,0 +1,22 @@
+//! `ferruler test-event-pattern`: the local twin of `aws events test-event-pattern`.
+
+use crate::cli::TestEventPatternArgs;
+use crate::failure::{Failure, EXIT_FAILED, EXIT_OK};
+use crate::input;
+use ferruler::Machine;
+use std::io::Write;
+
+pub fn run(args: TestEventPatternArgs) -> Result<u8, Failure> {
+    let pattern = input::read(&args.event_pattern, "event-pattern")?.into_rule();
+    let event = input::read(&args.event, "event")?;
+    let mut machine = Machine::new();
+    machine
+        .add_rule((), &pattern.text)
+        .map_err(|e| pattern.pattern_failure(&e))?;
+    let matched = !machine
+        .matches_for_event(&event.text)
+        .map_err(|e| event.event_failure(&e))?
+        .is_empty();
+    writeln!(std::io::stdout(), "{matched}")?;
+    Ok(if matched { EXIT_OK } else { EXIT_FAILED })
+}

@@ -1,0 +1,102 @@
+//! Errors that stop a command, and the places they point at.
+//!
+//! Every message a user sees names where the problem is, in the `FILE:LINE:COLUMN: error: ...` form
+//! that editors, terminals and CI log viewers turn into links. A [`Failure`] is always a finished
+//! message; commands build it where they still know the file, the rule and the position, so nothing
+//! above them has to guess.
+
+use std::fmt;
+
+/// Exit status: the event matched, the check passed, every case passed.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: no match, or some cases failed.
+pub const EXIT_FAILED: u8 = 1;
+/// Exit status: the input was invalid (a pattern, an event, a file, an argument).
+pub const EXIT_INVALID: u8 = 2;
+
+/// A problem that ends the command with [`EXIT_INVALID`]; the message is complete.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    /// Output errors. A closed pipe (`ferruler filter ... | head`) is not an error: it becomes the
+    /// quiet failure, on which the process just stops.
+    fn from(e: std::io::Error) -> Failure {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure(String::new())
+        } else {
+            Failure(format!("error: cannot write the output: {e}"))
+        }
+    }
+}
+
+impl Failure {
+    /// Whether this is the quiet failure of a closed output pipe.
+    pub fn is_quiet(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// A failure about a whole file (no position).
+    pub fn file(file: &str, message: impl fmt::Display) -> Failure {
+        Failure(format!("{file}: error: {message}"))
+    }
+
+    /// A failure at a position in a file.
+    pub fn at(at: &Location, message: impl fmt::Display) -> Failure {
+        Failure(format!("{at}: error: {message}"))
+    }
+}
+
+/// A position in a named input: a file path, or `<stdin>`, `<pattern>`, `<event>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// The 1-based line and column (in characters) of byte `offset` in `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// Where byte `offset` of `text` (the contents of `file`) is.
+pub fn locate(file: &str, text: &str, offset: usize) -> Location {
+    let (line, column) = line_column(text, offset);
+    Location {
+        file: file.to_string(),
+        line,
+        column,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters() {
+        assert_eq!(line_column("ab\ncé d", 7), (2, 4));
+        assert_eq!(line_column("abc", 0), (1, 1));
+        assert_eq!(line_column("abc", 99), (1, 4));
+    }
+}

@@ -1,0 +1,68 @@
+//! `<FILE|JSON>` arguments: a pattern or an event given inline, as a file, or on standard input.
+//!
+//! The AWS CLI takes `--event-pattern file://p.json` or inline JSON; so does this tool, and a bare
+//! path works too. An argument is inline JSON when it starts with `{` (after spaces): no sensible
+//! file name does, and every pattern and event does.
+
+use crate::failure::{locate, Failure};
+use crate::rules::{Origin, Rule};
+use ferruler::EventError;
+use std::io::Read;
+use std::sync::Arc;
+
+/// The text of an argument and the name to show in messages.
+pub struct Input {
+    pub name: String,
+    pub text: String,
+}
+
+/// Reads a `<FILE|JSON>` argument; `what` names it in messages (`event`, `event-pattern`).
+pub fn read(arg: &str, what: &str) -> Result<Input, Failure> {
+    if arg.trim_start().starts_with('{') {
+        return Ok(Input {
+            name: format!("<{what}>"),
+            text: arg.to_string(),
+        });
+    }
+    if arg == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure(format!("<stdin>: error: cannot read the {what}: {e}")))?;
+        return Ok(Input {
+            name: "<stdin>".to_string(),
+            text,
+        });
+    }
+    let path = arg.strip_prefix("file://").unwrap_or(arg);
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::file(path, format_args!("cannot read the {what}: {e}")))?;
+    Ok(Input {
+        name: path.to_string(),
+        text,
+    })
+}
+
+impl Input {
+    /// This input as an unnamed rule, so pattern errors point into it.
+    pub fn into_rule(self) -> Rule {
+        let contents: Arc<str> = self.text.as_str().into();
+        Rule {
+            name: String::new(),
+            text: self.text,
+            origin: Origin::Slice {
+                file: self.name,
+                contents,
+                base: 0,
+            },
+        }
+    }
+
+    /// The message for an event error in this input.
+    pub fn event_failure(&self, error: &EventError) -> Failure {
+        Failure::at(
+            &locate(&self.name, &self.text, error.offset()),
+            format_args!("invalid event: {}", error.message()),
+        )
+    }
+}

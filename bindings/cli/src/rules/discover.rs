@@ -1,0 +1,161 @@
+//! Finding rules in files and directories.
+//!
+//! A repository of rules is a directory tree; what each file holds is told by its name, so that a
+//! rule's name never depends on guessing at its contents:
+//!
+//! * `NAME.json`: one event pattern, the rule `NAME` (unless it is a template, below);
+//! * `NAME.rules.json`: an object mapping rule names to patterns;
+//! * `*.yaml`, `*.yml`, `*.template.json`, or any JSON with a top-level `Resources`: a
+//!   CloudFormation, SAM or CDK template, whose rules are named by their logical IDs;
+//! * skipped: `*.event.json` and directories named `events` (event fixtures), `*.jsonl` (cases,
+//!   event streams), hidden files and directories, YAML without `Resources` (other tools' config),
+//!   and in a CDK cloud assembly (`cdk.out`: a `manifest.json` beside `*.template.json`) everything
+//!   but the templates.
+
+use super::{map, Origin, Params, Rule, RuleSet};
+use crate::failure::Failure;
+use crate::template;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRole {
+    Pattern,
+    Map,
+    Template,
+}
+
+/// Reads the rules of one file. `plain_json` is what a `.json` file that its name does not identify
+/// holds: a pattern when it sits in a rules directory, a map when given as `--rules FILE`.
+pub fn load_file(path: &Path, plain_json: FileRole, params: &Params) -> Result<RuleSet, Failure> {
+    let file = path.display().to_string();
+    let contents: Arc<str> = read(path)?.into();
+    let role = role_of(path, &contents, plain_json);
+    load_as(&file, contents, role, params, true)
+}
+
+/// Reads every rule file under `dir` (see the module docs for which files count).
+pub fn load_dir(dir: &Path, params: &Params) -> Result<RuleSet, Failure> {
+    let mut set = RuleSet::default();
+    for path in rule_files(dir)? {
+        let file = path.display().to_string();
+        let contents: Arc<str> = read(&path)?.into();
+        let role = role_of(&path, &contents, FileRole::Pattern);
+        set.extend(load_as(&file, contents, role, params, false)?)?;
+    }
+    Ok(set)
+}
+
+fn load_as(
+    file: &str,
+    contents: Arc<str>,
+    role: FileRole,
+    params: &Params,
+    explicit: bool,
+) -> Result<RuleSet, Failure> {
+    match role {
+        FileRole::Pattern => {
+            let name = pattern_name(Path::new(file));
+            let text = contents.to_string();
+            let origin = Origin::Slice {
+                file: file.to_string(),
+                contents,
+                base: 0,
+            };
+            Ok(RuleSet {
+                rules: vec![Rule { name, text, origin }],
+                unresolved: Vec::new(),
+            })
+        }
+        FileRole::Map => map::load(file, contents),
+        FileRole::Template => template::load(file, &contents, params, explicit),
+    }
+}
+
+/// The rule name of a pattern file: its name without `.json`.
+pub fn pattern_name(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.strip_suffix(".json").unwrap_or(&name).to_string()
+}
+
+fn role_of(path: &Path, contents: &str, plain_json: FileRole) -> FileRole {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template.json") {
+        FileRole::Template
+    } else if name.ends_with(".rules.json") {
+        FileRole::Map
+    } else if template::looks_like_json_template(contents) {
+        FileRole::Template
+    } else {
+        plain_json
+    }
+}
+
+pub fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| {
+        Failure::file(
+            &path.display().to_string(),
+            format_args!("cannot read: {e}"),
+        )
+    })
+}
+
+/// The rule files under `dir`, in a stable order.
+fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let mut entries = list_dir(dir)?;
+    let is_assembly = entries.iter().any(|p| file_name(p) == "manifest.json")
+        && entries
+            .iter()
+            .any(|p| file_name(p).ends_with(".template.json"));
+    if is_assembly {
+        entries.retain(|p| file_name(p).ends_with(".template.json"));
+        return Ok(entries);
+    }
+    let mut out = Vec::new();
+    for path in entries {
+        let name = file_name(&path);
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            if name != "events" && name != "node_modules" && name != "target" {
+                out.extend(rule_files(&path)?);
+            }
+            continue;
+        }
+        let lower = name.to_lowercase();
+        let rule_like =
+            lower.ends_with(".json") || lower.ends_with(".yaml") || lower.ends_with(".yml");
+        if rule_like && !lower.ends_with(".event.json") {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
+
+pub fn list_dir(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let shown = dir.display().to_string();
+    let read = std::fs::read_dir(dir)
+        .map_err(|e| Failure::file(&shown, format_args!("cannot read directory: {e}")))?;
+    let mut entries = Vec::new();
+    for entry in read {
+        let entry =
+            entry.map_err(|e| Failure::file(&shown, format_args!("cannot read directory: {e}")))?;
+        entries.push(entry.path());
+    }
+    entries.sort();
+    Ok(entries)
+}
+
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

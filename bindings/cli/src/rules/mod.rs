@@ -1,0 +1,185 @@
+//! Named event patterns and where each came from.
+//!
+//! A rule's pattern reaches the core as JSON text, but a user's rule lives in a file: a pattern
+//! file, a `{name: pattern}` map, or a CloudFormation/SAM/CDK template where the pattern is YAML.
+//! Each [`Rule`] therefore carries an [`Origin`] that turns a byte offset in its pattern text (what
+//! the core's errors give) back into a line and column of the user's file, so that every error
+//! names the file, the rule and the place.
+
+mod discover;
+mod map;
+
+pub use discover::{file_name, list_dir, load_dir, load_file, read, FileRole};
+
+use crate::failure::{locate, Failure, Location};
+use ferruler::PatternError;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A named pattern.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub name: String,
+    /// The pattern's JSON text, as given to the core.
+    pub text: String,
+    pub origin: Origin,
+}
+
+/// Where a rule's pattern text came from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// The text is a slice of a file's contents starting at byte `base`.
+    Slice {
+        file: String,
+        contents: Arc<str>,
+        base: usize,
+    },
+    /// The text was generated (from a template's YAML); `spans` maps offsets in the text, in
+    /// increasing order, to the template positions their tokens came from.
+    Mapped {
+        file: String,
+        spans: Vec<(usize, Location)>,
+    },
+}
+
+impl Rule {
+    /// The position in the user's file of byte `offset` of the pattern text.
+    pub fn location_of(&self, offset: usize) -> Location {
+        match &self.origin {
+            Origin::Slice {
+                file,
+                contents,
+                base,
+            } => locate(file, contents, base + offset),
+            Origin::Mapped { file, spans } => {
+                let i = spans.partition_point(|(at, _)| *at <= offset);
+                match i.checked_sub(1).and_then(|i| spans.get(i)) {
+                    // Within a span the text runs as in the file, so columns advance alike.
+                    Some((at, location)) => {
+                        let within = self.text.get(*at..offset).map_or(0, |s| s.chars().count());
+                        Location {
+                            column: location.column + within,
+                            ..location.clone()
+                        }
+                    }
+                    None => Location {
+                        file: file.clone(),
+                        line: 1,
+                        column: 1,
+                    },
+                }
+            }
+        }
+    }
+
+    /// The message for a pattern error in this rule, pointing into the user's file.
+    pub fn pattern_failure(&self, error: &PatternError) -> Failure {
+        let at = self.location_of(error.offset());
+        match self.name.as_str() {
+            "" => Failure::at(
+                &at,
+                format_args!("invalid event pattern: {}", error.message()),
+            ),
+            name => Failure::at(
+                &at,
+                format_args!("rule {name}: invalid event pattern: {}", error.message()),
+            ),
+        }
+    }
+
+    /// Validates the pattern, pointing any error into the user's file.
+    pub fn check(&self) -> Result<(), Failure> {
+        ferruler::check_pattern(&self.text).map_err(|e| self.pattern_failure(&e))
+    }
+}
+
+/// Rules read from one or more sources. Rules whose patterns use values a template cannot give
+/// locally (`!GetAtt`, a parameter without a default) are kept apart in `unresolved`, with the
+/// message saying what to pass; a command decides whether that is a warning or an error.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub unresolved: Vec<(String, Failure)>,
+}
+
+impl RuleSet {
+    /// Adds the rules of `other`, refusing a name defined twice.
+    pub fn extend(&mut self, other: RuleSet) -> Result<(), Failure> {
+        for rule in other.rules {
+            if let Some(first) = self.rules.iter().find(|r| r.name == rule.name) {
+                return Err(Failure::at(
+                    &rule.location_of(0),
+                    format_args!(
+                        "rule {} is already defined at {}",
+                        rule.name,
+                        first.location_of(0)
+                    ),
+                ));
+            }
+            self.rules.push(rule);
+        }
+        self.unresolved.extend(other.unresolved);
+        Ok(())
+    }
+
+    /// Fails if any rule could not be resolved (for commands that must match every rule).
+    pub fn require_resolved(&self) -> Result<(), Failure> {
+        match self.unresolved.first() {
+            None => Ok(()),
+            Some(_) => {
+                let all: Vec<&str> = self.unresolved.iter().map(|(_, f)| f.0.as_str()).collect();
+                Err(Failure(all.join("\n")))
+            }
+        }
+    }
+
+    /// The rule named `name`, or a message saying why there is none.
+    pub fn find(&self, name: &str) -> Result<&Rule, String> {
+        if let Some(rule) = self.rules.iter().find(|r| r.name == name) {
+            return Ok(rule);
+        }
+        if let Some((_, why)) = self.unresolved.iter().find(|(n, _)| n == name) {
+            return Err(why.0.clone());
+        }
+        let known: Vec<&str> = self.rules.iter().map(|r| r.name.as_str()).collect();
+        Err(if known.is_empty() {
+            format!("no rule named {name}: no rules were loaded (pass --rules, or put the case file beside its rules)")
+        } else {
+            format!("no rule named {name}; known rules: {}", known.join(", "))
+        })
+    }
+}
+
+/// Loads `--rules` arguments: directories, and files that are templates or `{name: pattern}` maps.
+pub fn load_sources(paths: &[std::path::PathBuf], params: &Params) -> Result<RuleSet, Failure> {
+    let mut set = RuleSet::default();
+    for path in paths {
+        let loaded = if path.is_dir() {
+            load_dir(path, params)?
+        } else {
+            load_file(path, FileRole::Map, params)?
+        };
+        set.extend(loaded)?;
+    }
+    Ok(set)
+}
+
+/// Values for template parameters and attributes (`--param NAME=VALUE`).
+#[derive(Debug, Default, Clone)]
+pub struct Params(pub HashMap<String, String>);
+
+impl Params {
+    /// Parses `NAME=VALUE` arguments.
+    pub fn parse(args: &[String]) -> Result<Params, Failure> {
+        let mut map = HashMap::new();
+        for arg in args {
+            let Some((name, value)) = arg.split_once('=') else {
+                return Err(Failure(format!(
+                    "error: --param {arg}: expected NAME=VALUE, e.g. --param AWS::AccountId=123456789012"
+                )));
+            };
+            map.insert(name.to_string(), value.to_string());
+        }
+        Ok(Params(map))
+    }
+}
