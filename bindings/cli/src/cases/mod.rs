@@ -15,7 +15,7 @@ pub mod junit;
 pub mod run;
 
 use crate::failure::{locate, Failure};
-use crate::rules::{self, file_name, FileRole, Origin, Params, Rule, RuleSet};
+use crate::rules::{self, file_name, FileRole, Missing, Origin, Params, Rule, RuleSet};
 use ferruler::EventError;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -148,7 +148,11 @@ pub fn load(path: &Path, local: &RuleSet, global: &RuleSet) -> Result<Vec<Case>,
         let (name, spec) = match parsed {
             Err(e) => {
                 let mut place = at(start);
-                place.column = e.column().max(1);
+                place.column = if e.line() <= 1 {
+                    e.column().max(1)
+                } else {
+                    line.trim_end().chars().count() + 1
+                };
                 let message = e.to_string();
                 let message = message
                     .split(" at line ")
@@ -213,30 +217,42 @@ fn spec(
                 )
             })
     };
-    let rule =
-        if let Some(raw) = line.pattern_text {
-            let (text, base) = string_at(raw, "pattern_text")?;
-            Rule {
-                name: String::new(),
-                text,
-                origin: slice(base),
+    let rule = if let Some(raw) = line.pattern_text {
+        let (text, base) = string_at(raw, "pattern_text")?;
+        Rule {
+            name: String::new(),
+            text,
+            origin: slice(base),
+        }
+    } else if let Some(raw) = line.pattern {
+        Rule {
+            name: String::new(),
+            text: raw.get().to_string(),
+            origin: slice(offset_of(raw)),
+        }
+    } else if let Some(wanted) = line.rule {
+        match local.find(&wanted).or_else(|_| global.find(&wanted)) {
+            Ok(rule) => rule.clone(),
+            Err(Missing::Unknown(why)) => {
+                return Err(Failure::at(&here, format_args!("case {name}: {why}")))
             }
-        } else if let Some(raw) = line.pattern {
-            Rule {
-                name: String::new(),
-                text: raw.get().to_string(),
-                origin: slice(offset_of(raw)),
+            Err(Missing::Unresolved(why)) => {
+                return Err(Failure(format!(
+                    "{why} (needed by case {name:?} at {here})"
+                )))
             }
-        } else if let Some(wanted) = line.rule {
-            let found = local.find(&wanted).or_else(|_| global.find(&wanted));
-            found
-                .map_err(|why| Failure::at(&here, format_args!("case {name}: {why}")))?
-                .clone()
-        } else {
-            match (local.rules.as_slice(), local.unresolved.as_slice()) {
-                ([only], []) => only.clone(),
-                ([], [(_, why)]) => return Err(Failure(why.0.clone())),
-                _ => return Err(Failure::at(
+        }
+    } else {
+        match (local.rules.as_slice(), local.unresolved.as_slice()) {
+            ([only], []) => only.clone(),
+            ([], [(_, why)]) => {
+                return Err(Failure(format!(
+                    "{} (needed by case {name:?} at {here})",
+                    why.0
+                )))
+            }
+            _ => {
+                return Err(Failure::at(
                     &here,
                     format_args!(
                         "case {name}: no pattern: give \"pattern\", \"pattern_text\" or \"rule\"{}",
@@ -246,9 +262,10 @@ fn spec(
                             ""
                         }
                     ),
-                )),
+                ))
             }
-        };
+        }
+    };
     let event = if let Some(raw) = line.event_text {
         let (text, base) = string_at(raw, "event_text")?;
         EventText {
@@ -294,12 +311,14 @@ fn spec(
         Some("match") => Some(Expect::Match),
         Some("nomatch") => Some(Expect::NoMatch),
         Some("error") => Some(Expect::Error),
-        Some(other) => return Err(Failure::at(
-            &here,
-            format_args!(
+        Some(other) => {
+            return Err(Failure::at(
+                &here,
+                format_args!(
                 "case {name}: expect must be \"match\", \"nomatch\" or \"error\", not {other:?}"
             ),
-        )),
+            ))
+        }
     };
     Ok(Spec {
         rule,

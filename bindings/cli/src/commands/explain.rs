@@ -2,7 +2,7 @@
 
 use crate::cli::ExplainArgs;
 use crate::failure::{Failure, EXIT_FAILED, EXIT_OK};
-use crate::rules::{self, Params};
+use crate::rules::{self, Missing, Params};
 use crate::{input, render};
 use std::io::Write;
 
@@ -11,9 +11,11 @@ pub fn run(args: ExplainArgs) -> Result<u8, Failure> {
         (Some(pattern), _) => input::read(pattern, "event-pattern")?.into_rule(),
         (None, Some(name)) => {
             let set = rules::load_sources(&args.rules, &Params::parse(&args.params.params)?)?;
-            set.find(name)
-                .map_err(|why| Failure(format!("error: {why}")))?
-                .clone()
+            match set.find(name) {
+                Ok(rule) => rule.clone(),
+                Err(Missing::Unresolved(why)) => return Err(Failure(why)),
+                Err(Missing::Unknown(why)) => return Err(Failure(format!("error: {why}"))),
+            }
         }
         (None, None) => unreachable!("clap requires --event-pattern or --rule"),
     };

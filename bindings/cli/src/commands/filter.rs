@@ -14,6 +14,9 @@ use ferruler::{Machine, Scratch};
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 
+/// Invalid events reported one by one; past this, only counted.
+const MAX_REPORTED: usize = 20;
+
 pub fn run(args: FilterArgs) -> Result<u8, Failure> {
     let set = rules::load_sources(&args.rules, &Params::parse(&args.params.params)?)?;
     set.require_resolved()?;
@@ -57,6 +60,12 @@ pub fn run(args: FilterArgs) -> Result<u8, Failure> {
         }
     }
     filter.out.flush()?;
+    if filter.bad_events > MAX_REPORTED {
+        eprintln!(
+            "error: {} invalid events in all (the first {MAX_REPORTED} are shown)",
+            filter.bad_events
+        );
+    }
     Ok(if filter.bad_events > 0 {
         EXIT_INVALID
     } else {

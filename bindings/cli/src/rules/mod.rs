@@ -133,21 +133,30 @@ impl RuleSet {
         }
     }
 
-    /// The rule named `name`, or a message saying why there is none.
-    pub fn find(&self, name: &str) -> Result<&Rule, String> {
+    /// The rule named `name`, or why there is none.
+    pub fn find(&self, name: &str) -> Result<&Rule, Missing> {
         if let Some(rule) = self.rules.iter().find(|r| r.name == name) {
             return Ok(rule);
         }
         if let Some((_, why)) = self.unresolved.iter().find(|(n, _)| n == name) {
-            return Err(why.0.clone());
+            return Err(Missing::Unresolved(why.0.clone()));
         }
         let known: Vec<&str> = self.rules.iter().map(|r| r.name.as_str()).collect();
-        Err(if known.is_empty() {
+        Err(Missing::Unknown(if known.is_empty() {
             format!("no rule named {name}: no rules were loaded (pass --rules, or put the case file beside its rules)")
         } else {
             format!("no rule named {name}; known rules: {}", known.join(", "))
-        })
+        }))
     }
+}
+
+/// Why [`RuleSet::find`] found no rule.
+pub enum Missing {
+    /// The rule exists but its pattern needs a value only a deployment knows; the complete message
+    /// (with the template position) says which `--param` to pass.
+    Unresolved(String),
+    /// No rule has that name; the message lists the known ones.
+    Unknown(String),
 }
 
 /// Loads `--rules` arguments: directories, and files that are templates or `{name: pattern}` maps.

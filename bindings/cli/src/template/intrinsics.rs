@@ -186,9 +186,11 @@ fn substitute(template: &str, vars: Option<&Node>, ctx: &Context) -> Result<Stri
             Some(node) => value_of(node, ctx).map_err(|f| f.0)?,
             None if name.contains('.') => match ctx.params.0.get(name) {
                 Some(v) => Resolved::Str(v.clone()),
-                None => return Err(format!(
+                None => {
+                    return Err(format!(
                     "!Sub uses ${{{name}}}, known only after deployment; pass --param {name}=VALUE"
-                )),
+                ))
+                }
             },
             None => reference(name, ctx).ok_or_else(|| ref_hint(name, ctx))?,
         };

@@ -1,0 +1,104 @@
+use crate::ferruler;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+#[test]
+fn match_prints_true_and_exits_0() {
+    ferruler()
+        .args([
+            "test-event-pattern",
+            "--event-pattern",
+            r#"{"source": ["com.shop"]}"#,
+        ])
+        .args(["--event", r#"{"source": "com.shop", "id": "1"}"#])
+        .assert()
+        .code(0)
+        .stdout("true\n");
+}
+
+#[test]
+fn no_match_prints_false_and_exits_1() {
+    ferruler()
+        .args([
+            "test-event-pattern",
+            "--event-pattern",
+            r#"{"source": ["com.shop"]}"#,
+        ])
+        .args(["--event", r#"{"source": "com.other"}"#])
+        .assert()
+        .code(1)
+        .stdout("false\n");
+}
+
+#[test]
+fn files_and_file_urls_are_read() {
+    ferruler()
+        .args([
+            "test-event-pattern",
+            "--event-pattern",
+            "rules-repo/rules/big-orders.json",
+        ])
+        .args(["--event", "file://rules-repo/rules/events/big-order.json"])
+        .assert()
+        .code(0)
+        .stdout("true\n");
+}
+
+#[test]
+fn event_on_stdin() {
+    ferruler()
+        .args([
+            "test-event-pattern",
+            "--event-pattern",
+            r#"{"a": [1]}"#,
+            "--event",
+            "-",
+        ])
+        .write_stdin(r#"{"a": 1.0}"#)
+        .assert()
+        .code(0)
+        .stdout("true\n");
+}
+
+#[test]
+fn invalid_pattern_is_located_and_exits_2() {
+    ferruler()
+        .args(["test-event-pattern", "--event-pattern", "invalid/bad-pattern.json", "--event", "{}"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains("invalid/bad-pattern.json:4:43: error: invalid event pattern: prefix/suffix match pattern must be a string"));
+}
+
+#[test]
+fn invalid_event_is_located_and_exits_2() {
+    ferruler()
+        .args([
+            "test-event-pattern",
+            "--event-pattern",
+            r#"{"a": [1]}"#,
+            "--event",
+            r#"{"a": [1,]}"#,
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("<event>:1:10: error: invalid event:"));
+}
+
+#[test]
+fn missing_file_is_an_error_not_a_panic() {
+    ferruler()
+        .args([
+            "test-event-pattern",
+            "--event-pattern",
+            "no/such/file.json",
+            "--event",
+            "{}",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "no/such/file.json: error: cannot read the event-pattern",
+        ))
+        .stderr(contains("panicked").not());
+}
