@@ -60,7 +60,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, Rw
 /// >>> m.add_rule("from-eu", '{"region": [{"prefix": "eu-"}]}')
 /// >>> m.matches_for_event(b'{"region": "eu-west-1", "detail": {"total": 1250}}')
 /// ['big-orders', 'from-eu']
-#[pyclass(module = "ferruler", name = "Machine", frozen)]
+#[pyclass(module = "ferruler", name = "Machine", frozen, weakref)]
 pub struct Machine {
     rules: RwLock<Rules>,
     ids: Py<PyDict>,

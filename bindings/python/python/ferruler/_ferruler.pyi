@@ -1,9 +1,12 @@
 """Type stubs for the native module ``ferruler._ferruler`` (import ``ferruler`` instead)."""
 
 from collections.abc import Hashable
-from typing import Any, Generic, TypedDict, Union
+from types import GenericAlias
+from typing import Any, Generic, TypedDict, Union, final
 
 from typing_extensions import TypeAlias, TypeVar
+
+__all__ = ["Machine", "__version__", "check_pattern", "matches_rule"]
 
 __version__: str
 
@@ -20,8 +23,9 @@ class _Stats(TypedDict):
     sub_rules: int
     paths: int
 
+@final
 class Machine(Generic[_N]):
-    """A set of named EventBridge event patterns, compiled together, matched against _JSON events.
+    """A set of named EventBridge event patterns, compiled together, matched against JSON events.
 
     Rule names can be any hashable object; matches_for_event returns the objects that were added.
     Annotate the machine (``Machine[str]()``) to type them. Thread-safe: matching releases the
@@ -29,6 +33,8 @@ class Machine(Generic[_N]):
     """
 
     def __init__(self) -> None: ...
+    def __class_getitem__(cls, item: Any) -> GenericAlias:
+        """``Machine[str]`` and the like, usable at run time as in annotations."""
     def add_rule(self, name: _N, pattern: _JSON) -> None:
         """Adds `pattern` under the rule `name`. Raises InvalidPatternError if it is invalid."""
     def delete_rule(self, name: _N, pattern: _JSON) -> bool:
@@ -36,15 +42,15 @@ class Machine(Generic[_N]):
     def delete_rules(self, name: _N) -> int:
         """Deletes every pattern of the rule `name`; returns how many there were."""
     def matches_for_event(self, event: _JSON) -> list[_N]:
-        """The names of the rules `event` matches, each once. Raises InvalidEventError on bad _JSON."""
+        """The names of the rules `event` matches, each once. Raises InvalidEventError on bad JSON."""
     def rule_names(self) -> list[_N]:
         """The names of all rules, in no particular order."""
     def stats(self) -> _Stats:
         """Counts: names, patterns, sub_rules ($or alternatives), paths."""
     def __len__(self) -> int:
         """The number of distinct rule names."""
-    def __contains__(self, name: object) -> bool:
-        """Whether a rule named `name` exists."""
+    def __contains__(self, key: object, /) -> bool:
+        """Whether a rule named `key` exists."""
 
 def matches_rule(event: _JSON, pattern: _JSON) -> bool:
     """Whether `event` matches `pattern`, like EventBridge's TestEventPattern."""

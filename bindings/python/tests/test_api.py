@@ -1,0 +1,133 @@
+"""The package's surface: the names it exports, their documentation, and their types."""
+
+from __future__ import annotations
+
+import doctest
+import importlib.metadata
+import inspect
+import pydoc
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import ferruler
+
+PUBLIC = ["InvalidEventError", "InvalidPatternError", "Machine", "check_pattern", "matches_rule"]
+MACHINE_METHODS = [
+    "add_rule",
+    "delete_rule",
+    "delete_rules",
+    "matches_for_event",
+    "rule_names",
+    "stats",
+    "__len__",
+    "__contains__",
+]
+
+
+def test_exports() -> None:
+    assert sorted(set(ferruler.__all__) - {"__version__"}) == PUBLIC
+    assert ferruler.__version__ == importlib.metadata.version("ferruler")
+    assert ferruler.Machine.__module__ == "ferruler"
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    assert ferruler.__doc__ and "EventBridge" in ferruler.__doc__
+    for name in PUBLIC:
+        doc = getattr(ferruler, name).__doc__
+        assert doc and len(doc.strip()) > 40, name
+    for method in MACHINE_METHODS:
+        doc = getattr(ferruler.Machine, method).__doc__
+        assert doc and doc.strip(), method
+
+
+def test_signatures_are_introspectable() -> None:
+    assert str(inspect.signature(ferruler.Machine.add_rule)) == "(self, /, name, pattern)"
+    assert str(inspect.signature(ferruler.Machine.matches_for_event)) == "(self, /, event)"
+    assert str(inspect.signature(ferruler.matches_rule)) == "(event, pattern)"
+    assert str(inspect.signature(ferruler.check_pattern)) == "(pattern)"
+
+
+def test_help_on_machine_is_useful() -> None:
+    text = pydoc.render_doc(ferruler.Machine, renderer=pydoc.plaintext)
+    for expected in [
+        "hashable",
+        "releases the GIL",
+        "add_rule(self, /, name, pattern)",
+        "InvalidPatternError",
+        "matches_for_event(self, /, event)",
+        "InvalidEventError",
+        "delete_rules(self, /, name)",
+        "recognised by meaning",
+        ">>> m = Machine()",
+    ]:
+        assert expected in text, expected
+
+
+def test_docstring_examples_run() -> None:
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    tests = finder.find(ferruler) + finder.find(ferruler.Machine, "Machine", globs={"Machine": ferruler.Machine})
+    for test in tests:
+        runner.run(test)
+    results = runner.summarize(verbose=False)
+    assert results.attempted >= 8
+    assert results.failed == 0
+
+
+def test_the_package_ships_its_types() -> None:
+    package = Path(ferruler.__file__).parent
+    assert (package / "py.typed").is_file()
+    assert (package / "_ferruler.pyi").is_file()
+
+
+def _mypy(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *args], capture_output=True, text=True, check=False, timeout=300
+    )
+
+
+def test_stubs_match_the_runtime() -> None:
+    result = _mypy("mypy.stubtest", "ferruler")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_typed_use_checks(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        textwrap.dedent(
+            """
+            import ferruler
+
+            anything = ferruler.Machine()
+            anything.add_rule(("a", 1), {"source": ["x"]})
+            reveal_type(anything.matches_for_event(b"{}"))
+            typed: ferruler.Machine[str] = ferruler.Machine()
+            typed.add_rule("a", bytearray(b"{}"))
+            names: list[str] = typed.matches_for_event(memoryview(b"{}"))
+            typed.add_rule(1, "{}")
+            ferruler.check_pattern(42)
+            try:
+                ferruler.check_pattern("{}")
+            except ferruler.InvalidPatternError as e:
+                reveal_type(e.column)
+            reveal_type(typed.stats()["sub_rules"])
+            """
+        )
+    )
+    result = _mypy("mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null", str(sample))
+    # Older mypy versions spell builtin types "builtins.int".
+    lines = [
+        line.split(" ", 1)[1].replace("builtins.", "")
+        for line in result.stdout.splitlines()
+        if line.startswith(str(sample))
+    ]
+    assert lines == [
+        'note: Revealed type is "list[typing.Hashable]"',
+        'error: Argument 1 to "add_rule" of "Machine" has incompatible type "int"; expected "str"  [arg-type]',
+        'error: Argument 1 to "check_pattern" has incompatible type "int"; '
+        'expected "str | bytes | bytearray | memoryview[int] | dict[str, Any]"  [arg-type]',
+        'note: Revealed type is "int"',
+        'note: Revealed type is "int"',
+    ], result.stdout

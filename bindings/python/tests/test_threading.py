@@ -1,0 +1,258 @@
+"""Threads: matching runs without the GIL, and matches running while another thread changes the
+rules see every rule either wholly or not at all, and never lose one."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any, Callable
+
+import pytest
+
+import ferruler
+
+
+@pytest.fixture
+def short_switch_interval() -> Iterator[None]:
+    """Lets a waiting thread take the GIL within 0.5 ms of asking, instead of 5 ms."""
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
+    yield
+    sys.setswitchinterval(old)
+
+
+def _coverage_during(call: Callable[[], object], calls: int) -> float:
+    """The fraction of the time another thread spent inside `call` during which this thread ran
+    Python code too. A call that holds the GIL stops this thread for its whole length (coverage
+    near 0); one that releases it does not (coverage near 1, less what the OS scheduler takes).
+
+    The time is cut into 1 ms bins, each covered if this thread took a timestamp in it; the first
+    and last 10 ms of each call are left out, where switching threads around the call blurs it."""
+    intervals: list[tuple[float, float]] = []
+    failures: list[BaseException] = []
+    done = False
+
+    def caller() -> None:
+        nonlocal done
+        try:
+            for _ in range(calls):
+                start = time.perf_counter()
+                call()
+                intervals.append((start, time.perf_counter()))
+        except BaseException as e:  # reported below, in the main thread
+            failures.append(e)
+        finally:
+            done = True
+
+    stamps = []
+    last = 0.0
+    thread = threading.Thread(target=caller)
+    thread.start()
+    while not done:
+        now = time.perf_counter()
+        if now - last > 0.0002:
+            stamps.append(now)
+            last = now
+    thread.join()
+    assert failures == []
+    covered = total = 0
+    for start, end in intervals:
+        assert end - start > 0.05, "the call is too short to measure"
+        bins = int((end - start - 0.020) / 0.001)
+        hit = {int((t - start - 0.010) / 0.001) for t in stamps if start + 0.010 <= t < end - 0.010}
+        covered += len(hit & set(range(bins)))
+        total += bins
+    return covered / total
+
+
+def _big_event() -> bytes:
+    items = [{"id": f"id-{j}", "v": j % 97, "pad": "x" * 20} for j in range(100_000)]
+    return json.dumps({"items": items}).encode()
+
+
+@pytest.mark.usefixtures("short_switch_interval")
+def test_matching_releases_the_gil() -> None:
+    machine = ferruler.Machine()
+    for i in range(20):
+        machine.add_rule(i, {"items": {"id": [f"id-{i * 2917}"], "v": [{"numeric": [">", i]}]}})
+    event = _big_event()
+    text = event.decode()
+    expected = [i for i in range(20) if (i * 2917) % 97 > i]
+    assert sorted(machine.matches_for_event(event)) == expected
+
+    # Scheduling noise (other processes) only ever lowers the coverage of a call that releases the
+    # GIL, and only ever raises that of one that holds it, by letting threads overrun their turns
+    # around the call: so the best of a few tries is taken for each. Alone on a machine, a call
+    # releasing the GIL scores close to 1; on one shared with busy processes, 0.3 to 0.7.
+    def best(call: Callable[[], object], better: Callable[..., float]) -> float:
+        return better(_coverage_during(call, calls=2) for _ in range(3))
+
+    # The control: json.loads holds the GIL, so this thread does not run while it does.
+    assert best(lambda: json.loads(text), min) < 0.1
+    assert best(lambda: machine.matches_for_event(event), max) > 0.2
+    assert best(lambda: machine.matches_for_event(text), max) > 0.2
+    pattern = {"items": {"id": ["id-5"], "v": [{"numeric": [">", 1]}]}}
+    assert best(lambda: ferruler.matches_rule(event, pattern), max) > 0.2
+
+
+N_RULES = 600
+SYNC_EVERY = 50
+
+
+def _pattern(i: int) -> dict[str, Any]:
+    # Two sub-rules ($or) of three conditions each: installing one takes several steps, any of
+    # which a reader could see half done if changes were not exclusive.
+    return {"k": [f"v{i}"], "z": ["yes"], "$or": [{"x": ["1"]}, {"y": ["1"]}]}
+
+
+ALL_KEYS = [f"v{i}" for i in range(N_RULES)]
+EVENT_X = json.dumps({"k": ALL_KEYS, "z": "yes", "x": "1"}).encode()
+EVENT_Y = json.dumps({"k": ALL_KEYS, "z": "yes", "y": "1"})
+# Matches no rule wholly, but every rule partly: a half-installed rule would show up here.
+EVENT_PARTIAL = json.dumps({"k": ALL_KEYS, "x": "1", "y": "1"}).encode()
+
+
+class Observer:
+    """A matching thread's record: what it saw, checked as it goes."""
+
+    def __init__(self, machine: ferruler.Machine, check: Callable[[list[int]], int]) -> None:
+        self.machine = machine
+        self.check = check
+        self.seen: list[int] = []
+        self.errors: list[BaseException] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            events = (EVENT_X, EVENT_Y, EVENT_PARTIAL)
+            turn = 0
+            while True:
+                stopping = self.stop.is_set()
+                event = events[turn % 3]
+                turn += 1
+                found = self.machine.matches_for_event(event)
+                if event is EVENT_PARTIAL:
+                    assert found == [], f"half-installed rules matched: {found}"
+                else:
+                    self.seen.append(self.check(sorted(found)))
+                if stopping and turn % 3 == 0:
+                    return
+        except BaseException as e:  # reported by the test
+            self.errors.append(e)
+
+
+def _run(
+    machine: ferruler.Machine,
+    change: Callable[[int], object],
+    check: Callable[[list[int]], int],
+    done_at: Callable[[int], bool],
+) -> list[Observer]:
+    """Two observers match while this thread applies `change` to 0..N_RULES-1, pausing every
+    SYNC_EVERY changes until both have seen the machine as it then is (`done_at`), so that
+    matches and changes interleave for certain."""
+    observers = [Observer(machine, check), Observer(machine, check)]
+    threads = [threading.Thread(target=o.run) for o in observers]
+    for t in threads:
+        t.start()
+    try:
+        for i in range(N_RULES):
+            change(i)
+            if (i + 1) % SYNC_EVERY == 0:
+                deadline = time.monotonic() + 30
+                while not all(o.seen and done_at(o.seen[-1]) for o in observers):
+                    if any(o.errors for o in observers):
+                        break  # reported below
+                    assert time.monotonic() < deadline, "observers stopped making progress"
+                    time.sleep(0.0005)
+    finally:
+        for o in observers:
+            o.stop.set()
+        for t in threads:
+            t.join()
+    for o in observers:
+        assert o.errors == []
+    return observers
+
+
+def test_two_threads_match_while_a_third_adds_rules() -> None:
+    machine: ferruler.Machine[int] = ferruler.Machine()
+
+    def check(found: list[int]) -> int:
+        # Rules are added in order 0, 1, 2...: a match must see exactly the first k of them.
+        assert found == list(range(len(found))), f"a rule is missing: {found[:10]}..."
+        return len(found)
+
+    added = 0
+
+    def add(i: int) -> None:
+        nonlocal added
+        machine.add_rule(i, _pattern(i) if i % 2 else json.dumps(_pattern(i)).encode())
+        added = i + 1
+
+    observers = _run(machine, add, check, done_at=lambda k: k >= added)
+    for o in observers:
+        # No rule is ever lost: the count each thread sees never goes down...
+        assert o.seen == sorted(o.seen)
+        # ...it saw the machine part-way through (changes and matches interleaved)...
+        assert any(0 < k < N_RULES for k in o.seen)
+        # ...and it ends with every rule.
+        assert o.seen[-1] == N_RULES
+    assert len(machine) == N_RULES
+    assert sorted(machine.matches_for_event(EVENT_Y)) == list(range(N_RULES))
+
+
+def test_two_threads_match_while_a_third_deletes_rules() -> None:
+    machine: ferruler.Machine[int] = ferruler.Machine()
+    for i in range(N_RULES):
+        machine.add_rule(i, _pattern(i))
+
+    def check(found: list[int]) -> int:
+        # Rules are deleted in order 0, 1, 2...: a match must see exactly the last k of them.
+        assert found == list(range(N_RULES - len(found), N_RULES)), f"wrong rules: {found[:10]}..."
+        return len(found)
+
+    deleted = 0
+
+    def delete(i: int) -> None:
+        nonlocal deleted
+        pattern: object = _pattern(i) if i % 2 else json.dumps(_pattern(i), indent=1)
+        assert machine.delete_rule(i, pattern) is True
+        deleted = i + 1
+
+    observers = _run(machine, delete, check, done_at=lambda k: k <= N_RULES - deleted)
+    for o in observers:
+        assert o.seen == sorted(o.seen, reverse=True)
+        assert any(0 < k < N_RULES for k in o.seen)
+        assert o.seen[-1] == 0
+    assert len(machine) == 0
+    assert machine.stats() == {"names": 0, "patterns": 0, "sub_rules": 0, "paths": 0}
+
+
+def test_concurrent_writers_lose_nothing() -> None:
+    machine: ferruler.Machine[tuple[int, int]] = ferruler.Machine()
+    errors: list[BaseException] = []
+
+    def writer(w: int) -> None:
+        try:
+            for i in range(300):
+                machine.add_rule((w, i), {"w": [w], "i": [i]})
+                if i % 3 == 0:
+                    assert machine.delete_rules((w, i)) == 1
+        except BaseException as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    expected = {(w, i) for w in range(4) for i in range(300) if i % 3}
+    assert set(machine.rule_names()) == expected
+    assert len(machine) == len(expected)
+    for w, i in [(0, 1), (3, 299), (2, 150)]:
+        found = machine.matches_for_event({"w": w, "i": i})
+        assert found == ([(w, i)] if i % 3 else [])
