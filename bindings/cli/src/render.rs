@@ -9,6 +9,7 @@
 
 use anstyle::{AnsiColor, Style};
 use ferruler::explain::{Alternative, ConditionReport, Explanation, Verdict};
+use ferruler::pattern::{Bound, Matcher};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::fmt::Write as _;
@@ -121,8 +122,32 @@ fn test_text(condition: &ConditionReport) -> String {
     if matchers.is_empty() {
         return "{\"exists\": false}".to_string();
     }
-    let list: Vec<String> = matchers.iter().map(ToString::to_string).collect();
+    let list: Vec<String> = matchers.iter().map(matcher_text).collect();
     format!("[{}]", list.join(", "))
+}
+
+/// A matcher as it would be written in a pattern. The core's `Display` serves for all but numeric
+/// ranges, which it prints as `">= 2"` rather than the pattern's `[">=", 2]`.
+fn matcher_text(matcher: &Matcher) -> String {
+    let Matcher::Numeric(range) = matcher else {
+        return matcher.to_string();
+    };
+    let mut parts = Vec::new();
+    if let Some(v) = range.equals_value() {
+        parts.push(format!("\"=\", {v}"));
+    } else {
+        match range.lower {
+            Bound::Inclusive(b) => parts.push(format!("\">=\", {b}")),
+            Bound::Exclusive(b) => parts.push(format!("\">\", {b}")),
+            Bound::Unbounded => {}
+        }
+        match range.upper {
+            Bound::Inclusive(b) => parts.push(format!("\"<=\", {b}")),
+            Bound::Exclusive(b) => parts.push(format!("\"<\", {b}")),
+            Bound::Unbounded => {}
+        }
+    }
+    format!("{{\"numeric\": [{}]}}", parts.join(", "))
 }
 
 fn values_text(condition: &ConditionReport, pick: Option<usize>, indent: &str, out: &mut String) {
@@ -146,7 +171,7 @@ fn values_text(condition: &ConditionReport, pick: Option<usize>, indent: &str, o
             let by: Vec<String> = value
                 .accepted_by
                 .iter()
-                .map(|&m| matchers[m].to_string())
+                .map(|&m| matcher_text(&matchers[m]))
                 .collect();
             let chosen = if pick == Some(v) { " (chosen)" } else { "" };
             format!("{GOOD}accepted{GOOD:#} by {}{chosen}", by.join(", "))
@@ -256,7 +281,7 @@ fn json_alternative(a: &Alternative) -> JsonAlternative {
             let matchers = condition.matchers();
             JsonCondition {
                 path: condition.path.clone(),
-                matchers: matchers.iter().map(ToString::to_string).collect(),
+                matchers: matchers.iter().map(matcher_text).collect(),
                 exists_false: matchers.is_empty(),
                 holds: condition.holds,
                 values: condition
@@ -269,7 +294,7 @@ fn json_alternative(a: &Alternative) -> JsonAlternative {
                         accepted_by: v
                             .accepted_by
                             .iter()
-                            .map(|&m| matchers[m].to_string())
+                            .map(|&m| matcher_text(&matchers[m]))
                             .collect(),
                     })
                     .collect(),
