@@ -6,11 +6,16 @@ use std::io::{BufRead, BufReader};
 /// The rule sets, in file order: (type, pattern texts).
 pub fn rule_sets(path: &str) -> Vec<(String, Vec<String>)> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let serde_json::Value::Object(sets) = value else { panic!("{path}: expected an object of rule sets") };
+    let value: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let serde_json::Value::Object(sets) = value else {
+        panic!("{path}: expected an object of rule sets")
+    };
     sets.into_iter()
         .map(|(kind, patterns)| {
-            let serde_json::Value::Array(ps) = patterns else { panic!("{path}: {kind} is not a list") };
+            let serde_json::Value::Array(ps) = patterns else {
+                panic!("{path}: {kind} is not a list")
+            };
             (kind, ps.iter().map(|p| p.to_string()).collect())
         })
         .collect()

@@ -471,10 +471,19 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                     let users = &mut self.trie.node_mut(q).scope_users;
                     let before = *users;
                     *users = users.wrapping_add_signed(delta);
-                    match (before, *users) {
-                        (0, _) => self.scoped_nodes += 1,
-                        (_, 0) => self.scoped_nodes -= 1,
-                        _ => {}
+                    let change = match (before, *users) {
+                        (0, _) => 1,
+                        (_, 0) => -1,
+                        _ => 0,
+                    };
+                    if change != 0 {
+                        self.scoped_nodes = self.scoped_nodes.wrapping_add_signed(change as isize);
+                        let mut at = Some(q);
+                        while let Some(n) = at {
+                            let node = self.trie.node_mut(n);
+                            node.scoped_below = node.scoped_below.wrapping_add_signed(change);
+                            at = self.trie.parent(n);
+                        }
                     }
                 }
             }

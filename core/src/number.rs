@@ -9,41 +9,36 @@
 /// Length of the JSON number at the start of `s` (RFC 8259 grammar), or `None` if `s` does not start
 /// with a valid number.
 pub(crate) fn json_number_len(s: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    if s.first() == Some(&b'-') {
-        i += 1;
-    }
+    let digits = |from: usize| {
+        let mut end = from;
+        while end < s.len() && s[end].is_ascii_digit() {
+            end += 1;
+        }
+        end - from
+    };
+    let mut i = usize::from(s.first() == Some(&b'-'));
     match s.get(i) {
         Some(b'0') => i += 1,
-        Some(b'1'..=b'9') => {
-            while matches!(s.get(i), Some(b'0'..=b'9')) {
-                i += 1;
-            }
-        }
+        Some(b'1'..=b'9') => i += digits(i),
         _ => return None,
     }
     if s.get(i) == Some(&b'.') {
-        i += 1;
-        let digits = i;
-        while matches!(s.get(i), Some(b'0'..=b'9')) {
-            i += 1;
-        }
-        if i == digits {
+        let n = digits(i + 1);
+        if n == 0 {
             return None;
         }
+        i += 1 + n;
     }
     if matches!(s.get(i), Some(b'e' | b'E')) {
         i += 1;
         if matches!(s.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        let digits = i;
-        while matches!(s.get(i), Some(b'0'..=b'9')) {
-            i += 1;
-        }
-        if i == digits {
+        let n = digits(i);
+        if n == 0 {
             return None;
         }
+        i += n;
     }
     // A number must not run straight into more number-like characters ("01", "1.2.3").
     if matches!(
@@ -55,13 +50,13 @@ pub(crate) fn json_number_len(s: &[u8]) -> Option<usize> {
     Some(i)
 }
 
-/// The value of a number whose spelling `json_number_len` accepted.
+/// The value of a number whose spelling `json_number_len` accepted, correctly rounded (numbers
+/// past the double range become infinities).
+#[inline]
 pub(crate) fn value_of(text: &[u8]) -> f64 {
-    // The grammar is a subset of what f64::from_str accepts, and it is ASCII.
-    std::str::from_utf8(text)
-        .ok()
-        .and_then(|s| s.parse::<f64>().ok())
-        .unwrap_or(f64::NAN)
+    // The JSON grammar is a subset of what the parser accepts, so this cannot fail on validated
+    // text; NaN (which no JSON number is) marks the impossible case without panicking.
+    fast_float2::parse(text).unwrap_or(f64::NAN)
 }
 
 /// A key under which equal numbers hash and compare equal: the bits of the double, with -0 folded
@@ -107,5 +102,8 @@ mod tests {
         assert_eq!(k("0"), k("-0"));
         assert_eq!(k("0.000001"), k("1e-6"));
         assert_ne!(k("123456789012"), k("123456789013"));
+        assert_eq!(value_of(b"1e400"), f64::INFINITY);
+        assert_eq!(value_of(b"-122.42916360922355"), -122.42916360922355);
+        assert_eq!(value_of(b"0.1"), 0.1);
     }
 }

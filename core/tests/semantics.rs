@@ -129,3 +129,27 @@ fn same_pattern_twice_is_one_rule() {
     assert!(m.delete_rule(&"r", r#"{"a":["x"]}"#).unwrap());
     assert!(m.is_empty());
 }
+
+#[test]
+fn sub_rules_with_more_than_64_conditions() {
+    let fields: Vec<String> = (0..70).map(|i| format!("\"f{i}\": [{i}]")).collect();
+    let absent: Vec<String> = (0..70)
+        .map(|i| format!("\"g{i}\": [{{\"exists\": false}}]"))
+        .collect();
+    let mut m = Machine::new();
+    m.add_rule("wide", format!("{{{}}}", fields.join(", ")))
+        .unwrap();
+    m.add_rule("absent", format!("{{{}}}", absent.join(", ")))
+        .unwrap();
+    let all: Vec<String> = (0..70).map(|i| format!("\"f{i}\": {i}")).collect();
+    assert_eq!(
+        names(&m, &format!("{{{}}}", all.join(", "))),
+        vec!["absent", "wide"]
+    );
+    let missing_one = all[..69].join(", ");
+    assert_eq!(names(&m, &format!("{{{missing_one}}}")), vec!["absent"]);
+    assert_eq!(
+        names(&m, &format!("{{{}, \"g65\": 1}}", all.join(", "))),
+        vec!["wide"]
+    );
+}

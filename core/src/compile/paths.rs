@@ -26,10 +26,23 @@ enum Children {
     Many(HashMap<Box<[u8]>, NodeId>),
 }
 
+/// Byte-string equality; keys are short, and an inline loop beats a call to `memcmp` for them.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() <= 16 {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    } else {
+        a == b
+    }
+}
+
 impl Children {
     fn get(&self, key: &[u8]) -> Option<NodeId> {
         match self {
-            Children::Few(v) => v.iter().find(|(k, _)| **k == *key).map(|&(_, id)| id),
+            Children::Few(v) => v.iter().find(|(k, _)| same(k, key)).map(|&(_, id)| id),
             Children::Many(m) => m.get(key).copied(),
         }
     }
@@ -85,6 +98,8 @@ pub(crate) struct PathNode {
     users: u32,
     /// Sub-rules that need an array at this path resolved element by element (see `machine`).
     pub scope_users: u32,
+    /// Nodes in this subtree (itself included) whose `scope_users` is not zero.
+    pub scoped_below: u32,
 }
 
 impl PathNode {
@@ -97,6 +112,7 @@ impl PathNode {
             values: None,
             users: 0,
             scope_users: 0,
+            scoped_below: 0,
         }
     }
 }
@@ -180,23 +196,49 @@ impl PathTrie {
         }
     }
 
-    /// The node reached from `from` by an event key, which may hold dots.
+    /// The node reached from `from` by an event key, which may hold dots. Returns the node and
+    /// whether the key was dotted (spanned several segments).
     #[inline]
-    pub(crate) fn child(&self, from: NodeId, key: &[u8]) -> Option<NodeId> {
-        let node = &self.nodes[from as usize];
-        if memchr::memchr(b'.', key).is_none() {
-            return node.children.get(key);
+    pub(crate) fn child(&self, from: NodeId, key: &[u8]) -> Option<(NodeId, bool)> {
+        match &self.nodes[from as usize].children {
+            Children::Few(v) => {
+                // Segments never hold dots, so a whole-key hit is exact. A dotted key must start
+                // with one of the (few) children's segments followed by a dot; checking that
+                // costs less than looking for a dot in every key that misses.
+                let mut dotted = None;
+                for (segment, id) in v {
+                    if same(segment, key) {
+                        return Some((*id, false));
+                    }
+                    if key.len() > segment.len()
+                        && key[segment.len()] == b'.'
+                        && key.starts_with(segment)
+                    {
+                        dotted = Some((*id, &key[segment.len() + 1..]));
+                    }
+                }
+                let (next, rest) = dotted?;
+                self.child(next, rest).map(|(id, _)| (id, true))
+            }
+            Children::Many(m) => {
+                if let Some(&id) = m.get(key) {
+                    return Some((id, false));
+                }
+                let dot = key.iter().position(|&b| b == b'.')?;
+                let next = m.get(&key[..dot])?;
+                self.child(*next, &key[dot + 1..]).map(|(id, _)| (id, true))
+            }
         }
-        let mut at = from;
-        for segment in key.split(|&b| b == b'.') {
-            at = self.nodes[at as usize].children.get(segment)?;
-        }
-        Some(at)
     }
 
     #[inline]
     pub(crate) fn has_children(&self, id: NodeId) -> bool {
         !self.nodes[id as usize].children.is_empty()
+    }
+
+    /// The parent of `node`, or `None` for the root.
+    pub(crate) fn parent(&self, node: NodeId) -> Option<NodeId> {
+        (node != ROOT).then(|| self.nodes[node as usize].parent)
     }
 
     /// Whether `ancestor` is `node` or lies on its path to the root.

@@ -30,6 +30,9 @@ use std::sync::OnceLock;
 
 type Targets = SmallVec<[Target; 1]>;
 
+/// Up to this many numeric ranges on a path are tested directly; beyond, through the index.
+const LINEAR_RANGES: usize = 8;
+
 /// A hit on a target (`veto = false`), or a leaf that rules out an `exists: false` target.
 pub(crate) trait Emit {
     fn emit(&mut self, target: Target, veto: bool);
@@ -263,10 +266,19 @@ impl ValueIndex {
             return;
         }
         let v = number::value_of(text);
-        if let Some(ts) = self.numbers.get(&number::key_of(v)) {
-            emit_all(ts, out);
+        if !self.numbers.is_empty() {
+            if let Some(ts) = self.numbers.get(&number::key_of(v)) {
+                emit_all(ts, out);
+            }
         }
-        if !self.ranges.is_empty() {
+        if self.ranges.len() <= LINEAR_RANGES {
+            // A few ranges are quicker to test one by one than through the index.
+            for (r, t) in &self.ranges {
+                if r.contains(v) {
+                    out.emit(*t, false);
+                }
+            }
+        } else {
             let index = self
                 .range_index
                 .get_or_init(|| build_range_index(&self.ranges));

@@ -5,7 +5,8 @@
 //! a key that leads nowhere is *skipped*: the skipper finds the end of the value by tracking string
 //! quotes (with their escapes) and the nesting of brackets and braces, and does not look at numbers,
 //! literals, commas or colons inside it, nor check the UTF-8 of its strings. Everything on a path
-//! some rule uses is fully validated. So an event that is not JSON is always rejected when the
+//! some rule uses is fully validated (a number or literal that no rule reads is only delimited,
+//! wherever it is). So an event that is not JSON is always rejected when the
 //! damage is on a rule's path or breaks strings or brackets anywhere; damage confined to the inside
 //! of an unused value (say `[1 2]` or `[tru]`) may go unnoticed, which cannot change any answer.
 //!
@@ -89,7 +90,7 @@ pub(crate) fn scan<S: Sink>(
 pub(crate) struct ScanBuffers {
     key: Vec<u8>,
     value: Vec<u8>,
-    brackets: Vec<u8>,
+    brackets: Vec<u64>,
 }
 
 struct Scanner<'a, 'b, S: Sink> {
@@ -325,7 +326,17 @@ impl<S: Sink> Scanner<'_, '_, S> {
         match self.peek() {
             Some(b'"') => self.skip_string(),
             Some(b'{' | b'[') => self.skip_container(),
-            _ => self.scalar().map(drop),
+            Some(b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => {
+                // A number or literal nobody reads: find where the token ends, nothing more.
+                let rest = &self.text[self.pos..];
+                let len = rest
+                    .iter()
+                    .position(|&b| matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'))
+                    .unwrap_or(rest.len());
+                self.pos += len;
+                Ok(())
+            }
+            _ => Err(self.unexpected("a JSON value")),
         }
     }
 
@@ -337,7 +348,10 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 Ok(())
             }
             Err(("nested", at)) => Err(EventError::new(
-                format!("event is nested more than {} levels deep (Limits::max_event_depth)", self.max_depth),
+                format!(
+                    "event is nested more than {} levels deep (Limits::max_event_depth)",
+                    self.max_depth
+                ),
                 at,
             )),
             Err((message, at)) => Err(EventError::new(message, at)),

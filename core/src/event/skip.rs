@@ -16,8 +16,49 @@ pub(crate) type Skipped = Result<usize, (&'static str, usize)>;
 
 /// Skips the array or object starting at `text[start]` (`[` or `{`), whose nesting may go at most
 /// `depth_left` levels. `stack` is reused working memory.
-pub(crate) fn skip_container(text: &[u8], start: usize, depth_left: usize, stack: &mut Vec<u8>) -> Skipped {
-    stack.clear();
+pub(crate) fn skip_container(
+    text: &[u8],
+    start: usize,
+    depth_left: usize,
+    stack: &mut Vec<u64>,
+) -> Skipped {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { avx2::skip_container(text, start, depth_left, stack) };
+        }
+    }
+    skip_with::<Baseline>(text, start, depth_left, stack)
+}
+
+/// Computes the masks of a 64-byte block.
+trait Classify {
+    fn masks(block: &[u8; 64]) -> Masks;
+}
+
+/// SSE2 on x86_64 (part of its baseline), a byte loop elsewhere.
+struct Baseline;
+
+impl Classify for Baseline {
+    #[inline(always)]
+    fn masks(block: &[u8; 64]) -> Masks {
+        Masks::of(block)
+    }
+}
+
+#[inline(always)]
+fn skip_with<C: Classify>(
+    text: &[u8],
+    start: usize,
+    depth_left: usize,
+    stack: &mut Vec<u64>,
+) -> Skipped {
+    let mut open = OpenBrackets {
+        depth: 0,
+        kinds: stack,
+    };
+    open.kinds.clear();
     let mut state = BlockState::default();
     let mut pos = start;
     let mut padded = [b' '; 64];
@@ -26,31 +67,29 @@ pub(crate) fn skip_container(text: &[u8], start: usize, depth_left: usize, stack
             Some(b) => b.try_into().expect("64 bytes"),
             None => {
                 let rest = &text[pos..];
-                padded = [b' '; 64];
                 padded[..rest.len()].copy_from_slice(rest);
                 &padded
             }
         };
-        let masks = Masks::of(block);
+        let masks = C::masks(block);
         let mut brackets = state.outside_strings(&masks);
         while brackets != 0 {
             let i = brackets.trailing_zeros() as usize;
             brackets &= brackets - 1;
-            let b = block[i];
-            match b {
-                b'{' => stack.push(b'}'),
-                b'[' => stack.push(b']'),
-                _ => {
-                    if stack.pop() != Some(b) {
+            match block[i] {
+                b'{' => open.push(true),
+                b'[' => open.push(false),
+                b => {
+                    if !open.pop(b == b'}') {
                         return Err(("unexpected closing bracket", pos + i));
                     }
-                    if stack.is_empty() {
+                    if open.depth == 0 {
                         return Ok(pos + i + 1);
                     }
                     continue;
                 }
             }
-            if stack.len() > depth_left {
+            if open.depth > depth_left {
                 return Err(("nested", pos + i));
             }
         }
@@ -59,7 +98,40 @@ pub(crate) fn skip_container(text: &[u8], start: usize, depth_left: usize, stack
     if state.in_string != 0 {
         Err(("Unterminated string", text.len()))
     } else {
-        Err(("unexpected end of input inside an array or object", text.len()))
+        Err((
+            "unexpected end of input inside an array or object",
+            text.len(),
+        ))
+    }
+}
+
+/// The kinds of the brackets still open, one bit each (1 for `{`), 64 to a word.
+struct OpenBrackets<'a> {
+    depth: usize,
+    kinds: &'a mut Vec<u64>,
+}
+
+impl OpenBrackets<'_> {
+    #[inline]
+    fn push(&mut self, brace: bool) {
+        let (word, bit) = (self.depth / 64, self.depth % 64);
+        if word == self.kinds.len() {
+            self.kinds.push(0);
+        }
+        let w = &mut self.kinds[word];
+        *w = (*w & !(1 << bit)) | (u64::from(brace) << bit);
+        self.depth += 1;
+    }
+
+    /// Closes the innermost bracket; false if none is open or it is of the other kind.
+    #[inline]
+    fn pop(&mut self, brace: bool) -> bool {
+        if self.depth == 0 {
+            return false;
+        }
+        self.depth -= 1;
+        let (word, bit) = (self.depth / 64, self.depth % 64);
+        (self.kinds[word] >> bit) & 1 == u64::from(brace)
     }
 }
 
@@ -79,7 +151,11 @@ impl Masks {
         }
         #[cfg(not(target_arch = "x86_64"))]
         {
-            let mut m = Masks { quote: 0, backslash: 0, bracket: 0 };
+            let mut m = Masks {
+                quote: 0,
+                backslash: 0,
+                bracket: 0,
+            };
             for (i, &b) in block.iter().enumerate() {
                 let bit = 1u64 << i;
                 match b {
@@ -104,7 +180,11 @@ mod sse2 {
     /// SSE2 is part of the x86_64 baseline, so no runtime detection is needed.
     #[inline]
     pub(super) fn masks(block: &[u8; 64]) -> Masks {
-        let mut m = Masks { quote: 0, backslash: 0, bracket: 0 };
+        let mut m = Masks {
+            quote: 0,
+            backslash: 0,
+            bracket: 0,
+        };
         for chunk in 0..4 {
             // SAFETY: `block` is 64 bytes, so each of the four 16-byte unaligned loads is in bounds;
             // the other intrinsics only operate on registers.
@@ -123,6 +203,55 @@ mod sse2 {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{skip_with, Classify, Masks, Skipped};
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256,
+        _mm256_set1_epi8,
+    };
+
+    struct Avx2;
+
+    impl Classify for Avx2 {
+        #[inline(always)]
+        fn masks(block: &[u8; 64]) -> Masks {
+            let mut m = Masks {
+                quote: 0,
+                backslash: 0,
+                bracket: 0,
+            };
+            for half in 0..2 {
+                // SAFETY: only reached from `skip_container` below, which runs when the CPU has
+                // AVX2; `block` is 64 bytes, so both 32-byte loads are in bounds.
+                unsafe {
+                    let v = _mm256_loadu_si256(block.as_ptr().add(half * 32) as *const __m256i);
+                    let eq = |c: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c as i8));
+                    let bits = |x: __m256i| (_mm256_movemask_epi8(x) as u32 as u64) << (half * 32);
+                    m.quote |= bits(eq(b'"'));
+                    m.backslash |= bits(eq(b'\\'));
+                    let open = _mm256_or_si256(eq(b'['), eq(b'{'));
+                    let close = _mm256_or_si256(eq(b']'), eq(b'}'));
+                    m.bracket |= bits(_mm256_or_si256(open, close));
+                }
+            }
+            m
+        }
+    }
+
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn skip_container(
+        text: &[u8],
+        start: usize,
+        depth_left: usize,
+        stack: &mut Vec<u64>,
+    ) -> Skipped {
+        skip_with::<Avx2>(text, start, depth_left, stack)
+    }
+}
+
 /// What carries from one block to the next.
 #[derive(Default)]
 struct BlockState {
@@ -136,7 +265,11 @@ impl BlockState {
     /// The brackets of the block that are outside strings; updates the carried state.
     #[inline]
     fn outside_strings(&mut self, m: &Masks) -> u64 {
-        let escaped = if m.backslash == 0 && !self.escape_carry { 0 } else { self.escaped(m.backslash) };
+        let escaped = if m.backslash == 0 && !self.escape_carry {
+            0
+        } else {
+            self.escaped(m.backslash)
+        };
         let quotes = m.quote & !escaped;
         let inside = prefix_xor(quotes) ^ self.in_string;
         self.in_string = ((inside as i64) >> 63) as u64;
@@ -184,8 +317,15 @@ fn prefix_xor(mut x: u64) -> u64 {
 mod tests {
     use super::*;
 
+    /// Skips with the dispatched implementation, checking that the baseline one agrees.
     fn skip(s: &str) -> Skipped {
-        skip_container(s.as_bytes(), 0, 100, &mut Vec::new())
+        let dispatched = skip_container(s.as_bytes(), 0, 100, &mut Vec::new());
+        assert_eq!(
+            dispatched,
+            skip_with::<Baseline>(s.as_bytes(), 0, 100, &mut Vec::new()),
+            "{s}"
+        );
+        dispatched
     }
 
     #[test]
@@ -193,14 +333,23 @@ mod tests {
         assert_eq!(skip("[1, 2]  "), Ok(6));
         assert_eq!(skip(r#"{"a": "]}", "b": [[]]} x"#), Ok(22));
         assert_eq!(skip(r#"["\"]", "\\", "\\\"]"] "#), Ok(22));
-        let long = format!("[{}\"{}\\\"\", {}]", "1,".repeat(70), "x".repeat(61), "{\"k\": [\"}\"]}");
+        let long = format!(
+            "[{}\"{}\\\"\", {}]",
+            "1,".repeat(70),
+            "x".repeat(61),
+            "{\"k\": [\"}\"]}"
+        );
         assert_eq!(skip(&long), Ok(long.len()));
     }
 
     #[test]
     fn escapes_across_block_boundaries() {
         for pad in 50..70 {
-            let s = format!("[\"{}\\\\\", \"{}\\\"]\"]", "a".repeat(pad), "b".repeat(pad));
+            let s = format!(
+                "[\"{}\\\\\", \"{}\\\"]\"]",
+                "a".repeat(pad),
+                "b".repeat(pad)
+            );
             assert_eq!(skip(&s), Ok(s.len()), "pad {pad}: {s}");
         }
     }
@@ -210,6 +359,23 @@ mod tests {
         assert!(skip("[1, 2").is_err());
         assert!(skip("[1, 2}").is_err());
         assert!(skip("[\"abc]").is_err());
-        assert_eq!(skip_container(b"[[[[1]]]]", 0, 3, &mut Vec::new()).unwrap_err().0, "nested");
+        assert_eq!(
+            skip_container(b"[[[[1]]]]", 0, 3, &mut Vec::new())
+                .unwrap_err()
+                .0,
+            "nested"
+        );
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200)).into_bytes();
+        assert_eq!(skip_container(&deep, 0, 1000, &mut Vec::new()), Ok(400));
+        assert_eq!(
+            skip_with::<Baseline>(&deep, 0, 1000, &mut Vec::new()),
+            Ok(400)
+        );
+        assert_eq!(
+            skip_container(&deep, 0, 150, &mut Vec::new())
+                .unwrap_err()
+                .0,
+            "nested"
+        );
     }
 }

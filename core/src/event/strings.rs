@@ -7,6 +7,7 @@
 /// Where the string whose contents start at `start` (just after the opening quote) ends: returns the
 /// offset of the closing quote and whether the contents contain escapes. Checks escape syntax and
 /// that no raw control character appears; does not check UTF-8 (the caller does that where needed).
+#[inline]
 pub(crate) fn string_end(
     text: &[u8],
     start: usize,
@@ -14,18 +15,13 @@ pub(crate) fn string_end(
     let mut i = start;
     let mut escaped = false;
     loop {
-        let Some(found) = memchr::memchr2(b'"', b'\\', &text[i..]) else {
-            return Err(("Unterminated string", text.len()));
-        };
-        let j = i + found;
-        if let Some(bad) = text[i..j].iter().position(|&b| b < 0x20) {
-            return Err(("Control character in string (escape it)", i + bad));
-        }
-        if text[j] == b'"' {
-            return Ok((j, escaped));
+        let j = i + special_byte(&text[i..]).ok_or(("Unterminated string", text.len()))?;
+        match text[j] {
+            b'"' => return Ok((j, escaped)),
+            b'\\' => {}
+            _ => return Err(("Control character in string (escape it)", j)),
         }
         escaped = true;
-        // A backslash: validate the escape and skip it.
         match text.get(j + 1) {
             Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i = j + 2,
             Some(b'u') => {
@@ -37,6 +33,63 @@ pub(crate) fn string_end(
             None => return Err(("Unterminated string", text.len())),
             Some(_) => return Err(("Invalid escape in string", j)),
         }
+    }
+}
+
+/// Offset of the first `"`, `\\` or control character (below 0x20) in `s`. Event strings are
+/// mostly short, so this tests 16 bytes per step with SSE2 (8 with word arithmetic elsewhere)
+/// instead of calling a general vectorised search whose setup would cost more than the string.
+#[inline]
+fn special_byte(s: &[u8]) -> Option<usize> {
+    let mut offset = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        while let Some(chunk) = s.get(offset..offset + 16) {
+            let mask = sse2_special(chunk.try_into().expect("16 bytes"));
+            if mask != 0 {
+                return Some(offset + mask.trailing_zeros() as usize);
+            }
+            offset += 16;
+        }
+    }
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = s.get(offset..offset + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        // A byte equal to 0 after XOR with the target, or below 0x20, sets its high bit; the
+        // lowest flagged byte is exact (borrows only flag bytes above a true one).
+        let quote = x ^ (ONES * b'"' as u64);
+        let backslash = x ^ (ONES * b'\\' as u64);
+        let flagged = ((quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (x.wrapping_sub(ONES * 0x20) & !x))
+            & HIGHS;
+        if flagged != 0 {
+            return Some(offset + (flagged.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    s[offset..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|p| offset + p)
+}
+
+/// Bit i is set when byte i of the chunk is `"`, `\\` or below 0x20.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn sse2_special(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is part of the x86_64 baseline; the load reads exactly the 16 bytes of `chunk`.
+    unsafe {
+        let v = _mm_loadu_si128(chunk.as_ptr() as *const __m128i);
+        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+        let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)) as u32
     }
 }
 
@@ -149,5 +202,22 @@ mod tests {
         assert!(dec("\"a\nb\"").is_err());
         assert!(dec(r#""abc"#).is_err());
         assert!(dec(r#""\u12""#).is_err());
+    }
+
+    #[test]
+    fn special_bytes_found_at_every_offset() {
+        for len in 0..40 {
+            for (special, _) in [(b'"', ()), (b'\\', ()), (0x1f, ()), (0x00, ())] {
+                let mut s = vec![b'a'; len];
+                s.push(special);
+                s.extend_from_slice(b"\"zz");
+                assert_eq!(special_byte(&s), Some(len), "len {len} byte {special}");
+            }
+            // Bytes just above the thresholds and high bytes are not special.
+            let plain: Vec<u8> = (0..len)
+                .map(|k| [0x20, 0x21, 0x5d, 0x80, 0xff, 0x23][k % 6])
+                .collect();
+            assert_eq!(special_byte(&plain), None);
+        }
     }
 }

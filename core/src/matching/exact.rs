@@ -40,7 +40,7 @@ impl Sink for Recorder<'_> {
     type Node = NodeId;
 
     fn child(&mut self, node: NodeId, key: &[u8]) -> Option<NodeId> {
-        self.trie.child(node, key)
+        self.trie.child(node, key).map(|(child, _)| child)
     }
 
     fn has_children(&self, node: NodeId) -> bool {

@@ -82,6 +82,12 @@ pub struct Scratch {
     seen_starts: Vec<usize>,
     words: Vec<(u64, u64)>,
     pub(crate) fold: Vec<u8>,
+    /// Per sub-rule slot: the event generation that last touched it and its slot in `folded`.
+    stamps: Vec<(u32, u32)>,
+    folded: Vec<(u32, u64, u64)>,
+    generation: u32,
+    /// Entries of sub-rules with more than 64 conditions, folded by sorting instead.
+    wide: Vec<Entry>,
     pub(crate) buffers: ScanBuffers,
     pub(crate) rules: Vec<u32>,
 }
@@ -209,22 +215,69 @@ impl Run<'_> {
     /// `absent_only` lists the sub-rules made only of `exists: false` conditions, which match
     /// when no value vetoed them.
     pub(crate) fn finish(&mut self, absent_only: &[u32]) {
-        let Scratch {
-            log, words, rules, ..
-        } = &mut *self.scratch;
         let subs = self.subs;
-        Self::fold_groups(log, words, subs, |sub, words| {
+        let Scratch {
+            log,
+            words,
+            rules,
+            stamps,
+            folded,
+            generation,
+            wide,
+            ..
+        } = &mut *self.scratch;
+        // Fold the log per sub-rule through a stamped table: one pass, no sorting. (Sub-rules of
+        // more than 64 conditions, which are rare, take the sorting path.)
+        *generation = generation.wrapping_add(1);
+        if *generation == 0 {
+            stamps.iter_mut().for_each(|s| s.0 = 0);
+            *generation = 1;
+        }
+        if stamps.len() < subs.len() {
+            stamps.resize(subs.len(), (0, 0));
+        }
+        folded.clear();
+        wide.clear();
+        for e in log.iter() {
+            if subs[e.sub as usize].words() > 1 {
+                wide.push(*e);
+                continue;
+            }
+            let stamp = &mut stamps[e.sub as usize];
+            if stamp.0 != *generation {
+                *stamp = (*generation, folded.len() as u32);
+                folded.push((e.sub, 0, 0));
+            }
+            let f = &mut folded[stamp.1 as usize];
+            f.1 |= e.hits;
+            f.2 |= e.vetoes;
+        }
+        let matched = |info: &SubInfo, words: &[(u64, u64)]| {
+            info.positive.iter().any(|&p| p != 0)
+                && words
+                    .iter()
+                    .zip(info.positive.iter())
+                    .all(|(&(hits, vetoes), &positive)| hits & positive == positive && vetoes == 0)
+        };
+        for &(sub, hits, vetoes) in folded.iter() {
             let info = &subs[sub as usize];
-            let matched = words
-                .iter()
-                .zip(info.positive.iter())
-                .all(|(&(hits, vetoes), &positive)| hits & positive == positive && vetoes == 0);
-            if matched && info.positive.iter().any(|&p| p != 0) {
+            if matched(info, &[(hits, vetoes)]) {
+                rules.push(info.rule);
+            }
+        }
+        Self::fold_groups(wide, words, subs, |sub, words| {
+            let info = &subs[sub as usize];
+            if matched(info, words) {
                 rules.push(info.rule);
             }
         });
         for &sub in absent_only {
-            if log.binary_search_by_key(&sub, |e| e.sub).is_err() {
+            let touched = if subs[sub as usize].words() > 1 {
+                wide.binary_search_by_key(&sub, |e| e.sub).is_ok()
+            } else {
+                stamps[sub as usize].0 == *generation
+            };
+            if !touched {
                 rules.push(subs[sub as usize].rule);
             }
         }
@@ -238,10 +291,11 @@ impl Sink for Run<'_> {
 
     #[inline]
     fn child(&mut self, node: NodeId, key: &[u8]) -> Option<NodeId> {
-        let child = self.trie.child(node, key)?;
-        if self.watch_aliases {
+        let (child, dotted) = self.trie.child(node, key)?;
+        // A path reached twice only matters where element verdicts are made at or below it.
+        if self.watch_aliases && (dotted || self.trie.node(child).scoped_below > 0) {
             let start = self.scratch.seen_starts.last().copied().unwrap_or(0);
-            if memchr::memchr(b'.', key).is_some() || self.scratch.seen[start..].contains(&child) {
+            if dotted || self.scratch.seen[start..].contains(&child) {
                 self.aliased = true;
             }
             self.scratch.seen.push(child);
