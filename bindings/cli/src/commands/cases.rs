@@ -43,6 +43,10 @@ pub fn run(args: CasesArgs) -> Result<u8, Failure> {
             cases::load(file, &local, &global)?,
         ));
     }
+    if suites.iter().all(|(_, cases)| cases.is_empty()) {
+        // An empty run passing silently would hide a wrong path in CI.
+        return Err(Failure("error: the case files hold no cases".into()));
+    }
 
     let mut out = anstream::stdout().lock();
     let mut outcomes: Vec<Vec<Option<Outcome>>> = Vec::new();

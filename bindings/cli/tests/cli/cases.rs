@@ -267,5 +267,13 @@ fn missing_paths_and_empty_directories_are_errors() {
         .assert()
         .code(2)
         .stderr(contains("no *.cases.jsonl files found"));
+    let blank = empty.path().join("blank.cases.jsonl");
+    std::fs::write(&blank, "\n").unwrap();
+    ferruler()
+        .arg("cases")
+        .arg(&blank)
+        .assert()
+        .code(2)
+        .stderr(contains("hold no cases"));
     assert!(fixtures().join("rules-repo").is_dir());
 }
