@@ -99,8 +99,12 @@ fn role_of(path: &Path, contents: &str, plain_json: FileRole) -> FileRole {
 }
 
 pub fn read(path: &Path) -> Result<String, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::file(&path.display().to_string(), format_args!("cannot read: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::file(
+            &path.display().to_string(),
+            format_args!("cannot read: {e}"),
+        )
+    })?;
     // Editors on Windows may start a UTF-8 file with a byte order mark; it is not content.
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
