@@ -323,6 +323,34 @@ impl Machine {
         Ok(dict)
     }
 
+    /// Benchmark support, not API: the engine's own time to match an event, in seconds per event,
+    /// over `iterations` passes through `events` made from Rust with
+    /// `ferruler::Machine::matches_for_event`. The benchmark compares it with the time of
+    /// `matches_for_event` called from Python on the same events, to measure what the binding adds.
+    fn _core_seconds_per_match(
+        &self,
+        py: Python<'_>,
+        events: Vec<Bound<'_, PyAny>>,
+        iterations: u32,
+    ) -> PyResult<f64> {
+        let texts = events.iter().map(|e| json_text(e, Role::Event)).collect::<PyResult<Vec<_>>>()?;
+        let slices: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+        let timed = py.detach(|| -> Result<Result<f64, ferruler::EventError>, Internal> {
+            let rules = self.rules.read().map_err(|_| Internal::poisoned())?;
+            guarded(|| {
+                let start = std::time::Instant::now();
+                for _ in 0..iterations {
+                    for event in &slices {
+                        std::hint::black_box(rules.machine.matches_for_event(std::hint::black_box(event))?);
+                    }
+                }
+                let calls = slices.len() as f64 * f64::from(iterations);
+                Ok(start.elapsed().as_secs_f64() / calls.max(1.0))
+            })
+        })?;
+        timed.map_err(|e| event_error(py, &e))
+    }
+
     /// The number of distinct rule names.
     fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
         Ok(self.read_rules(py)?.machine.len())

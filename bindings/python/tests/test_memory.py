@@ -70,7 +70,6 @@ def test_adding_and_deleting_100k_rules_repeatedly_does_not_grow_memory() -> Non
         gc.collect()
         emptied.append(rss())
     # The measurement sees the rules (100k rules take tens of MiB)...
-
     assert loaded[0] - before > 20 * MIB, (before, loaded)
     # ...and after the first rounds, further rounds do not add to it.
     assert loaded[3] - loaded[1] < 12 * MIB, [x // MIB for x in loaded]

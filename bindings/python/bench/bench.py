@@ -1,0 +1,238 @@
+"""Ferruler from Python against the pure-Python EventBridge matchers, in one run.
+
+Two measurements:
+
+* Per-call overhead: ``Machine.matches_for_event`` on a small ``bytes`` event, timed from Python,
+  minus the engine's own time for the same event and rules timed from Rust
+  (``Machine._core_seconds_per_match``). What is left is what the binding adds per call (argument
+  handling, releasing and retaking the GIL, the lock, building the result list) plus the Python
+  loop that makes the calls. Target: under 1 µs.
+* CityLots throughput, following event-ruler's harness (shared/bench/README.md): for each of the 14
+  rule sets, build a fresh matcher with its 5 patterns and time one pass handing every event's JSON
+  text to it, parsing included. Ferruler gets the text as ``bytes``; the pure-Python matchers get
+  it parsed once per event with ``json.loads`` (their best case) and test each pattern. Target:
+  Ferruler at least 50 times the events per second of the best of them on every rule set.
+
+The pure-Python matchers are the ones Python users have today: moto's (``EventPattern`` from
+``moto.events.models``) and LocalStack's (``EventPatternCompiler`` and ``EventRuleEngine`` from
+``localstack.services.events.event_rule_engine``). Their match counts are printed beside
+Ferruler's on the same events; they are not exact EventBridge implementations, so counts may
+differ.
+
+Run through scripts/bench-python.sh, which makes the venv, builds the extension in release mode
+and generates the corpus. Directly: ``python bench/bench.py --corpus citylots.jsonl.gz``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.metadata
+import json
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+import ferruler
+
+REPO = Path(__file__).resolve().parents[3]
+RULES = REPO.parent / "shared" / "bench" / "citylots-rules.json"
+
+SMALL_EVENT = (
+    b'{"source":"com.shop","detail-type":"Order Placed","region":"eu-west-1",'
+    b'"detail":{"total":1250,"currency":"EUR"}}'
+)
+SMALL_RULES = [
+    {"source": ["com.shop"], "detail-type": ["Order Placed"]},
+    {"detail": {"total": [{"numeric": [">=", 1000]}]}},
+    {"region": [{"prefix": "eu-"}]},
+    {"detail": {"currency": [{"anything-but": ["USD", "GBP"]}]}},
+    {"source": [{"wildcard": "com.*.internal"}]},
+]
+
+
+class Matcher(Protocol):
+    """A competitor: built from a rule set, counts the matches of one event's JSON text."""
+
+    def count(self, text: str) -> int: ...
+
+
+class Moto:
+    label = "moto " + importlib.metadata.version("moto")
+
+    def __init__(self, patterns: Sequence[dict[str, Any]]) -> None:
+        from moto.events.models import EventPattern
+
+        self.patterns = [EventPattern.load(json.dumps(p)) for p in patterns]
+
+    def count(self, text: str) -> int:
+        event = json.loads(text)
+        return sum(p.matches_event(event) for p in self.patterns)
+
+
+class LocalStack:
+    label = "localstack " + importlib.metadata.version("localstack-core")
+
+    def __init__(self, patterns: Sequence[dict[str, Any]]) -> None:
+        from localstack.services.events.event_rule_engine import (
+            EventPatternCompiler,
+            EventRuleEngine,
+        )
+
+        compiler = EventPatternCompiler()
+        self.patterns = [compiler.compile_event_pattern(json.dumps(p)) for p in patterns]
+        self.engine = EventRuleEngine()
+
+    def count(self, text: str) -> int:
+        event = json.loads(text)
+        return sum(bool(self.engine.evaluate_pattern_on_event(p, event)) for p in self.patterns)
+
+
+COMPETITORS: list[Callable[[Sequence[dict[str, Any]]], Matcher]] = [Moto, LocalStack]
+
+
+def best_seconds_per_call(call: Callable[[bytes], object], arg: bytes, calls: int, repeats: int) -> float:
+    """The fastest of `repeats` timed loops of `calls` calls, per call (as timeit advises)."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(calls):
+            call(arg)
+        best = min(best, time.perf_counter() - start)
+    return best / calls
+
+
+def per_call(calls: int, repeats: int) -> dict[str, float]:
+    machine = ferruler.Machine()
+    for i, pattern in enumerate(SMALL_RULES):
+        machine.add_rule(f"rule-{i}", pattern)
+    assert sorted(machine.matches_for_event(SMALL_EVENT)) == ["rule-0", "rule-1", "rule-2", "rule-3"]
+    text = SMALL_EVENT.decode()
+    as_dict = json.loads(text)
+    match = machine.matches_for_event
+    result = {
+        "python_bytes": best_seconds_per_call(match, SMALL_EVENT, calls, repeats),
+        "core": min(machine._core_seconds_per_match([SMALL_EVENT], calls) for _ in range(repeats)),
+        "python_str": best_seconds_per_call(match, text, calls, repeats),  # type: ignore[arg-type]
+        "python_dict": best_seconds_per_call(match, as_dict, calls // 10, repeats),  # type: ignore[arg-type]
+        "python_loop": best_seconds_per_call(len, SMALL_EVENT, calls, repeats),
+    }
+    result["overhead_bytes"] = result["python_bytes"] - result["core"]
+    return result
+
+
+def load_corpus(path: Path) -> list[bytes]:
+    with gzip.open(path, "rb") as lines:
+        return [line.rstrip(b"\n") for line in lines if line.strip()]
+
+
+def ferruler_pass(patterns: Sequence[dict[str, Any]], events: Sequence[bytes]) -> tuple[float, int, float]:
+    """Seconds for one pass from Python, matches counted, and seconds for the engine alone."""
+    machine = ferruler.Machine()
+    for i, pattern in enumerate(patterns):
+        machine.add_rule(i, pattern)
+    match = machine.matches_for_event
+    count = 0
+    start = time.perf_counter()
+    for event in events:
+        count += len(match(event))
+    elapsed = time.perf_counter() - start
+    return elapsed, count, machine._core_seconds_per_match(events, 1) * len(events)
+
+
+def competitor_pass(matcher: Matcher, events: Sequence[str]) -> tuple[float, int]:
+    count = 0
+    start = time.perf_counter()
+    for event in events:
+        count += matcher.count(event)
+    return time.perf_counter() - start, count
+
+
+def citylots(events: list[bytes], competitor_events: int) -> list[dict[str, Any]]:
+    rule_sets: dict[str, list[dict[str, Any]]] = json.loads(RULES.read_text())
+    slice_bytes = events[:competitor_events]
+    slice_text = [e.decode() for e in slice_bytes]
+    rows = []
+    for name, patterns in rule_sets.items():
+        elapsed, count, core = ferruler_pass(patterns, events)
+        row: dict[str, Any] = {
+            "rule_set": name,
+            "ferruler_events_per_s": len(events) / elapsed,
+            "engine_events_per_s": len(events) / core,
+            "ferruler_matches": count,
+            "ferruler_matches_on_slice": ferruler_pass(patterns, slice_bytes)[1],
+        }
+        for make in COMPETITORS:
+            matcher = make(patterns)
+            elapsed, count = competitor_pass(matcher, slice_text)
+            row[matcher.label] = {"events_per_s": len(slice_text) / elapsed, "matches": count}
+        best = max(row[make.label]["events_per_s"] for make in COMPETITORS)  # type: ignore[attr-defined]
+        row["ratio_vs_best"] = row["ferruler_events_per_s"] / best
+        rows.append(row)
+        print_row(row, len(events), len(slice_text))
+    return rows
+
+
+def print_row(row: dict[str, Any], events: int, slice_events: int) -> None:
+    competitors = "  ".join(
+        f"{make.label.split()[0]} {row[make.label]['events_per_s']:>7,.0f} ev/s"  # type: ignore[attr-defined]
+        f" ({row[make.label]['matches']:>5})"  # type: ignore[attr-defined]
+        for make in COMPETITORS
+    )
+    print(
+        f"  {row['rule_set']:<26} ferruler {row['ferruler_events_per_s']:>9,.0f} ev/s"
+        f" (engine alone {row['engine_events_per_s']:>9,.0f})"
+        f" ({row['ferruler_matches']:>6}; {row['ferruler_matches_on_slice']:>5} on slice)  {competitors}"
+        f"  x{row['ratio_vs_best']:,.0f}",
+        flush=True,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, required=True, help="CityLots .jsonl.gz (gen_citylots.py)")
+    parser.add_argument(
+        "--competitor-events",
+        type=int,
+        default=2000,
+        help="events given to the pure-Python matchers (the first N of the corpus; default 2000)",
+    )
+    parser.add_argument("--calls", type=int, default=200_000, help="calls per timed per-call loop")
+    parser.add_argument("--repeats", type=int, default=5, help="timed loops per measurement (best kept)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+
+    print(f"Python {platform.python_version()} on {platform.machine()}, ferruler {ferruler.__version__}")
+    calls = per_call(args.calls, args.repeats)
+    us = {k: v * 1e6 for k, v in calls.items()}
+    print("Per call, small event (119 bytes, 5 rules, 4 match), best of", args.repeats, "loops:")
+    print(f"  matches_for_event(bytes) from Python  {us['python_bytes']:6.3f} µs")
+    print(f"  engine alone, timed in Rust           {us['core']:6.3f} µs")
+    print(f"  overhead of the binding (target < 1)  {us['overhead_bytes']:6.3f} µs")
+    print(f"  (of which the Python loop: a call of len() costs {us['python_loop']:.3f} µs)")
+    print(f"  matches_for_event(str)                {us['python_str']:6.3f} µs")
+    print(f"  matches_for_event(dict)               {us['python_dict']:6.3f} µs (json serialisation)")
+
+    events = load_corpus(args.corpus)
+    slice_events = min(args.competitor_events, len(events))
+    print(
+        f"CityLots: {len(events)} events ({sum(map(len, events)) / len(events):.0f} bytes on average) for"
+        f" ferruler, the first {slice_events} for the pure-Python matchers; matches in brackets:"
+    )
+    rows = citylots(events, slice_events)
+    worst = min(rows, key=lambda r: r["ratio_vs_best"])
+    print(
+        f"Slowest ratio to the best pure-Python matcher: x{worst['ratio_vs_best']:,.0f} ({worst['rule_set']});"
+        f" target x50: {'met' if worst['ratio_vs_best'] >= 50 else 'NOT met'}."
+    )
+    print(f"Per-call overhead target (< 1 µs): {'met' if calls['overhead_bytes'] < 1e-6 else 'NOT met'}.")
+    if args.json:
+        args.json.write_text(json.dumps({"per_call_seconds": calls, "citylots": rows}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the Python extension (bindings/python) into a virtualenv and runs its pytest suite.
+#
+# Needs only Rust (cargo) and python3 with pip/venv; the rest (maturin, pytest, mypy) comes from
+# PyPI into bindings/python/.venv, created on first use and reused after. The package is installed
+# the way users install it (`pip install bindings/python`, a release build of the abi3 wheel), so
+# the test also covers packaging: the stubs and py.typed must be in the installed package.
+#
+# Usage: scripts/test-python.sh [pytest arguments...]
+# Environment: PYTHON (interpreter for the venv, default python3), FERRULER_PY_VENV (venv path),
+# FERRULER_CASES (conformance corpus, default ../shared/conformance/cases.jsonl beside the repo).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+package="$repo/bindings/python"
+venv="${FERRULER_PY_VENV:-$package/.venv}"
+
+# A venv left half-made (no pip) by an interrupted run is made again.
+if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
+    echo "test-python: creating $venv"
+    rm -rf "$venv"
+    "${PYTHON:-python3}" -m venv "$venv"
+fi
+py="$venv/bin/python"
+# As `activate` would: maturin's build backend runs the `maturin` of the venv from PATH.
+export VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH"
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+
+"$py" -m pip install --quiet -r "$package/tests/requirements.txt"
+
+echo "test-python: building and installing the extension (release)"
+# --no-build-isolation: build with the venv's maturin instead of fetching one per run; the build
+# is in-tree, so cargo's incremental state in bindings/python/target is reused.
+"$py" -m pip install --quiet --no-build-isolation --no-deps --force-reinstall "$package"
+
+cd "$package"
+exec "$py" -m pytest -q "$@"
