@@ -131,3 +131,27 @@ def test_typed_use_checks(tmp_path: Path) -> None:
         'note: Revealed type is "int"',
         'note: Revealed type is "int"',
     ], result.stdout
+
+
+def test_the_readme_quick_start_prints_what_it_says() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    code = readme.split("## Quick start", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    expected = [line.split("# ", 1)[1] for line in code.splitlines() if line.strip().startswith("print(")]
+    printed: list[str] = []
+    exec(compile(code, "README.md", "exec"), {"print": lambda *a: printed.append(" ".join(map(str, a)))})
+    assert printed == expected
+    assert len(expected) == 2
+
+
+def test_the_benchmark_hook_times_the_engine() -> None:
+    # Machine._core_seconds_per_match serves bench/bench.py; it must time real matching.
+    m = ferruler.Machine()
+    m.add_rule("r", {"k": ["v"]})
+    seconds = m._core_seconds_per_match([b'{"k": "v"}', '{"k": "w"}'], 1000)
+    assert 0 < seconds < 1e-3
+    try:
+        m._core_seconds_per_match([b'{"k": '], 1)
+    except ferruler.InvalidEventError as e:
+        assert e.offset == 6
+    else:
+        raise AssertionError("a bad event was timed")
