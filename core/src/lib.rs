@@ -44,12 +44,14 @@ mod machine;
 mod matching;
 mod number;
 pub mod pattern;
+mod shared;
 
 pub use error::{Error, EventError, PatternError};
 pub use limits::Limits;
 pub use machine::{Machine, Stats};
 pub use matching::Scratch;
 pub use pattern::Pattern;
+pub use shared::SharedMachine;
 
 /// Whether `event` matches `pattern` (both JSON text), like EventBridge's `TestEventPattern`.
 pub fn matches_rule(event: impl AsRef<[u8]>, pattern: impl AsRef<[u8]>) -> Result<bool, Error> {

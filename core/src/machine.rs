@@ -56,8 +56,15 @@ pub struct Machine<N = String> {
 #[derive(Debug, Clone)]
 struct RuleEntry {
     slot: u32,
-    /// Each pattern added under the name: its text and its sub-rule slots.
-    patterns: Vec<(Box<[u8]>, SmallVec<[u32; 1]>)>,
+    /// Each pattern added under the name (usually one).
+    patterns: SmallVec<[StoredPattern; 1]>,
+}
+
+/// A pattern as added: its text (re-read to uninstall it) and the slots of its sub-rules.
+#[derive(Debug, Clone)]
+struct StoredPattern {
+    text: Box<[u8]>,
+    subs: SmallVec<[u32; 1]>,
 }
 
 /// Counts describing a machine's contents.
@@ -216,7 +223,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             if entry
                 .patterns
                 .iter()
-                .any(|(t, _)| same_pattern(t, text, &parsed, &self.limits))
+                .any(|p| same_pattern(&p.text, text, &parsed, &self.limits))
             {
                 return Ok(());
             }
@@ -238,7 +245,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                     name.clone(),
                     RuleEntry {
                         slot,
-                        patterns: Vec::new(),
+                        patterns: SmallVec::new(),
                     },
                 );
                 slot
@@ -253,7 +260,10 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             .get_mut(&name)
             .expect("inserted above")
             .patterns
-            .push((text.into(), subs));
+            .push(StoredPattern {
+                text: text.into(),
+                subs,
+            });
         self.patterns += 1;
         Ok(())
     }
@@ -274,13 +284,13 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let Some(i) = entry
             .patterns
             .iter()
-            .position(|(t, _)| same_pattern(t, text, &parsed, &self.limits))
+            .position(|p| same_pattern(&p.text, text, &parsed, &self.limits))
         else {
             return Ok(false);
         };
-        let (_, subs) = entry.patterns.swap_remove(i);
+        let removed = entry.patterns.swap_remove(i);
         let now_empty = entry.patterns.is_empty();
-        for (sub, sub_rule) in subs.iter().zip(parsed.sub_rules()) {
+        for (sub, sub_rule) in removed.subs.iter().zip(parsed.sub_rules()) {
             self.uninstall(*sub, sub_rule);
         }
         self.patterns -= 1;
@@ -296,10 +306,10 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             return 0;
         };
         let patterns = entry.patterns.clone();
-        for (text, subs) in &patterns {
-            let parsed =
-                Pattern::parse_with_limits(text, &self.limits).expect("stored patterns are valid");
-            for (sub, sub_rule) in subs.iter().zip(parsed.sub_rules()) {
+        for stored in &patterns {
+            let parsed = Pattern::parse_with_limits(&stored.text, &self.limits)
+                .expect("stored patterns are valid");
+            for (sub, sub_rule) in stored.subs.iter().zip(parsed.sub_rules()) {
                 self.uninstall(*sub, sub_rule);
             }
         }

@@ -118,7 +118,7 @@ mod tests {
             got.sort();
             let want: Vec<u32> = intervals
                 .iter()
-                .filter(|(l, h, _)| l.map_or(true, |l| l <= k) && h.map_or(true, |h| k <= h))
+                .filter(|(l, h, _)| l.is_none_or(|l| l <= k) && h.is_none_or(|h| k <= h))
                 .map(|t| t.2)
                 .collect();
             assert_eq!(got, want, "at {k}");

@@ -3,10 +3,12 @@
 //! * [`paths`]: the path trie the event scanner walks; one node per path segment.
 //! * [`values`]: per path, one merged index of every matcher on that path.
 //! * [`interval`]: the range index behind numeric and CIDR matchers.
+//! * [`globs`]: the automaton behind wildcard matchers.
 //!
 //! A compiled condition is known by its [`Target`]: the sub-rule it belongs to and its bit in that
 //! sub-rule's condition mask. Matching collects targets; `crate::machine` turns them into rules.
 
+pub(crate) mod globs;
 pub(crate) mod interval;
 pub(crate) mod paths;
 pub(crate) mod values;

@@ -14,9 +14,12 @@
 //!   rules costs one build, not one per rule;
 //! * `exists: true` and `exists: false`: lists hit by any leaf.
 //!
-//! Wildcards and anything-but are tested one by one (linear in their number at this path); each
-//! test is linear in the value and never backtracks.
+//! * wildcards: one run of a DFA merging all of the path's wildcards (see `globs`).
+//!
+//! Anything-but matchers are tested one by one (linear in their number at this path); each test is
+//! linear in the value and never backtracks.
 
+use super::globs::Globs;
 use super::interval::IntervalIndex;
 use super::Target;
 use crate::casefold;
@@ -51,7 +54,7 @@ pub(crate) struct ValueIndex {
     folded: HashMap<Box<[u8]>, Targets>,
     folded_prefixes: Affixes,
     folded_suffixes: Affixes,
-    wildcards: Vec<(Wildcard, Target)>,
+    wildcards: Globs,
     ranges: Vec<(NumericRange, Target)>,
     range_index: OnceLock<IntervalIndex<NumKey, Target>>,
     cidrs: Vec<(IpRange, Target)>,
@@ -105,7 +108,7 @@ impl ValueIndex {
                     target,
                 )
             }
-            Matcher::Wildcard(w) => self.wildcards.push((w.clone(), target)),
+            Matcher::Wildcard(w) => self.wildcards.add(w, target),
             Matcher::Numeric(r) => match r.equals_value() {
                 Some(v) => push(self.numbers.entry(number::key_of(v)).or_default(), target),
                 None => {
@@ -170,7 +173,7 @@ impl ValueIndex {
                 self.folding -= usize::from(r);
                 r
             }
-            Matcher::Wildcard(w) => pull_pair(&mut self.wildcards, |x| x == w, target),
+            Matcher::Wildcard(w) => self.wildcards.remove(w, target),
             Matcher::Numeric(r) => match r.equals_value() {
                 Some(v) => pull_key(&mut self.numbers, &number::key_of(v), target),
                 None => {
@@ -238,11 +241,7 @@ impl ValueIndex {
         } else {
             &[]
         };
-        for (w, t) in &self.wildcards {
-            if w.is_match(bytes) {
-                out.emit(*t, false);
-            }
-        }
+        self.wildcards.matches(bytes, |t| out.emit(t, false));
         if !self.cidrs.is_empty() {
             if let Some(ip) = crate::pattern::parse_ip_bytes(bytes) {
                 let [v4, v6] = self

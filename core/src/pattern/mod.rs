@@ -208,27 +208,23 @@ impl NumericRange {
 }
 
 impl fmt::Display for NumericRange {
+    /// The operand of `numeric` in pattern syntax, e.g. `[">", 0, "<=", 5]`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(v) = self.equals_value() {
-            return write!(f, "= {v}");
+            return write!(f, "[\"=\", {v:?}]");
         }
-        let mut sep = "";
+        let mut parts = Vec::new();
         match self.lower {
             Bound::Unbounded => {}
-            Bound::Inclusive(b) => {
-                write!(f, ">= {b}")?;
-                sep = ", ";
-            }
-            Bound::Exclusive(b) => {
-                write!(f, "> {b}")?;
-                sep = ", ";
-            }
+            Bound::Inclusive(b) => parts.push(format!("\">=\", {b:?}")),
+            Bound::Exclusive(b) => parts.push(format!("\">\", {b:?}")),
         }
         match self.upper {
-            Bound::Unbounded => Ok(()),
-            Bound::Inclusive(b) => write!(f, "{sep}<= {b}"),
-            Bound::Exclusive(b) => write!(f, "{sep}< {b}"),
+            Bound::Unbounded => {}
+            Bound::Inclusive(b) => parts.push(format!("\"<=\", {b:?}")),
+            Bound::Exclusive(b) => parts.push(format!("\"<\", {b:?}")),
         }
+        write!(f, "[{}]", parts.join(", "))
     }
 }
 
@@ -261,7 +257,7 @@ impl fmt::Display for Matcher {
             }
             Matcher::EqualsIgnoreCase(s) => write!(f, "{{\"equals-ignore-case\": {}}}", q(s)),
             Matcher::Wildcard(w) => write!(f, "{{\"wildcard\": {}}}", q(w.source())),
-            Matcher::Numeric(r) => write!(f, "{{\"numeric\": \"{r}\"}}"),
+            Matcher::Numeric(r) => write!(f, "{{\"numeric\": {r}}}"),
             Matcher::Cidr(c) => write!(f, "{{\"cidr\": {}}}", q(c.source())),
             Matcher::Exists => write!(f, "{{\"exists\": true}}"),
             Matcher::AnythingBut(a) => match a {
@@ -313,4 +309,27 @@ pub(crate) fn json_quote(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every matcher prints as pattern syntax that parses back to itself.
+    #[test]
+    fn display_round_trips() {
+        let text = r#"{"v": ["s", 3.5e1, true, null, {"prefix": "p"}, {"prefix": {"equals-ignore-case": "P"}},
+            {"suffix": "s"}, {"suffix": {"equals-ignore-case": "S"}}, {"equals-ignore-case": "E"},
+            {"wildcard": "a*\\*b"}, {"numeric": [">", 0, "<=", 5.5]}, {"numeric": ["=", -1]}, {"numeric": ["<", 1e3]},
+            {"cidr": "10.0.0.0/8"}, {"exists": true}, {"anything-but": ["a", "b"]}, {"anything-but": 7},
+            {"anything-but": {"prefix": ["x", "y"]}}, {"anything-but": {"suffix": "z"}},
+            {"anything-but": {"equals-ignore-case": ["Q"]}}, {"anything-but": {"wildcard": "*.tmp"}}]}"#;
+        let parsed = Pattern::parse(text).unwrap();
+        let Test::AnyOf(matchers) = parsed.sub_rules()[0].conditions()[0].test() else {
+            panic!()
+        };
+        let list: Vec<String> = matchers.iter().map(|m| m.to_string()).collect();
+        let again = Pattern::parse(format!("{{\"v\": [{}]}}", list.join(", "))).unwrap();
+        assert_eq!(again, parsed);
+    }
 }

@@ -1,0 +1,120 @@
+//! Synthetic rule sets shaped like EventBridge rules (`source`, `detail-type`, `detail.*`), for the
+//! scale and memory measurements. Every generator is deterministic.
+
+/// A matcher kind the scale benchmarks sweep over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `{"detail": {"id": ["id-<i>"]}}`
+    Exact,
+    /// `{"detail": {"id": [{"prefix": "pre-<i>-"}]}}`
+    Prefix,
+    /// `{"detail": {"id": [{"wildcard": "*-<i>-*"}]}}`: a distinct literal per rule
+    Wildcard,
+    /// `{"detail": {"n": [{"numeric": [">=", 10i, "<", 10i + 5]}]}}`
+    Numeric,
+    /// A realistic mix: source and detail-type exact, plus one detail condition of a kind that
+    /// cycles through exact, prefix, suffix, ignore-case, numeric, anything-but and exists.
+    Mix,
+}
+
+impl Kind {
+    /// Every kind, in report order.
+    pub const ALL: [Kind; 5] = [
+        Kind::Exact,
+        Kind::Prefix,
+        Kind::Wildcard,
+        Kind::Numeric,
+        Kind::Mix,
+    ];
+
+    /// A short lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Exact => "exact",
+            Kind::Prefix => "prefix",
+            Kind::Wildcard => "wildcard",
+            Kind::Numeric => "numeric",
+            Kind::Mix => "mix",
+        }
+    }
+
+    /// The pattern of rule `i`.
+    pub fn pattern(self, i: usize) -> String {
+        match self {
+            Kind::Exact => format!(r#"{{"detail": {{"id": ["id-{i}"]}}}}"#),
+            Kind::Prefix => format!(r#"{{"detail": {{"id": [{{"prefix": "pre-{i}-"}}]}}}}"#),
+            Kind::Wildcard => format!(r#"{{"detail": {{"id": [{{"wildcard": "*-{i}-*"}}]}}}}"#),
+            Kind::Numeric => format!(
+                r#"{{"detail": {{"n": [{{"numeric": [">=", {}, "<", {}]}}]}}}}"#,
+                i * 10,
+                i * 10 + 5
+            ),
+            Kind::Mix => {
+                let source = format!("com.example.service{}", i % 50);
+                let detail = match i % 7 {
+                    0 => format!(r#""state": ["state-{i}"]"#),
+                    1 => format!(r#""id": [{{"prefix": "pre-{i}-"}}]"#),
+                    2 => format!(r#""file": [{{"suffix": ".{i}.log"}}]"#),
+                    3 => format!(r#""user": [{{"equals-ignore-case": "User{i}"}}]"#),
+                    4 => format!(
+                        r#""n": [{{"numeric": [">", {}, "<=", {}]}}]"#,
+                        i * 10,
+                        i * 10 + 5
+                    ),
+                    5 => format!(
+                        r#""region": [{{"anything-but": ["region-{i}"]}}], "tag": ["t{i}"]"#
+                    ),
+                    _ => format!(r#""flag{i}": [{{"exists": true}}]"#),
+                };
+                format!(
+                    r#"{{"source": ["{source}"], "detail-type": ["Type {}"], "detail": {{{detail}}}}}"#,
+                    i % 20
+                )
+            }
+        }
+    }
+
+    /// An EventBridge-style event that matches rule `i` (and, for the mix, few others).
+    pub fn event(self, i: usize) -> String {
+        let detail = match self {
+            Kind::Exact => format!(r#""id": "id-{i}""#),
+            Kind::Prefix => format!(r#""id": "pre-{i}-suffix""#),
+            Kind::Wildcard => format!(r#""id": "abc-{i}-xyz""#),
+            Kind::Numeric => format!(r#""n": {}"#, i * 10 + 2),
+            Kind::Mix => format!(r#""state": "state-{i}", "id": "x", "n": 3, "user": "someone""#),
+        };
+        format!(
+            r#"{{"version": "0", "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718", "detail-type": "Type {}", "source": "com.example.service{}", "account": "111122223333", "time": "2017-12-22T18:43:48Z", "region": "us-west-1", "resources": ["arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0"], "detail": {{{detail}, "extra": {{"nested": [1, 2, 3], "note": "unrelated"}}}}}}"#,
+            i % 20,
+            i % 50
+        )
+    }
+}
+
+/// Rule `i` of event-ruler's memory benchmark shape:
+/// `{"Abernathy": {"<one of 10 names>": [<int 0..99>]}, "Barnard": {"Oliver": [{"prefix": "<6 chars>"}]}}`.
+pub fn abernathy(i: usize) -> String {
+    const NAMES: [&str; 10] = [
+        "Ames", "Bell", "Cruz", "Diaz", "Egan", "Ford", "Gray", "Hale", "Irwin", "Jack",
+    ];
+    let mut x = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
+    let mut prefix = String::with_capacity(6);
+    for _ in 0..6 {
+        x ^= x >> 29;
+        x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        prefix.push((b'a' + (x % 26) as u8) as char);
+    }
+    format!(
+        r#"{{"Abernathy": {{"{}": [{}]}}, "Barnard": {{"Oliver": [{{"prefix": "{prefix}"}}]}}}}"#,
+        NAMES[i % 10],
+        (i / 10) % 100
+    )
+}
+
+/// Rule `i` of the two-field exact-string shape: `{"source": ["src-<i%1000>"], "detail": {"id": ["id-<i>"]}}`.
+pub fn two_field_exact(i: usize) -> String {
+    format!(
+        r#"{{"source": ["src-{}"], "detail": {{"id": ["id-{i}"]}}}}"#,
+        i % 1000
+    )
+}
