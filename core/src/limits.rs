@@ -10,6 +10,14 @@ pub struct Limits {
     pub max_pattern_bytes: usize,
     /// Deepest nesting of objects and arrays in a pattern's JSON text.
     pub max_pattern_depth: usize,
+    /// Most values in one list of a pattern: a field's value list, or the operand list of an
+    /// `anything-but`. (A 4096-byte pattern cannot hold many more anyway; this bounds patterns
+    /// accepted under a raised `max_pattern_bytes`.)
+    pub max_values_per_field: usize,
+    /// Most automaton states the wildcards of one path may need. Wildcards with a `*` in the middle
+    /// can make the automaton grow exponentially with their number; a rule that would take the
+    /// path past this is rejected when it is added ("Rule is too complex").
+    pub max_wildcard_states: usize,
     /// Most rule combinations one pattern's `$or`s may expand to. EventBridge rejects patterns whose
     /// `$or`s produce more than 1000 combinations; the default follows it.
     pub max_or_combinations: u64,
@@ -24,6 +32,8 @@ impl Default for Limits {
         Limits {
             max_pattern_bytes: 4096,
             max_pattern_depth: 64,
+            max_values_per_field: 1000,
+            max_wildcard_states: 20_000,
             max_or_combinations: 1000,
             max_event_bytes: 64 << 20,
             max_event_depth: 1024,

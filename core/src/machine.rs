@@ -17,7 +17,7 @@ use crate::error::{EventError, PatternError};
 use crate::event::scan;
 use crate::limits::Limits;
 use crate::matching::{exact, Run, Scratch, SubInfo};
-use crate::pattern::{Pattern, SubRule, Test};
+use crate::pattern::{Matcher, Pattern, SubRule, Test};
 use foldhash::HashMap;
 use smallvec::SmallVec;
 use std::cell::RefCell;
@@ -122,6 +122,17 @@ impl<N> Machine<N> {
             sub_rules: self.subs.len() - self.free_subs.len(),
             paths: self.trie.len() - 1,
         }
+    }
+
+    /// The size of the largest wildcard automaton in the machine, in states: a measure of how
+    /// complex its wildcard rules are, bounded by `Limits::max_wildcard_states` for paths holding a
+    /// wildcard with a star in the middle. Builds any automaton not built yet.
+    pub fn complexity(&self) -> usize {
+        self.trie
+            .nodes_with_values()
+            .filter_map(|v| v.wildcards().states())
+            .max()
+            .unwrap_or(0)
     }
 
     /// Number of distinct rule names.
@@ -251,11 +262,20 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                 slot
             }
         };
-        let subs = parsed
+        let subs: SmallVec<[u32; 1]> = parsed
             .sub_rules()
             .iter()
             .map(|s| self.install(slot, s))
             .collect();
+        if let Err(error) = self.check_wildcards(text, &parsed) {
+            for (sub, sub_rule) in subs.iter().zip(parsed.sub_rules()) {
+                self.uninstall(*sub, sub_rule);
+            }
+            if self.rules.get(&name).is_some_and(|e| e.patterns.is_empty()) {
+                self.forget_name(&name);
+            }
+            return Err(error);
+        }
         self.rules
             .get_mut(&name)
             .expect("inserted above")
@@ -265,6 +285,41 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                 subs,
             });
         self.patterns += 1;
+        Ok(())
+    }
+
+    /// Builds the wildcard automaton of every path where `pattern` put a wildcard with a star in
+    /// the middle, and refuses the pattern if one would exceed `Limits::max_wildcard_states`.
+    fn check_wildcards(&self, text: &[u8], pattern: &Pattern) -> Result<(), PatternError> {
+        for condition in pattern.sub_rules().iter().flat_map(|s| s.conditions()) {
+            let Test::AnyOf(matchers) = condition.test() else {
+                continue;
+            };
+            let complex = matchers.iter().find_map(|m| match m {
+                Matcher::Wildcard(w) if !w.is_simple() => Some(w),
+                Matcher::AnythingBut(_) | Matcher::Wildcard(_) => None,
+                _ => None,
+            });
+            let Some(wildcard) = complex else { continue };
+            let Some(node) = self.trie.find(condition.path()) else {
+                continue;
+            };
+            let Some(values) = &self.trie.node(node).values else {
+                continue;
+            };
+            if values.wildcards().states().is_none() {
+                let at = memchr::memmem::find(text, wildcard.source().as_bytes()).unwrap_or(0);
+                return Err(crate::pattern::error_at(
+                    text,
+                    at,
+                    format!(
+                        "Rule is too complex: the wildcards of \"{}\" would need more than {} automaton states (Limits::max_wildcard_states)",
+                        condition.dotted_path(),
+                        self.limits.max_wildcard_states
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -373,6 +428,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                 sub,
                 bit: bit as u32,
             };
+            let budget = self.limits.max_wildcard_states;
             let values = self
                 .trie
                 .node_mut(node)
@@ -382,7 +438,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                 Test::AnyOf(matchers) => {
                     positive[bit / 64] |= 1 << (bit % 64);
                     for m in matchers {
-                        values.add(m, target);
+                        values.add(m, target, budget);
                     }
                 }
                 Test::Absent => values.add_absent(target),

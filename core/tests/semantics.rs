@@ -153,3 +153,63 @@ fn sub_rules_with_more_than_64_conditions() {
         vec!["wide"]
     );
 }
+
+#[test]
+fn complex_wildcards_are_refused_when_added_not_when_matched() {
+    let limits = ferruler::Limits {
+        max_wildcard_states: 200,
+        ..Default::default()
+    };
+    let mut m: Machine<usize> = Machine::with_limits(limits);
+    let mut refused = None;
+    for i in 0..40 {
+        match m.add_rule(i, format!(r#"{{"f": [{{"wildcard": "*a{i}*b*c{i}*"}}]}}"#)) {
+            Ok(()) => {}
+            Err(e) => {
+                assert!(e.message().starts_with("Rule is too complex"), "{e}");
+                refused = Some(i);
+                break;
+            }
+        }
+    }
+    let refused = refused.expect("the automaton must outgrow 200 states");
+    // The refused rule left nothing behind; the others still match.
+    assert_eq!(m.stats().names, refused);
+    assert!(m.complexity() <= 200);
+    assert_eq!(
+        m.matches_for_event(r#"{"f": "xa0yybzzc0"}"#).unwrap(),
+        vec![0]
+    );
+    // Wildcards with stars only at their ends never count against the limit.
+    let mut m: Machine<usize> = Machine::with_limits(ferruler::Limits {
+        max_wildcard_states: 10,
+        ..Default::default()
+    });
+    for i in 0..500 {
+        m.add_rule(i, format!(r#"{{"f": [{{"wildcard": "*-{i}-*"}}]}}"#))
+            .unwrap();
+    }
+    assert_eq!(
+        m.matches_for_event(r#"{"f": "x-250-y"}"#).unwrap(),
+        vec![250]
+    );
+    assert!(m.complexity() > 10);
+}
+
+#[test]
+fn value_lists_are_bounded() {
+    let limits = ferruler::Limits {
+        max_values_per_field: 3,
+        ..Default::default()
+    };
+    let m: Machine<usize> = Machine::with_limits(limits);
+    assert!(m.check_pattern(r#"{"a": [1, 2, 3]}"#).is_ok());
+    let e = m.check_pattern(r#"{"a": [1, 2, 3, 4]}"#).unwrap_err();
+    assert!(e.message().contains("Limits::max_values_per_field"), "{e}");
+    assert!(m
+        .check_pattern(r#"{"a": [{"anything-but": ["w", "x", "y", "z"]}]}"#)
+        .is_err());
+    assert!(m
+        .check_pattern(r#"{"a": [{"anything-but": {"prefix": ["w", "x", "y", "z"]}}]}"#)
+        .is_err());
+}

@@ -12,28 +12,36 @@
 //!   for typical rules (`*-1234-*`, `arn:aws:*:instance/*`) stays small.
 //!
 //! It is built lazily, on the first match after a change (the machine is immutable while
-//! matching, so a `OnceLock` holds it), and bounded by a state budget: a set of wildcards whose DFA
-//! would exceed it is matched one wildcard at a time instead (each test linear in the value, never
-//! backtracking), so a pathological rule set is slower but never unbounded.
+//! matching, so a `OnceLock` holds it). Only wildcards with a star away from their ends can make it
+//! explode; when a rule adds one, the machine builds the automaton at once and rejects the rule if
+//! it needs more than `Limits::max_wildcard_states` states. Should a built automaton still not fit
+//! (a raised limit, say), the set is matched one wildcard at a time instead (each test linear in
+//! the value, never backtracking): slower, never unbounded.
 
 use super::Target;
 use crate::pattern::Wildcard;
 use foldhash::HashMap;
 use std::sync::OnceLock;
 
-/// Most DFA states built for one path's wildcards before falling back to one-by-one tests.
-pub(crate) const STATE_BUDGET: usize = 20_000;
-
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Globs {
     patterns: Vec<(Wildcard, Target)>,
     dfa: OnceLock<Option<Dfa>>,
+    /// `Limits::max_wildcard_states` of the machine.
+    budget: usize,
+    /// Wildcards with a star anywhere but at their ends (see [`Wildcard::is_simple`]).
+    complex: usize,
+    /// Total length of the wildcards' literal bytes.
+    literal_bytes: usize,
 }
 
 impl Globs {
-    pub(crate) fn add(&mut self, w: &Wildcard, t: Target) {
+    pub(crate) fn add(&mut self, w: &Wildcard, t: Target, budget: usize) {
         self.patterns.push((w.clone(), t));
         self.dfa = OnceLock::new();
+        self.budget = budget;
+        self.complex += usize::from(!w.is_simple());
+        self.literal_bytes += w.source().len();
     }
 
     pub(crate) fn remove(&mut self, w: &Wildcard, t: Target) -> bool {
@@ -44,13 +52,35 @@ impl Globs {
                     self.patterns = Vec::new();
                 }
                 self.dfa = OnceLock::new();
+                self.complex -= usize::from(!w.is_simple());
+                self.literal_bytes -= w.source().len();
                 true
             }
             None => false,
         }
     }
 
-    /// Calls `f` with the target of every wildcard `value` matches.
+    /// The state budget for this set. Wildcards whose stars are all at their ends cannot blow up
+    /// (their automaton is a trie and an Aho-Corasick automaton side by side, no bigger than their
+    /// literals), so a set of only those may use as many states as its literal bytes need.
+    fn state_budget(&self) -> usize {
+        if self.complex == 0 {
+            self.budget.max(2 * self.literal_bytes + 2)
+        } else {
+            self.budget
+        }
+    }
+
+    /// Builds the automaton now; `None` if the set needs more states than its budget.
+    pub(crate) fn states(&self) -> Option<usize> {
+        self.dfa
+            .get_or_init(|| Dfa::build(&self.patterns, self.state_budget()))
+            .as_ref()
+            .map(|d| d.accept.len())
+    }
+
+    /// Calls `f` with the target of every wildcard `value` matches (possibly more than once: a
+    /// `*word*` is reported at each occurrence, which costs less than remembering).
     #[inline]
     pub(crate) fn matches(&self, value: &[u8], mut f: impl FnMut(Target)) {
         if self.patterns.is_empty() {
@@ -58,7 +88,7 @@ impl Globs {
         }
         match self
             .dfa
-            .get_or_init(|| Dfa::build(&self.patterns, STATE_BUDGET))
+            .get_or_init(|| Dfa::build(&self.patterns, self.state_budget()))
         {
             Some(dfa) => dfa.run(value, f),
             None => {
@@ -84,12 +114,20 @@ struct Dfa {
     /// Byte -> class.
     classes: [u16; 256],
     width: usize,
-    /// `next[state * width + class]`.
+    /// `next[state * width + class]`, with [`OUTPUT`] set when the transition completes wildcards
+    /// that end with a star (they match whatever follows, so they are reported on the spot and
+    /// not carried in the state: this is what keeps `*word*` sets as small as Aho-Corasick).
     next: Vec<u32>,
+    /// For transitions flagged [`OUTPUT`], the range of `outputs` they report.
+    output_ranges: HashMap<u32, (u32, u32)>,
+    outputs: Vec<Target>,
     /// Per state, the range of `accepting` holding the targets matched when input ends there.
     accept: Vec<(u32, u32)>,
     accepting: Vec<Target>,
 }
+
+/// Flag on a transition that reports matches.
+const OUTPUT: u32 = 1 << 31;
 
 /// The NFA: every wildcard's tokens laid end to end, each followed by an accepting position.
 struct Nfa {
@@ -168,6 +206,8 @@ impl Dfa {
         sets.push(start);
 
         let mut next = Vec::new();
+        let mut output_ranges = HashMap::default();
+        let mut outputs = Vec::new();
         let mut step = Vec::new();
         let mut state = 0;
         while state < sets.len() {
@@ -183,6 +223,25 @@ impl Dfa {
                 step.sort_unstable();
                 step.dedup();
                 step.retain(|p| always.binary_search(p).is_err());
+                // A wildcard whose final star was reached has matched: report it, drop its states.
+                let from = outputs.len() as u32;
+                step.retain(|&p| {
+                    let p = p as usize;
+                    match (nfa.tokens[p], nfa.tokens.get(p + 1)) {
+                        (Some(Token::Star), Some(None)) => false,
+                        (None, _) if p > 0 && nfa.tokens[p - 1] == Some(Token::Star) => {
+                            outputs.push(nfa.targets[p].expect("accepting positions have targets"));
+                            false
+                        }
+                        _ => true,
+                    }
+                });
+                let flag = if outputs.len() as u32 > from {
+                    output_ranges.insert(next.len() as u32, (from, outputs.len() as u32));
+                    OUTPUT
+                } else {
+                    0
+                };
                 let id = match ids.get(&step) {
                     Some(&id) => id,
                     None => {
@@ -195,7 +254,7 @@ impl Dfa {
                         id
                     }
                 };
-                next.push(id);
+                next.push(id | flag);
             }
             state += 1;
         }
@@ -215,6 +274,8 @@ impl Dfa {
             classes,
             width,
             next,
+            output_ranges,
+            outputs,
             accept,
             accepting,
         })
@@ -224,7 +285,15 @@ impl Dfa {
     fn run(&self, value: &[u8], mut f: impl FnMut(Target)) {
         let mut state = 0usize;
         for &b in value {
-            state = self.next[state * self.width + self.classes[b as usize] as usize] as usize;
+            let at = state * self.width + self.classes[b as usize] as usize;
+            let next = self.next[at];
+            if next & OUTPUT != 0 {
+                let (from, to) = self.output_ranges[&(at as u32)];
+                for &t in &self.outputs[from as usize..to as usize] {
+                    f(t);
+                }
+            }
+            state = (next & !OUTPUT) as usize;
         }
         let (from, to) = self.accept[state];
         for &t in &self.accepting[from as usize..to as usize] {
@@ -269,6 +338,7 @@ mod tests {
                     sub: i as u32,
                     bit: 0,
                 },
+                20_000,
             );
         }
         g
@@ -278,6 +348,7 @@ mod tests {
         let mut out = Vec::new();
         g.matches(v.as_bytes(), |t| out.push(t.sub));
         out.sort_unstable();
+        out.dedup();
         out
     }
 

@@ -236,6 +236,22 @@ impl PathTrie {
         !self.nodes[id as usize].children.is_empty()
     }
 
+    /// The node of `path`, if it exists.
+    pub(crate) fn find(&self, path: &[String]) -> Option<NodeId> {
+        let mut at = ROOT;
+        for segment in path {
+            at = self.nodes[at as usize].children.get(segment.as_bytes())?;
+        }
+        Some(at)
+    }
+
+    /// The value indexes of all live nodes.
+    pub(crate) fn nodes_with_values(
+        &self,
+    ) -> impl Iterator<Item = &super::values::ValueIndex> + '_ {
+        self.nodes.iter().filter_map(|n| n.values.as_deref())
+    }
+
     /// The parent of `node`, or `None` for the root.
     pub(crate) fn parent(&self, node: NodeId) -> Option<NodeId> {
         (node != ROOT).then(|| self.nodes[node as usize].parent)

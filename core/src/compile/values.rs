@@ -73,8 +73,8 @@ impl ValueIndex {
         self.count == 0
     }
 
-    /// Adds `matcher` for `target`.
-    pub(crate) fn add(&mut self, matcher: &Matcher, target: Target) {
+    /// Adds `matcher` for `target`; `wildcard_budget` is `Limits::max_wildcard_states`.
+    pub(crate) fn add(&mut self, matcher: &Matcher, target: Target, wildcard_budget: usize) {
         self.count += 1;
         match matcher {
             Matcher::String(s) => {
@@ -108,7 +108,7 @@ impl ValueIndex {
                     target,
                 )
             }
-            Matcher::Wildcard(w) => self.wildcards.add(w, target),
+            Matcher::Wildcard(w) => self.wildcards.add(w, target, wildcard_budget),
             Matcher::Numeric(r) => match r.equals_value() {
                 Some(v) => push(self.numbers.entry(number::key_of(v)).or_default(), target),
                 None => {
@@ -198,6 +198,11 @@ impl ValueIndex {
         if removed {
             self.count -= 1;
         }
+    }
+
+    /// The path's wildcards, for the complexity check and measure.
+    pub(crate) fn wildcards(&self) -> &Globs {
+        &self.wildcards
     }
 
     /// Tests one leaf value against every matcher of the path.

@@ -14,6 +14,7 @@ mod wildcard;
 
 pub use cidr::IpRange;
 pub(crate) use cidr::{parse_ip_bytes, Ip};
+pub(crate) use json::error_at;
 pub use wildcard::Wildcard;
 
 use crate::error::PatternError;

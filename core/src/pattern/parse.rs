@@ -236,6 +236,7 @@ impl Compiler<'_> {
         if items.is_empty() {
             return Err(self.err(node.at, "Empty arrays are not allowed"));
         }
+        self.not_too_long(node, items)?;
         items
             .iter()
             .map(|item| match &item.kind {
@@ -383,6 +384,7 @@ impl Compiler<'_> {
     }
 
     fn anything_but_list(&self, node: &Node, items: &[Node]) -> Res<AnythingBut> {
+        self.not_too_long(node, items)?;
         let mut strings = Vec::new();
         let mut numbers = Vec::new();
         for item in items {
@@ -407,10 +409,26 @@ impl Compiler<'_> {
         }
     }
 
+    /// Refuses a list longer than `Limits::max_values_per_field`.
+    fn not_too_long(&self, node: &Node, items: &[Node]) -> Res<()> {
+        let limit = self.limits.max_values_per_field;
+        if items.len() > limit {
+            return Err(self.err(
+                node.at,
+                format!(
+                    "Too many values in one list: {}, more than the limit of {limit} (Limits::max_values_per_field)",
+                    items.len()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn non_empty(&self, node: &Node, items: &[Node]) -> Res<()> {
         if items.is_empty() {
             return Err(self.err(node.at, "Empty arrays are not allowed"));
         }
+        self.not_too_long(node, items)?;
         Ok(())
     }
 

@@ -62,6 +62,17 @@ impl Wildcard {
         &self.pieces
     }
 
+    /// Whether every star is at the very start or the very end (`*x`, `x*`, `*x*`, `x`). Such
+    /// wildcards keep a merged automaton small; a star in the middle (`a*b`) may not.
+    pub fn is_simple(&self) -> bool {
+        match self.pieces.len() {
+            1 => true,
+            2 => self.pieces[0].is_empty() || self.pieces[1].is_empty(),
+            3 => self.pieces[0].is_empty() && self.pieces[2].is_empty(),
+            _ => false,
+        }
+    }
+
     /// Whether `value` matches. Greedy leftmost placement of the middle pieces is optimal for a
     /// star-only glob, so this is linear in the value (times the number of pieces), never
     /// backtracking.
