@@ -64,3 +64,8 @@ pub fn matches_rule(event: impl AsRef<[u8]>, pattern: impl AsRef<[u8]>) -> Resul
 pub fn check_pattern(pattern: impl AsRef<[u8]>) -> Result<(), PatternError> {
     Pattern::parse(pattern).map(drop)
 }
+
+/// The README's Rust examples, compiled and run as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

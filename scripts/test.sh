@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Every test of the project, as CI runs it (.ci/run calls this):
+#   1. formatting and lints of the Rust workspace;
+#   2. the Rust workspace's tests: core unit tests, the conformance corpus through the API and the
+#      CLI, property tests against the reference interpreter, explain/match agreement, the CLI's
+#      integration tests, fuzz-corpus replay, adversarial and concurrency tests;
+#   3. the Python binding, built into a venv, and its pytest suite (scripts/test-python.sh);
+#   4. the Node binding, built with napi, and its node --test suite (scripts/test-node.sh).
+#
+# Needs Rust (cargo with rustfmt and clippy), python3 with pip/venv, and Node >= 20 with npm; the
+# rest (maturin, pytest, @napi-rs/cli, crates) comes from the package registries on first use.
+# The conformance corpus is read from ../shared/conformance/cases.jsonl beside the repository, or
+# from $FERRULER_CASES.
+#
+# Usage: scripts/test.sh [rust|python|node]...   (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+parts=("$@")
+[ ${#parts[@]} -gt 0 ] || parts=(rust python node)
+
+for part in "${parts[@]}"; do
+  case "$part" in
+    rust)
+      echo "== rust: fmt, clippy, tests"
+      cargo fmt --all -- --check
+      cargo clippy --workspace --all-targets --locked -- -D warnings
+      cargo test --workspace --locked
+      ;;
+    python)
+      echo "== python binding"
+      scripts/test-python.sh
+      ;;
+    node)
+      echo "== node binding"
+      scripts/test-node.sh
+      ;;
+    *)
+      echo "unknown part: $part (expected rust, python or node)" >&2
+      exit 2
+      ;;
+  esac
+done
+echo "== all requested tests passed"
