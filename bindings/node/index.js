@@ -96,6 +96,9 @@ function checkName(name, api) {
 
 class Machine {
   #native = new native.NativeMachine()
+  // What the per-event entry points take (see src/hot.rs): the same machine, reached without the
+  // per-call bookkeeping of a napi-rs method.
+  #handle = this.#native.handle()
 
   addRule(name, pattern) {
     checkName(name, Machine.prototype.addRule)
@@ -119,9 +122,9 @@ class Machine {
     // The common cases first and inline: this is the per-event hot path.
     const result =
       typeof event === 'string'
-        ? this.#native.matchesText(event)
+        ? native.matchesText(this.#handle, event)
         : event instanceof Uint8Array
-          ? this.#native.matchesBytes(event)
+          ? native.matchesBytes(this.#handle, event)
           : this.#matchOther(event)
     if (!Array.isArray(result)) raise(result, Machine.prototype.matchesForEvent)
     return result
@@ -129,7 +132,7 @@ class Machine {
 
   #matchOther(event) {
     const text = textOf(event, 'event', Machine.prototype.matchesForEvent)
-    return typeof text === 'string' ? this.#native.matchesText(text) : this.#native.matchesBytes(text)
+    return typeof text === 'string' ? native.matchesText(this.#handle, text) : native.matchesBytes(this.#handle, text)
   }
 
   get size() {

@@ -66,7 +66,9 @@ test('malformed and non-UTF-8 patterns are InvalidPatternErrors, from every entr
 test('InvalidEventError: code, reason, byte offset, and the line and column computed from it', () => {
   const machine = new Machine()
   machine.addRule('r', { a: [1] })
-  const event = '{\n  "a": 1,\n  "b": tru\n}'
+  // The bad literal is in a field the rule reads: values no rule reads are skipped by structure,
+  // and a misspelt literal inside one is not looked at.
+  const event = '{\n  "b": 1,\n  "a": tru\n}'
   const e = thrown(() => machine.matchesForEvent(event))
   assert.ok(e instanceof InvalidEventError)
   assert.ok(e instanceof Error)
@@ -221,4 +223,45 @@ test('objects that JSON.stringify rejects fail with its TypeError', () => {
   circular.self = circular
   assert.throws(() => new Machine().matchesForEvent(circular), TypeError)
   assert.throws(() => new Machine().matchesForEvent({ big: 1n }), TypeError)
+})
+
+test('the raw per-event entry points reject anything index.js never passes them, without crashing', () => {
+  const native = require('../native.js')
+  const handle = new native.NativeMachine().handle()
+  const calls = [
+    [{}, '{}'],
+    [42, '{}'],
+    [null, '{}'],
+    [undefined, undefined],
+    [Buffer.from('{}'), '{}'],
+    [handle, 42],
+    [handle, {}],
+    [handle, new Uint16Array(2)],
+  ]
+  for (const [h, event] of calls) {
+    assert.throws(() => native.matchesText(h, event), TypeError)
+    assert.throws(() => native.matchesBytes(h, event), TypeError)
+  }
+  assert.throws(() => native.matchesText(handle, Buffer.from('{}')), TypeError)
+  assert.throws(() => native.matchesBytes(handle, '{}'), TypeError)
+  assert.throws(() => native.matchesText(), TypeError)
+  assert.deepEqual(native.matchesText(handle, '{}'), [])
+})
+
+test('a handle keeps its machine alive after the machine object is collected', () => {
+  const v8 = require('node:v8')
+  const vm = require('node:vm')
+  v8.setFlagsFromString('--expose-gc')
+  const gc = vm.runInNewContext('gc')
+  const native = require('../native.js')
+  const make = () => {
+    const machine = new native.NativeMachine()
+    machine.addRule('r', '{"a": [1]}')
+    return machine.handle()
+  }
+  const handle = make()
+  for (let i = 0; i < 2000; i++) new Machine().addRule(`r${i}`, { a: [i] })
+  gc()
+  assert.deepEqual(native.matchesText(handle, '{"a": 1}'), ['r'])
+  assert.deepEqual(native.matchesBytes(handle, Buffer.from('{"a": 2}')), [])
 })

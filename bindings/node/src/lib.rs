@@ -12,7 +12,9 @@
 
 mod failure;
 mod input;
+mod state;
 // Public so that their `#[napi]` items count as used in the unit-test build too, where napi-derive
 // registers nothing with Node.
+pub mod hot;
 pub mod machine;
 pub mod oneshot;

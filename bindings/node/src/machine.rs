@@ -1,19 +1,18 @@
-//! The native half of the JS `Machine` class.
+//! The native half of the JS `Machine` class: every operation but matching, which goes through
+//! the handle (see `hot.rs`).
 
 use crate::failure::Failure;
+use crate::hot;
 use crate::input::bytes_of;
-use ferruler::{Machine, Scratch};
-use napi::bindgen_prelude::Either;
+use crate::state::State;
+use napi::bindgen_prelude::{Either, Env, Unknown};
 use napi_derive::napi;
-use std::cell::RefCell;
+use std::rc::Rc;
 
-/// A `ferruler::Machine` keyed by rule name. JS is single-threaded per isolate (a worker thread
-/// loads its own instance of the addon), so the matching scratch space lives in a `RefCell` next to
-/// the machine: it is reused by every match and never borrowed twice, since matching calls no JS.
+/// A `ferruler::Machine` keyed by rule name.
 #[napi]
 pub struct NativeMachine {
-    machine: Machine<String>,
-    scratch: RefCell<Scratch>,
+    state: Rc<State>,
 }
 
 /// What a machine holds, for monitoring.
@@ -35,15 +34,23 @@ impl NativeMachine {
     #[allow(clippy::new_without_default)] // a JS constructor, not a Rust API
     pub fn new() -> Self {
         NativeMachine {
-            machine: Machine::new(),
-            scratch: RefCell::new(Scratch::default()),
+            state: Rc::default(),
         }
+    }
+
+    /// The handle `matchesText` and `matchesBytes` take: an external sharing this machine.
+    #[napi]
+    pub fn handle<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        let value = hot::create_handle(env, Rc::clone(&self.state))?;
+        // SAFETY: `value` was just created in `env`.
+        Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), value) })
     }
 
     /// Adds `pattern` under `name`; `null` on success.
     #[napi(catch_unwind)]
-    pub fn add_rule(&mut self, name: String, pattern: Either<String, &[u8]>) -> Option<Failure> {
-        self.machine
+    pub fn add_rule(&self, name: String, pattern: Either<String, &[u8]>) -> Option<Failure> {
+        let mut machine = self.state.machine.borrow_mut();
+        machine
             .add_rule(name, bytes_of(&pattern))
             .err()
             .map(Failure::from)
@@ -52,11 +59,12 @@ impl NativeMachine {
     /// Deletes `pattern` from `name`: whether it was there.
     #[napi(catch_unwind)]
     pub fn delete_rule(
-        &mut self,
+        &self,
         name: String,
         pattern: Either<String, &[u8]>,
     ) -> Either<bool, Failure> {
-        match self.machine.delete_rule(&name, bytes_of(&pattern)) {
+        let mut machine = self.state.machine.borrow_mut();
+        match machine.delete_rule(&name, bytes_of(&pattern)) {
             Ok(found) => Either::A(found),
             Err(e) => Either::B(e.into()),
         }
@@ -64,44 +72,33 @@ impl NativeMachine {
 
     /// Deletes every pattern of `name`: how many there were.
     #[napi(catch_unwind)]
-    pub fn delete_rules(&mut self, name: String) -> u32 {
-        count(self.machine.delete_rules_named(&name))
-    }
-
-    /// Matches an event given as a JS string.
-    #[napi(catch_unwind)]
-    pub fn matches_text(&self, event: String) -> Either<Vec<String>, Failure> {
-        self.matches(event.as_bytes())
-    }
-
-    /// Matches an event given as bytes, read in place.
-    #[napi(catch_unwind)]
-    pub fn matches_bytes(&self, event: &[u8]) -> Either<Vec<String>, Failure> {
-        self.matches(event)
+    pub fn delete_rules(&self, name: String) -> u32 {
+        count(self.state.machine.borrow_mut().delete_rules_named(&name))
     }
 
     /// Distinct rule names.
     #[napi(getter)]
     pub fn size(&self) -> u32 {
-        count(self.machine.len())
+        count(self.state.machine.borrow().len())
     }
 
     /// Whether a rule of this name exists.
     #[napi]
     pub fn has(&self, name: String) -> bool {
-        self.machine.contains_rule(&name)
+        self.state.machine.borrow().contains_rule(&name)
     }
 
     /// The rule names, in no particular order.
     #[napi]
-    pub fn rule_names(&self) -> Vec<&str> {
-        self.machine.rule_names().map(String::as_str).collect()
+    pub fn rule_names(&self) -> Vec<String> {
+        self.state.machine.borrow().rule_names().cloned().collect()
     }
 
     /// Validates `pattern` against this machine's limits; `null` if it is valid.
     #[napi(catch_unwind)]
     pub fn check_pattern(&self, pattern: Either<String, &[u8]>) -> Option<Failure> {
-        self.machine
+        let machine = self.state.machine.borrow();
+        machine
             .check_pattern(bytes_of(&pattern))
             .err()
             .map(Failure::from)
@@ -110,29 +107,12 @@ impl NativeMachine {
     /// Counts of what the machine holds.
     #[napi]
     pub fn stats(&self) -> MachineStats {
-        let s = self.machine.stats();
+        let s = self.state.machine.borrow().stats();
         MachineStats {
             names: count(s.names),
             patterns: count(s.patterns),
             sub_rules: count(s.sub_rules),
             paths: count(s.paths),
-        }
-    }
-}
-
-impl NativeMachine {
-    /// The names of the rules `event` matches. They are cloned because `for_each_match` lends each
-    /// name only for the duration of its callback (a higher-ranked borrow), although the names live
-    /// as long as the machine; with no match, nothing is allocated.
-    fn matches(&self, event: &[u8]) -> Either<Vec<String>, Failure> {
-        let mut names = Vec::new();
-        let mut scratch = self.scratch.borrow_mut();
-        match self
-            .machine
-            .for_each_match(event, &mut scratch, |name| names.push(name.clone()))
-        {
-            Ok(()) => Either::A(names),
-            Err(e) => Either::B(Failure::event(e, event)),
         }
     }
 }

@@ -1,0 +1,296 @@
+//! The per-event entry points, `matchesText(handle, string)` and `matchesBytes(handle, bytes)`,
+//! written against the raw Node-API instead of through `#[napi]`.
+//!
+//! Why: a `#[napi]` call costs several thousand instructions before any work is done (napi-rs 3
+//! tracks every borrow of a class instance or argument in a scope with its own allocations and a
+//! global lock), which on a small event is more than matching it. These two functions are the only
+//! ones called per event, and all they need is a handful of Node-API calls, so they skip that
+//! layer. Everything else (adding rules, errors, introspection) stays on `#[napi]`.
+//!
+//! The `handle` is a JS external holding an `Rc<State>`, type-tagged so that no other value (an
+//! external of another addon, a plain object) is ever taken for one; `index.js` keeps it in a
+//! private field next to its `NativeMachine`. Nothing here calls JavaScript while a borrow of the
+//! state is held, except `napi_set_element` on an array this function just created (reachable
+//! only through a setter someone installed on `Array.prototype`); the `RefCell`s in `State` and
+//! the `catch_unwind` below turn even that into a thrown error rather than undefined behaviour.
+
+use crate::failure::Failure;
+use crate::state::State;
+use napi::bindgen_prelude::{Env, Object, ToNapiValue};
+use napi::{sys, JsValue};
+use napi_derive::napi;
+use std::ffi::c_void;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+use std::rc::Rc;
+
+/// Marks the externals created by `create_handle` (a random 128-bit value).
+const HANDLE_TAG: sys::napi_type_tag = sys::napi_type_tag {
+    lower: 0x9c3f_51d2_7a08_4e6b,
+    upper: 0x2d71_e4a9_b05c_f318,
+};
+
+/// Why a call failed: thrown as a `TypeError` (a wrong argument) or an `Error` (Node-API failed).
+struct Throw {
+    type_error: bool,
+    message: &'static str,
+}
+
+fn type_error(message: &'static str) -> Throw {
+    Throw {
+        type_error: true,
+        message,
+    }
+}
+
+fn check(status: sys::napi_status) -> Result<(), Throw> {
+    if status == sys::Status::napi_ok {
+        Ok(())
+    } else {
+        Err(Throw {
+            type_error: false,
+            message: "a Node-API call failed in ferruler",
+        })
+    }
+}
+
+/// A JS handle for `state`, freed when both it and the `NativeMachine` are collected.
+pub fn create_handle(env: &Env, state: Rc<State>) -> napi::Result<sys::napi_value> {
+    let env = env.raw();
+    let data = Rc::into_raw(state) as *mut c_void;
+    let mut value = ptr::null_mut();
+    // SAFETY: `data` comes from `Rc::into_raw` and is given back to `Rc::from_raw` exactly once:
+    // by `finalize`, or here if the external could not be created.
+    unsafe {
+        let status =
+            sys::napi_create_external(env, data, Some(finalize), ptr::null_mut(), &mut value);
+        if status != sys::Status::napi_ok {
+            drop(Rc::from_raw(data as *const State));
+            return Err(napi::Error::new(
+                napi::Status::GenericFailure,
+                "could not create the machine handle",
+            ));
+        }
+        if sys::napi_type_tag_object(env, value, &HANDLE_TAG) != sys::Status::napi_ok {
+            return Err(napi::Error::new(
+                napi::Status::GenericFailure,
+                "could not tag the machine handle",
+            ));
+        }
+    }
+    Ok(value)
+}
+
+unsafe extern "C" fn finalize(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    // SAFETY: see `create_handle`.
+    drop(unsafe { Rc::from_raw(data as *const State) });
+}
+
+/// The state behind `value`, if it is a handle made by `create_handle`. The reference is valid
+/// for the current call: `value` is one of its arguments, so the external (and its `Rc`) is alive.
+unsafe fn state_of<'a>(env: sys::napi_env, value: sys::napi_value) -> Result<&'a State, Throw> {
+    let not_a_handle = || type_error("expected a ferruler machine handle");
+    let mut tagged = false;
+    // Fails (and leaves `tagged` false) for anything that is not an object or external.
+    let status = unsafe { sys::napi_check_object_type_tag(env, value, &HANDLE_TAG, &mut tagged) };
+    if status != sys::Status::napi_ok || !tagged {
+        return Err(not_a_handle());
+    }
+    let mut data = ptr::null_mut();
+    if unsafe { sys::napi_get_value_external(env, value, &mut data) } != sys::Status::napi_ok {
+        return Err(not_a_handle());
+    }
+    // SAFETY: only `create_handle` tags values with `HANDLE_TAG`, and its externals hold a
+    // `*const State` from `Rc::into_raw`.
+    Ok(unsafe { &*(data as *const State) })
+}
+
+/// The call's two arguments.
+unsafe fn two_args(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Result<[sys::napi_value; 2], Throw> {
+    let mut argc = 2;
+    let mut argv = [ptr::null_mut(); 2];
+    check(unsafe {
+        sys::napi_get_cb_info(
+            env,
+            info,
+            &mut argc,
+            argv.as_mut_ptr(),
+            ptr::null_mut(),
+            ptr::null_mut(),
+        )
+    })?;
+    if argc < 2 {
+        return Err(type_error("expected a machine handle and an event"));
+    }
+    Ok(argv)
+}
+
+/// Matches `event` and builds the JS result: an array of rule names, or a `Failure` object.
+unsafe fn respond(
+    env: sys::napi_env,
+    state: &State,
+    event: &[u8],
+) -> Result<sys::napi_value, Throw> {
+    let mut array = ptr::null_mut();
+    check(unsafe { sys::napi_create_array(env, &mut array) })?;
+    let mut status = sys::Status::napi_ok;
+    let mut index = 0;
+    let outcome = state.for_each_match(event, |name| {
+        if status != sys::Status::napi_ok {
+            return;
+        }
+        let mut string = ptr::null_mut();
+        // SAFETY: `name` is valid UTF-8 of the given length.
+        status = unsafe {
+            sys::napi_create_string_utf8(
+                env,
+                name.as_ptr().cast(),
+                name.len() as isize,
+                &mut string,
+            )
+        };
+        if status == sys::Status::napi_ok {
+            status = unsafe { sys::napi_set_element(env, array, index, string) };
+            index += 1;
+        }
+    });
+    check(status)?;
+    match outcome {
+        Ok(()) => Ok(array),
+        Err(failure) => unsafe { Failure::to_napi_value(env, failure) }.map_err(|_| Throw {
+            type_error: false,
+            message: "could not report an invalid event",
+        }),
+    }
+}
+
+/// Runs `body`, turning a `Throw` (or a panic, which must not unwind into Node) into a JS exception.
+unsafe fn guard(
+    env: sys::napi_env,
+    body: impl FnOnce() -> Result<sys::napi_value, Throw>,
+) -> sys::napi_value {
+    let thrown = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(value)) => return value,
+        Ok(Err(thrown)) => thrown,
+        Err(_) => Throw {
+            type_error: false,
+            message: "internal error in ferruler (a panic); please report it",
+        },
+    };
+    let message = std::ffi::CString::new(thrown.message).expect("messages have no NUL");
+    // SAFETY: plain Node-API calls with a valid env and NUL-terminated strings. If an exception
+    // is already pending (a Node-API call failed by throwing), these return an error and the
+    // pending one is what JS sees.
+    unsafe {
+        if thrown.type_error {
+            sys::napi_throw_type_error(env, c"ERR_INVALID_ARG_TYPE".as_ptr(), message.as_ptr());
+        } else {
+            sys::napi_throw_error(env, ptr::null(), message.as_ptr());
+        }
+    }
+    ptr::null_mut()
+}
+
+/// `matchesBytes(handle, uint8array)`: the bytes are read in place.
+unsafe extern "C" fn matches_bytes(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    unsafe {
+        guard(env, || {
+            let [handle, event] = two_args(env, info)?;
+            let state = state_of(env, handle)?;
+            let (mut kind, mut length, mut data) = (0, 0, ptr::null_mut());
+            let status = sys::napi_get_typedarray_info(
+                env,
+                event,
+                &mut kind,
+                &mut length,
+                &mut data,
+                ptr::null_mut(),
+                ptr::null_mut(),
+            );
+            if status != sys::Status::napi_ok || kind != sys::TypedarrayType::uint8_array {
+                return Err(type_error("expected a Uint8Array"));
+            }
+            // SAFETY: Node-API gives the typed array's bytes; they stay put during this call,
+            // which runs no JS that could detach or resize them (see the module docs). Data may be
+            // null when the length is 0.
+            let bytes = if length == 0 {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(data as *const u8, length)
+            };
+            respond(env, state, bytes)
+        })
+    }
+}
+
+/// `matchesText(handle, string)`: the string is transcoded into the state's reusable buffer.
+unsafe extern "C" fn matches_text(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    unsafe {
+        guard(env, || {
+            let [handle, event] = two_args(env, info)?;
+            let state = state_of(env, handle)?;
+            let mut text = state
+                .text
+                .try_borrow_mut()
+                .map_err(|_| type_error("re-entrant call"))?;
+            let mut length = 0;
+            let status =
+                sys::napi_get_value_string_utf8(env, event, ptr::null_mut(), 0, &mut length);
+            if status != sys::Status::napi_ok {
+                return Err(type_error("expected a string"));
+            }
+            text.clear();
+            text.reserve(length + 1);
+            let mut written = 0;
+            check(sys::napi_get_value_string_utf8(
+                env,
+                event,
+                text.as_mut_ptr().cast(),
+                length + 1,
+                &mut written,
+            ))?;
+            // SAFETY: Node-API wrote `written` (<= `length`) bytes into the reserved capacity.
+            text.set_len(written);
+            respond(env, state, &text)
+        })
+    }
+}
+
+/// Adds the raw entry points to the addon's exports.
+#[napi(module_exports)]
+pub fn register_hot_path(exports: Object, env: Env) -> napi::Result<()> {
+    let entries: [(&std::ffi::CStr, sys::napi_callback); 2] = [
+        (c"matchesBytes", Some(matches_bytes)),
+        (c"matchesText", Some(matches_text)),
+    ];
+    for (name, callback) in entries {
+        let mut function = ptr::null_mut();
+        // SAFETY: valid env and exports object from napi-rs, NUL-terminated names.
+        unsafe {
+            napi::check_status!(sys::napi_create_function(
+                env.raw(),
+                name.as_ptr(),
+                name.to_bytes().len() as isize,
+                callback,
+                ptr::null_mut(),
+                &mut function,
+            ))?;
+            napi::check_status!(sys::napi_set_named_property(
+                env.raw(),
+                exports.raw(),
+                name.as_ptr(),
+                function
+            ))?;
+        }
+    }
+    Ok(())
+}
