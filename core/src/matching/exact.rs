@@ -24,16 +24,25 @@ struct Recorded {
 /// A target a leaf emitted: (sub-rule, condition bit, leaf, veto).
 type Hit = (u32, u32, u32, bool);
 
-struct Recorder<'a> {
-    trie: &'a PathTrie,
-    fold: &'a mut Vec<u8>,
+/// Working memory of the brute-force decision, kept in [`Scratch`] so that it is reused.
+#[derive(Debug, Default)]
+pub(crate) struct ExactScratch {
     trail: Vec<(u32, u32)>,
     arrays: Vec<(u32, u32)>,
-    next_array: u32,
     leaves: Vec<Recorded>,
     trails: Vec<(u32, u32)>,
     hits: Vec<Hit>,
     emitted: Vec<Entry>,
+    candidates: Vec<Vec<u32>>,
+    vetoes: Vec<u32>,
+    chosen: Vec<u32>,
+}
+
+struct Recorder<'a> {
+    trie: &'a PathTrie,
+    fold: &'a mut Vec<u8>,
+    next_array: u32,
+    s: &'a mut ExactScratch,
 }
 
 impl Sink for Recorder<'_> {
@@ -55,50 +64,51 @@ impl Sink for Recorder<'_> {
         let Some(values) = &self.trie.node(node).values else {
             return;
         };
-        self.emitted.clear();
-        values.match_leaf(leaf, self.fold, &mut self.emitted);
-        if self.emitted.is_empty() {
+        let s = &mut *self.s;
+        s.emitted.clear();
+        values.match_leaf(leaf, self.fold, &mut s.emitted);
+        if s.emitted.is_empty() {
             return;
         }
-        let index = self.leaves.len() as u32;
-        let start = self.trails.len() as u32;
-        self.trails.extend_from_slice(&self.trail);
-        self.leaves.push(Recorded {
+        let index = s.leaves.len() as u32;
+        let start = s.trails.len() as u32;
+        s.trails.extend_from_slice(&s.trail);
+        s.leaves.push(Recorded {
             start,
-            end: self.trails.len() as u32,
+            end: s.trails.len() as u32,
         });
-        for e in &self.emitted {
+        for e in &s.emitted {
             for (mask, veto) in [(e.hits, false), (e.vetoes, true)] {
                 let mut m = mask;
                 while m != 0 {
                     let bit = m.trailing_zeros();
                     m &= m - 1;
-                    self.hits.push((e.sub, e.word * 64 + bit, index, veto));
+                    s.hits.push((e.sub, e.word * 64 + bit, index, veto));
                 }
             }
         }
     }
 
     fn array_start(&mut self, _node: NodeId) -> bool {
-        self.arrays.push((self.next_array, 0));
+        self.s.arrays.push((self.next_array, 0));
         self.next_array += 1;
         true
     }
 
     fn element_start(&mut self, _node: NodeId) {
-        let &(array, element) = self.arrays.last().expect("inside an array");
-        self.trail.push((array, element));
+        let &(array, element) = self.s.arrays.last().expect("inside an array");
+        self.s.trail.push((array, element));
     }
 
     fn element_end(&mut self, _node: NodeId) {
-        self.trail.pop();
-        if let Some(top) = self.arrays.last_mut() {
+        self.s.trail.pop();
+        if let Some(top) = self.s.arrays.last_mut() {
             top.1 += 1;
         }
     }
 
     fn array_end(&mut self, _node: NodeId) {
-        self.arrays.pop();
+        self.s.arrays.pop();
     }
 
     fn object_start(&mut self) {}
@@ -117,104 +127,115 @@ pub(crate) fn decide(
     scratch: &mut Scratch,
 ) -> Result<(), EventError> {
     let mut buffers = std::mem::take(&mut scratch.buffers);
+    let mut exact = std::mem::take(&mut scratch.exact);
+    for v in [&mut exact.trail, &mut exact.arrays, &mut exact.trails] {
+        v.clear();
+    }
+    exact.leaves.clear();
+    exact.hits.clear();
     let mut recorder = Recorder {
         trie,
         fold: &mut scratch.fold,
-        trail: Vec::new(),
-        arrays: Vec::new(),
         next_array: 0,
-        leaves: Vec::new(),
-        trails: Vec::new(),
-        hits: Vec::new(),
-        emitted: Vec::new(),
+        s: &mut exact,
     };
     let scanned = scan::scan(event, ROOT, &mut recorder, max_depth, &mut buffers);
     scratch.buffers = buffers;
-    scanned?;
-    let Recorder {
-        mut hits,
-        leaves,
-        trails,
-        ..
-    } = recorder;
-    hits.sort_unstable();
-    hits.dedup();
-    let trail = |leaf: u32| {
-        let r = leaves[leaf as usize];
-        &trails[r.start as usize..r.end as usize]
-    };
-    let compatible = |a: u32, b: u32| {
-        let (ta, tb) = (trail(a), trail(b));
-        ta.iter()
-            .all(|&(array, i)| tb.iter().all(|&(other, j)| array != other || i == j))
-    };
+    if let Err(e) = scanned {
+        scratch.exact = exact;
+        return Err(e);
+    }
+    exact.hits.sort_unstable();
+    exact.hits.dedup();
     scratch.rules.clear();
     let mut i = 0;
-    while i < hits.len() {
-        let sub = hits[i].0;
-        let j = i + hits[i..].iter().take_while(|h| h.0 == sub).count();
+    while i < exact.hits.len() {
+        let sub = exact.hits[i].0;
+        let j = i + exact.hits[i..].iter().take_while(|h| h.0 == sub).count();
         let info = &subs[sub as usize];
-        if info.positive.iter().any(|&p| p != 0) && sub_rule_holds(info, &hits[i..j], &compatible) {
+        if info.positive.iter().any(|&p| p != 0) && exact.sub_rule_holds(info, i..j) {
             scratch.rules.push(info.rule);
         }
         i = j;
     }
     for &sub in absent_only {
-        if hits.binary_search_by_key(&sub, |h| h.0).is_err() {
+        if exact.hits.binary_search_by_key(&sub, |h| h.0).is_err() {
             scratch.rules.push(subs[sub as usize].rule);
         }
     }
     scratch.rules.sort_unstable();
     scratch.rules.dedup();
+    scratch.exact = exact;
     Ok(())
 }
 
-/// Whether one sub-rule holds, given every hit and veto of its conditions.
-fn sub_rule_holds(info: &SubInfo, hits: &[Hit], compatible: &impl Fn(u32, u32) -> bool) -> bool {
-    let is_positive = |bit: u32| info.positive[(bit / 64) as usize] & (1 << (bit % 64)) != 0;
-    let mut candidates: Vec<Vec<u32>> = Vec::new();
-    for bit in 0..info.nodes.len() as u32 {
-        if is_positive(bit) {
-            let leaves: Vec<u32> = hits
-                .iter()
-                .filter(|h| h.1 == bit && !h.3)
-                .map(|h| h.2)
-                .collect();
-            if leaves.is_empty() {
+impl ExactScratch {
+    fn trail(&self, leaf: u32) -> &[(u32, u32)] {
+        let r = self.leaves[leaf as usize];
+        &self.trails[r.start as usize..r.end as usize]
+    }
+
+    /// Whether two leaves may be used together: no array holds them in different elements.
+    fn compatible(&self, a: u32, b: u32) -> bool {
+        let (ta, tb) = (self.trail(a), self.trail(b));
+        ta.iter()
+            .all(|&(array, i)| tb.iter().all(|&(other, j)| array != other || i == j))
+    }
+
+    /// Whether one sub-rule holds, given its hits and vetoes (`self.hits[range]`).
+    fn sub_rule_holds(&mut self, info: &SubInfo, range: std::ops::Range<usize>) -> bool {
+        let is_positive = |bit: u32| info.positive[(bit / 64) as usize] & (1 << (bit % 64)) != 0;
+        let mut used = 0;
+        for bit in 0..info.nodes.len() as u32 {
+            if !is_positive(bit) {
+                continue;
+            }
+            if self.candidates.len() == used {
+                self.candidates.push(Vec::new());
+            }
+            let list = &mut self.candidates[used];
+            list.clear();
+            list.extend(
+                self.hits[range.clone()]
+                    .iter()
+                    .filter(|h| h.1 == bit && !h.3)
+                    .map(|h| h.2),
+            );
+            if list.is_empty() {
                 return false;
             }
-            candidates.push(leaves);
+            used += 1;
         }
-    }
-    candidates.sort_by_key(Vec::len);
-    let vetoes: Vec<u32> = hits
-        .iter()
-        .filter(|h| h.3 && !is_positive(h.1))
-        .map(|h| h.2)
-        .collect();
-    let mut chosen = Vec::with_capacity(candidates.len());
-    choose(&candidates, &vetoes, &mut chosen, compatible)
-}
-
-fn choose(
-    candidates: &[Vec<u32>],
-    vetoes: &[u32],
-    chosen: &mut Vec<u32>,
-    compatible: &impl Fn(u32, u32) -> bool,
-) -> bool {
-    if chosen.len() == candidates.len() {
-        return !vetoes
-            .iter()
-            .any(|&v| chosen.iter().all(|&c| compatible(c, v)));
-    }
-    for &leaf in &candidates[chosen.len()] {
-        if chosen.iter().all(|&c| compatible(c, leaf)) {
-            chosen.push(leaf);
-            if choose(candidates, vetoes, chosen, compatible) {
-                return true;
+        self.candidates[..used].sort_by_key(Vec::len);
+        self.vetoes.clear();
+        for h in &self.hits[range] {
+            if h.3 && !is_positive(h.1) {
+                self.vetoes.push(h.2);
             }
-            chosen.pop();
         }
+        self.chosen.clear();
+        self.choose(used)
     }
-    false
+
+    /// Extends `self.chosen` with one compatible candidate per remaining condition, backtracking.
+    fn choose(&mut self, conditions: usize) -> bool {
+        let depth = self.chosen.len();
+        if depth == conditions {
+            return !self
+                .vetoes
+                .iter()
+                .any(|&v| self.chosen.iter().all(|&c| self.compatible(c, v)));
+        }
+        for k in 0..self.candidates[depth].len() {
+            let leaf = self.candidates[depth][k];
+            if self.chosen.iter().all(|&c| self.compatible(c, leaf)) {
+                self.chosen.push(leaf);
+                if self.choose(conditions) {
+                    return true;
+                }
+                self.chosen.pop();
+            }
+        }
+        false
+    }
 }

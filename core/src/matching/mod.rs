@@ -88,6 +88,8 @@ pub struct Scratch {
     generation: u32,
     /// Entries of sub-rules with more than 64 conditions, folded by sorting instead.
     wide: Vec<Entry>,
+    /// For events decided by the brute-force definition.
+    exact: exact::ExactScratch,
     pub(crate) buffers: ScanBuffers,
     pub(crate) rules: Vec<u32>,
 }
