@@ -7,7 +7,7 @@
 /// Where the string whose contents start at `start` (just after the opening quote) ends: returns the
 /// offset of the closing quote and whether the contents contain escapes. Checks escape syntax and
 /// that no raw control character appears; does not check UTF-8 (the caller does that where needed).
-#[inline]
+#[inline(always)]
 pub(crate) fn string_end(
     text: &[u8],
     start: usize,
@@ -39,7 +39,7 @@ pub(crate) fn string_end(
 /// Offset of the first `"`, `\\` or control character (below 0x20) in `s`. Event strings are
 /// mostly short, so this tests 16 bytes per step with SSE2 (8 with word arithmetic elsewhere)
 /// instead of calling a general vectorised search whose setup would cost more than the string.
-#[inline]
+#[inline(always)]
 fn special_byte(s: &[u8]) -> Option<usize> {
     let mut offset = 0;
     #[cfg(target_arch = "x86_64")]
