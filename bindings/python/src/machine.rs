@@ -26,7 +26,8 @@
 //!
 //! No thread ever waits for a lock while holding the GIL (blocking acquisitions release it first,
 //! through pyo3's `*_py_attached` helpers or by running inside `Python::detach`), and `rules` is
-//! never held while Python code runs. Python code does run while `writer` is held (a name's
+//! never held while Python code could run (not even an allocation, which may start the garbage
+//! collector and its finalizers). Python code does run while `writer` is held (a name's
 //! `__hash__` and `__eq__`, or a `__del__`), and could call back into the same machine: that
 //! re-entry is detected and raised as a `RuntimeError` instead of deadlocking.
 
@@ -304,10 +305,13 @@ impl Machine {
 
     /// The names of all rules, as a new list, in no particular order.
     fn rule_names<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let rules = self.read_rules(py)?;
-        let list = PyList::new(py, rules.machine.rule_names().map(|id| rules.names[id].bind(py)));
-        drop(rules);
-        list
+        // The list is built after the lock is released: allocating it may run the garbage
+        // collector, and with it finalizers that could change this machine.
+        let names: Vec<Name> = {
+            let rules = self.read_rules(py)?;
+            rules.machine.rule_names().map(|id| Arc::clone(&rules.names[id])).collect()
+        };
+        PyList::new(py, names.iter().map(|name| name.bind(py)))
     }
 
     /// Counts describing the machine: a dict with "names" (distinct rule names), "patterns"
