@@ -2,5 +2,6 @@
 //! the property tests compare the compiled machine with, and the generators they draw from.
 
 pub mod cases;
+pub mod fuzz_bodies;
 pub mod generate;
 pub mod reference;
