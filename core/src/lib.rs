@@ -45,6 +45,7 @@ mod matching;
 mod number;
 pub mod pattern;
 mod shared;
+mod stack;
 
 pub use error::{Error, EventError, PatternError};
 pub use limits::Limits;

@@ -59,6 +59,72 @@ pub(crate) fn value_of(text: &[u8]) -> f64 {
     fast_float2::parse(text).unwrap_or(f64::NAN)
 }
 
+/// Powers of ten that doubles hold exactly.
+const EXACT_POWERS: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A cheap approximation of a validated number's value, within 2^-52 of it relative to its size
+/// (two roundings: the digits to a double, then one multiplication or division by an exact power
+/// of ten), or `None` when the number has more than 19 significant digits or its decimal exponent
+/// is beyond +/-22. Comparisons far from every bound can use it instead of a correctly rounded
+/// parse; see `ValueIndex::match_number`.
+#[inline]
+pub(crate) fn approximate(text: &[u8]) -> Option<f64> {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let mut mantissa: u64 = 0;
+    let mut significant = 0u32;
+    let mut exponent: i32 = 0;
+    let mut i = 0;
+    let mut fraction = false;
+    while i < digits.len() {
+        match digits[i] {
+            d @ b'0'..=b'9' => {
+                if mantissa != 0 || d != b'0' {
+                    significant += 1;
+                    if significant > 19 {
+                        return None;
+                    }
+                }
+                mantissa = mantissa * 10 + u64::from(d - b'0');
+                if fraction {
+                    exponent -= 1;
+                }
+            }
+            b'.' => fraction = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    if i < digits.len() {
+        // An exponent part: [eE][+-]?digits.
+        let rest = &digits[i + 1..];
+        let (sign, rest) = match rest.split_first() {
+            Some((b'-', r)) => (-1, r),
+            Some((b'+', r)) => (1, r),
+            _ => (1, rest),
+        };
+        if rest.len() > 4 {
+            return None;
+        }
+        let e: i32 = rest
+            .iter()
+            .fold(0, |acc, &d| acc * 10 + i32::from(d - b'0'));
+        exponent += sign * e;
+    }
+    let power = *EXACT_POWERS.get(exponent.unsigned_abs() as usize)?;
+    let magnitude = if exponent >= 0 {
+        mantissa as f64 * power
+    } else {
+        mantissa as f64 / power
+    };
+    Some(if negative { -magnitude } else { magnitude })
+}
+
 /// A key under which equal numbers hash and compare equal: the bits of the double, with -0 folded
 /// into 0 (they are equal by value).
 pub(crate) fn key_of(value: f64) -> u64 {
@@ -105,5 +171,36 @@ mod tests {
         assert_eq!(value_of(b"1e400"), f64::INFINITY);
         assert_eq!(value_of(b"-122.42916360922355"), -122.42916360922355);
         assert_eq!(value_of(b"0.1"), 0.1);
+    }
+
+    #[test]
+    fn approximations_are_within_two_ulps() {
+        for text in [
+            "0",
+            "-0",
+            "35",
+            "3.5e1",
+            "-122.42916360922355",
+            "37.729900216217324",
+            "0.000001",
+            "1e-6",
+            "123456789012",
+            "9007199254740993",
+            "1.5E+3",
+            "-2.25",
+            "0.1",
+            "5.000001",
+            "99999999999999999e-3",
+        ] {
+            let exact = value_of(text.as_bytes());
+            let approx = approximate(text.as_bytes()).expect(text);
+            assert!(
+                (approx - exact).abs() <= exact.abs() * f64::EPSILON * 2.0,
+                "{text}: {approx} vs {exact}"
+            );
+        }
+        assert_eq!(approximate(b"12345678901234567890"), None);
+        assert_eq!(approximate(b"1e23"), None);
+        assert_eq!(approximate(b"1e-400"), None);
     }
 }

@@ -213,3 +213,65 @@ fn value_lists_are_bounded() {
         .check_pattern(r#"{"a": [{"anything-but": {"prefix": ["w", "x", "y", "z"]}}]}"#)
         .is_err());
 }
+
+#[test]
+fn deep_patterns_and_events_within_raised_limits_do_not_overflow() {
+    // Run on a small stack, as a worker thread of an embedding runtime might.
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let depth = 5_000;
+            let limits = ferruler::Limits {
+                max_pattern_bytes: 1 << 20,
+                max_pattern_depth: depth + 10,
+                max_event_depth: depth + 10,
+                ..Default::default()
+            };
+            let pattern = format!("{}[\"x\"]{}", "{\"a\": ".repeat(depth), "}".repeat(depth));
+            let event = format!("{}\"x\"{}", "{\"a\": ".repeat(depth), "}".repeat(depth));
+            let mut m = Machine::with_limits(limits);
+            m.add_rule("deep", &pattern).unwrap();
+            assert_eq!(m.matches_for_event(&event).unwrap(), vec!["deep"]);
+            let arrays = format!(
+                "{}{}{}",
+                "{\"a\": ".repeat(depth - 1),
+                "[".repeat(5),
+                "]".repeat(5)
+            );
+            assert!(m
+                .matches_for_event(format!("{arrays}{}", "}".repeat(depth - 1)))
+                .unwrap()
+                .is_empty());
+            assert!(
+                ferruler::explain::explain_with_limits(&pattern, &event, &m.limits().clone())
+                    .is_ok()
+            );
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+#[test]
+fn empty_and_nested_arrays_inside_arrays_keep_elements_apart() {
+    let mut m = Machine::new();
+    m.add_rule("pair", r#"{"a": {"b": ["1"], "c": ["2"]}}"#)
+        .unwrap();
+    // Element verdicts must stay balanced around empty and nested arrays.
+    assert_eq!(
+        names(&m, r#"{"a": [[], [{"b": "1", "c": "2"}], []]}"#),
+        vec!["pair"]
+    );
+    assert!(names(&m, r#"{"a": [[], {"b": "1"}, [[]], {"c": "2"}, []]}"#).is_empty());
+    assert!(names(&m, r#"{"a": [[{"b": "1"}], [{"c": "2"}]]}"#).is_empty());
+    let mut m = Machine::new();
+    m.add_rule(
+        "gone",
+        r#"{"x": ["y"], "a": {"b": [{"exists": false}], "c": ["2"]}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        names(&m, r#"{"x": "y", "a": [[], {"c": "2"}, [], {"b": 1}]}"#),
+        vec!["gone"]
+    );
+}

@@ -57,6 +57,9 @@ pub(crate) struct ValueIndex {
     wildcards: Globs,
     ranges: Vec<(NumericRange, Target)>,
     range_index: OnceLock<IntervalIndex<NumKey, Target>>,
+    /// Every number the path's matchers compare with (equality values, range bounds, excluded
+    /// numbers), sorted; built lazily. See `match_number`.
+    critical: OnceLock<Box<[f64]>>,
     cidrs: Vec<(IpRange, Target)>,
     cidr_index: OnceLock<[IntervalIndex<u128, Target>; 2]>,
     exists: Targets,
@@ -76,6 +79,7 @@ impl ValueIndex {
     /// Adds `matcher` for `target`; `wildcard_budget` is `Limits::max_wildcard_states`.
     pub(crate) fn add(&mut self, matcher: &Matcher, target: Target, wildcard_budget: usize) {
         self.count += 1;
+        self.critical = OnceLock::new();
         match matcher {
             Matcher::String(s) => {
                 push(self.strings.entry(s.as_bytes().into()).or_default(), target)
@@ -146,6 +150,7 @@ impl ValueIndex {
 
     /// Removes what `add(matcher, target)` added.
     pub(crate) fn remove(&mut self, matcher: &Matcher, target: Target) {
+        self.critical = OnceLock::new();
         let removed = match matcher {
             Matcher::String(s) => pull_key(&mut self.strings, s.as_bytes(), target),
             Matcher::Number(n) => pull_key(&mut self.numbers, &number::key_of(n.value), target),
@@ -269,7 +274,14 @@ impl ValueIndex {
         if self.numbers.is_empty() && self.ranges.is_empty() && self.anything_but.is_empty() {
             return;
         }
-        let v = number::value_of(text);
+        // Parsing a long number exactly costs more than everything else done with it, and most
+        // numbers are far from every value the matchers compare with: then an approximation
+        // within 2^-52 gives the same comparisons, and no equality can hold. Only numbers close
+        // to a critical value are parsed exactly.
+        let v = match number::approximate(text) {
+            Some(a) if !self.near_critical(a) => a,
+            _ => number::value_of(text),
+        };
         if !self.numbers.is_empty() {
             if let Some(ts) = self.numbers.get(&number::key_of(v)) {
                 emit_all(ts, out);
@@ -293,6 +305,33 @@ impl ValueIndex {
                 out.emit(*t, false);
             }
         }
+    }
+
+    /// Whether `a` is within 2^-48 (relative) of a value the path's numeric matchers compare with.
+    fn near_critical(&self, a: f64) -> bool {
+        let critical = self.critical.get_or_init(|| self.critical_values());
+        let i = critical.partition_point(|&c| c < a);
+        let near = |c: f64| (a - c).abs() <= (a.abs().max(c.abs())) * (1.0 / (1u64 << 48) as f64);
+        critical.get(i).is_some_and(|&c| near(c)) || (i > 0 && near(critical[i - 1]))
+    }
+
+    fn critical_values(&self) -> Box<[f64]> {
+        let mut values: Vec<f64> = self.numbers.keys().map(|&k| f64::from_bits(k)).collect();
+        for (r, _) in &self.ranges {
+            for bound in [r.lower, r.upper] {
+                if let Bound::Inclusive(b) | Bound::Exclusive(b) = bound {
+                    values.push(b);
+                }
+            }
+        }
+        for (x, _) in &self.anything_but {
+            if let Exclusion::Numbers(keys) = x {
+                values.extend(keys.iter().map(|&k| f64::from_bits(k)));
+            }
+        }
+        values.sort_by(f64::total_cmp);
+        values.dedup();
+        values.into_boxed_slice()
     }
 
     /// Booleans and null are never excluded by anything-but (which only lists strings or numbers).

@@ -62,6 +62,7 @@ pub(crate) fn scan<S: Sink>(
     max_depth: usize,
     buffers: &mut ScanBuffers,
 ) -> Result<(), EventError> {
+    buffers.arrays.clear(); // an earlier event may have stopped at an error inside arrays
     let mut scanner = Scanner {
         text,
         pos: 0,
@@ -91,6 +92,7 @@ pub(crate) struct ScanBuffers {
     key: Vec<u8>,
     value: Vec<u8>,
     brackets: Vec<u64>,
+    arrays: Vec<bool>,
 }
 
 struct Scanner<'a, 'b, S: Sink> {
@@ -159,7 +161,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         match self.peek() {
             Some(b'{') => {
                 if self.sink.has_children(node) {
-                    self.object(node)
+                    crate::stack::deep(|| self.object(node))
                 } else {
                     self.skip_container()
                 }
@@ -275,43 +277,83 @@ impl<S: Sink> Scanner<'_, '_, S> {
         Ok(())
     }
 
+    /// An array at `node`. Arrays nested directly in arrays stay at the same node, and an event can
+    /// nest them as deep as `max_event_depth`; they are walked with an explicit stack (of each open
+    /// array's "report elements" flag) rather than by recursion, so no event can exhaust the call
+    /// stack. Only objects recurse, and only along the path trie, whose depth patterns bound.
     fn array(&mut self, node: S::Node) -> Result<(), EventError> {
+        // The flags of arrays opened here sit above `base` on the shared stack (an object inside
+        // one of these arrays may reach further arrays, which stack above ours and are gone again
+        // before we look at the top).
+        let base = self.buffers.arrays.len();
+        self.open_array(node)?;
+        let mut just_opened = true;
+        loop {
+            // Before an element, or before the `]` of an array just opened.
+            self.ws();
+            if just_opened && self.peek() == Some(b']') {
+                self.pos += 1;
+                self.close_array(node);
+                if self.buffers.arrays.len() == base {
+                    return Ok(());
+                }
+                // The empty array was an element of the array around it.
+                if self.buffers.arrays.last() == Some(&true) {
+                    self.sink.element_end(node);
+                }
+            } else {
+                if self.buffers.arrays.last() == Some(&true) {
+                    self.sink.element_start(node);
+                }
+                if self.peek() == Some(b'[') {
+                    self.open_array(node)?;
+                    just_opened = true;
+                    continue;
+                }
+                self.value_at(node)?;
+                if self.buffers.arrays.last() == Some(&true) {
+                    self.sink.element_end(node);
+                }
+            }
+            // After an element: `,` starts the next one, `]` closes the array, which ends an
+            // element of the array around it, if any.
+            loop {
+                self.ws();
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        just_opened = false;
+                        break;
+                    }
+                    Some(b']') => {
+                        self.pos += 1;
+                        self.close_array(node);
+                        if self.buffers.arrays.len() == base {
+                            return Ok(());
+                        }
+                        if self.buffers.arrays.last() == Some(&true) {
+                            self.sink.element_end(node);
+                        }
+                    }
+                    _ => return Err(self.unexpected("',' or ']'")),
+                }
+            }
+        }
+    }
+
+    fn open_array(&mut self, node: S::Node) -> Result<(), EventError> {
         self.enter()?;
         let scoped = self.sink.array_start(node);
+        self.buffers.arrays.push(scoped);
         self.pos += 1; // '['
-        self.ws();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            self.depth -= 1;
-            if scoped {
-                self.sink.array_end(node);
-            }
-            return Ok(());
-        }
-        loop {
-            self.ws();
-            if scoped {
-                self.sink.element_start(node);
-            }
-            self.value_at(node)?;
-            if scoped {
-                self.sink.element_end(node);
-            }
-            self.ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => return Err(self.unexpected("',' or ']'")),
-            }
-        }
-        if scoped {
+        Ok(())
+    }
+
+    fn close_array(&mut self, node: S::Node) {
+        if self.buffers.arrays.pop() == Some(true) {
             self.sink.array_end(node);
         }
         self.depth -= 1;
-        Ok(())
     }
 
     fn skip_string(&mut self) -> Result<(), EventError> {

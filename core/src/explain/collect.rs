@@ -162,7 +162,7 @@ impl Walk {
                 if tested {
                     self.leaves.nodes[at as usize].objects += 1;
                 }
-                self.members(at, members);
+                crate::stack::deep(|| self.members(at, members));
                 return;
             }
             Kind::Array(items) => {

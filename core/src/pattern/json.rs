@@ -27,6 +27,26 @@ pub(crate) enum Kind {
     Null,
 }
 
+/// Nested values are dropped with an explicit stack: the default recursive drop could overflow the
+/// stack on a deeply nested document.
+impl Drop for Node {
+    fn drop(&mut self) {
+        let mut pending: Vec<Node> = Vec::new();
+        take_children(&mut self.kind, &mut pending);
+        while let Some(mut node) = pending.pop() {
+            take_children(&mut node.kind, &mut pending);
+        }
+    }
+}
+
+fn take_children(kind: &mut Kind, into: &mut Vec<Node>) {
+    match kind {
+        Kind::Object(members) => into.extend(std::mem::take(members).into_iter().map(|m| m.value)),
+        Kind::Array(items) => into.append(items),
+        _ => {}
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Member {
     pub key: String,
@@ -135,8 +155,8 @@ impl Reader<'_> {
     fn value(&mut self) -> Result<Node, PatternError> {
         let at = self.pos;
         let kind = match self.peek() {
-            Some(b'{') => self.object()?,
-            Some(b'[') => self.array()?,
+            Some(b'{') => crate::stack::deep(|| self.object())?,
+            Some(b'[') => crate::stack::deep(|| self.array())?,
             Some(b'"') => Kind::String(self.string()?),
             Some(b'-' | b'0'..=b'9') => Kind::Number(self.number()?),
             Some(b't') => self.keyword("true", Kind::Bool(true))?,
@@ -277,7 +297,7 @@ mod tests {
     #[test]
     fn keeps_duplicates_and_number_spelling() {
         let n = parse(br#"{"a": [3.5e1], "a": [true]}"#, 10).unwrap();
-        let Kind::Object(members) = n.kind else {
+        let Kind::Object(members) = &n.kind else {
             panic!()
         };
         assert_eq!(members.len(), 2);

@@ -71,8 +71,10 @@ pub(crate) fn parse(text: &[u8], limits: &Limits) -> Result<Vec<SubRule>, Patter
 
 fn mentions_or(node: &Node) -> bool {
     match &node.kind {
-        Kind::Object(members) => members.iter().any(|m| m.key == OR || mentions_or(&m.value)),
-        Kind::Array(items) => items.iter().any(mentions_or),
+        Kind::Object(members) => {
+            crate::stack::deep(|| members.iter().any(|m| m.key == OR || mentions_or(&m.value)))
+        }
+        Kind::Array(items) => crate::stack::deep(|| items.iter().any(mentions_or)),
         _ => false,
     }
 }
@@ -124,6 +126,10 @@ impl Compiler<'_> {
     /// How many sub-rules the pattern expands to (saturating), counting a value list that mixes
     /// `exists: false` with other values as two.
     fn count(&self, node: &Node) -> u64 {
+        crate::stack::deep(|| self.count_here(node))
+    }
+
+    fn count_here(&self, node: &Node) -> u64 {
         let Kind::Object(members) = &node.kind else {
             return 1;
         };
@@ -182,7 +188,9 @@ impl Compiler<'_> {
             let depth = path.len();
             path.extend(m.key.split('.').map(str::to_string));
             match &m.value.kind {
-                Kind::Object(_) => self.object(&m.value, path, rules, inside_or)?,
+                Kind::Object(_) => {
+                    crate::stack::deep(|| self.object(&m.value, path, rules, inside_or))?
+                }
                 Kind::Array(items) => {
                     let alts = self.value_list(&m.value, items)?;
                     if rules.is_empty() {
@@ -602,12 +610,14 @@ fn is_exists_false(node: &Node) -> bool {
 
 fn first_or_at(node: &Node) -> Option<usize> {
     match &node.kind {
-        Kind::Object(members) => members.iter().find_map(|m| {
-            if m.key == OR {
-                Some(m.key_at)
-            } else {
-                first_or_at(&m.value)
-            }
+        Kind::Object(members) => crate::stack::deep(|| {
+            members.iter().find_map(|m| {
+                if m.key == OR {
+                    Some(m.key_at)
+                } else {
+                    first_or_at(&m.value)
+                }
+            })
         }),
         _ => None,
     }
