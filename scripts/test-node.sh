@@ -15,6 +15,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# Formatting is checked here because this crate is outside the root workspace.
+cargo fmt --check
+
 npx --no-install napi build --platform --release --js native.js --dts native.d.ts
 
 node --test __test__/

@@ -265,3 +265,21 @@ test('a handle keeps its machine alive after the machine object is collected', (
   assert.deepEqual(native.matchesText(handle, '{"a": 1}'), ['r'])
   assert.deepEqual(native.matchesBytes(handle, Buffer.from('{"a": 2}')), [])
 })
+
+test('re-entering a machine from inside a match (via an Array.prototype setter) throws, not crashes', () => {
+  const machine = new Machine()
+  machine.addRule('r', { a: [1] })
+  Object.defineProperty(Array.prototype, '0', {
+    configurable: true,
+    set() {
+      machine.addRule('while-matching', { b: [2] })
+    },
+  })
+  try {
+    assert.throws(() => machine.matchesForEvent('{"a": 1}'), /cannot be changed while it is matching/)
+  } finally {
+    delete Array.prototype[0]
+  }
+  assert.equal(machine.has('while-matching'), false)
+  assert.deepEqual(machine.matchesForEvent('{"a": 1}'), ['r'])
+})

@@ -1,18 +1,21 @@
 //! The per-event entry points, `matchesText(handle, string)` and `matchesBytes(handle, bytes)`,
 //! written against the raw Node-API instead of through `#[napi]`.
 //!
-//! Why: a `#[napi]` call costs several thousand instructions before any work is done (napi-rs 3
+//! Why: a `#[napi]` method call costs about 3,000 instructions before any work is done (napi-rs 3
 //! tracks every borrow of a class instance or argument in a scope with its own allocations and a
 //! global lock), which on a small event is more than matching it. These two functions are the only
 //! ones called per event, and all they need is a handful of Node-API calls, so they skip that
 //! layer. Everything else (adding rules, errors, introspection) stays on `#[napi]`.
 //!
-//! The `handle` is a JS external holding an `Rc<State>`, type-tagged so that no other value (an
-//! external of another addon, a plain object) is ever taken for one; `index.js` keeps it in a
-//! private field next to its `NativeMachine`. Nothing here calls JavaScript while a borrow of the
-//! state is held, except `napi_set_element` on an array this function just created (reachable
-//! only through a setter someone installed on `Array.prototype`); the `RefCell`s in `State` and
-//! the `catch_unwind` below turn even that into a thrown error rather than undefined behaviour.
+//! The `handle` is an empty JS object wrapping an `Rc<State>`, type-tagged so that no other value
+//! (another addon's wrapped object, a plain object) is ever taken for one; `index.js` keeps it in
+//! a private field next to its `NativeMachine`. It is an object rather than an external because
+//! not every Node-API runtime can type-tag externals.
+//!
+//! Nothing here calls JavaScript while a borrow of the state is held, except `napi_set_element` on
+//! an array this function just created (reachable only through a setter someone installed on
+//! `Array.prototype`); the `RefCell`s in `State` and the `catch_unwind` below turn even that into a
+//! thrown error rather than undefined behaviour.
 
 use crate::failure::Failure;
 use crate::state::State;
@@ -24,7 +27,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::rc::Rc;
 
-/// Marks the externals created by `create_handle` (a random 128-bit value).
+/// Marks the handles created by `create_handle` (a random 128-bit value).
 const HANDLE_TAG: sys::napi_type_tag = sys::napi_type_tag {
     lower: 0x9c3f_51d2_7a08_4e6b,
     upper: 0x2d71_e4a9_b05c_f318,
@@ -57,28 +60,37 @@ fn check(status: sys::napi_status) -> Result<(), Throw> {
 /// A JS handle for `state`, freed when both it and the `NativeMachine` are collected.
 pub fn create_handle(env: &Env, state: Rc<State>) -> napi::Result<sys::napi_value> {
     let env = env.raw();
-    let data = Rc::into_raw(state) as *mut c_void;
-    let mut value = ptr::null_mut();
-    // SAFETY: `data` comes from `Rc::into_raw` and is given back to `Rc::from_raw` exactly once:
-    // by `finalize`, or here if the external could not be created.
+    let failed = |what: &str| {
+        napi::Error::new(
+            napi::Status::GenericFailure,
+            format!("could not {what} the machine handle"),
+        )
+    };
+    let mut handle = ptr::null_mut();
+    // SAFETY: plain Node-API calls on a valid env. `data` comes from `Rc::into_raw` and goes back
+    // to `Rc::from_raw` exactly once: in `finalize`, or here if it could not be attached.
     unsafe {
-        let status =
-            sys::napi_create_external(env, data, Some(finalize), ptr::null_mut(), &mut value);
+        if sys::napi_create_object(env, &mut handle) != sys::Status::napi_ok {
+            return Err(failed("create"));
+        }
+        if sys::napi_type_tag_object(env, handle, &HANDLE_TAG) != sys::Status::napi_ok {
+            return Err(failed("tag"));
+        }
+        let data = Rc::into_raw(state) as *mut c_void;
+        let status = sys::napi_wrap(
+            env,
+            handle,
+            data,
+            Some(finalize),
+            ptr::null_mut(),
+            ptr::null_mut(),
+        );
         if status != sys::Status::napi_ok {
             drop(Rc::from_raw(data as *const State));
-            return Err(napi::Error::new(
-                napi::Status::GenericFailure,
-                "could not create the machine handle",
-            ));
-        }
-        if sys::napi_type_tag_object(env, value, &HANDLE_TAG) != sys::Status::napi_ok {
-            return Err(napi::Error::new(
-                napi::Status::GenericFailure,
-                "could not tag the machine handle",
-            ));
+            return Err(failed("attach the machine to"));
         }
     }
-    Ok(value)
+    Ok(handle)
 }
 
 unsafe extern "C" fn finalize(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
@@ -87,20 +99,20 @@ unsafe extern "C" fn finalize(_env: sys::napi_env, data: *mut c_void, _hint: *mu
 }
 
 /// The state behind `value`, if it is a handle made by `create_handle`. The reference is valid
-/// for the current call: `value` is one of its arguments, so the external (and its `Rc`) is alive.
+/// for the current call: `value` is one of its arguments, so the handle (and its `Rc`) is alive.
 unsafe fn state_of<'a>(env: sys::napi_env, value: sys::napi_value) -> Result<&'a State, Throw> {
     let not_a_handle = || type_error("expected a ferruler machine handle");
     let mut tagged = false;
-    // Fails (and leaves `tagged` false) for anything that is not an object or external.
+    // Fails (and leaves `tagged` false) for anything that is not an object.
     let status = unsafe { sys::napi_check_object_type_tag(env, value, &HANDLE_TAG, &mut tagged) };
     if status != sys::Status::napi_ok || !tagged {
         return Err(not_a_handle());
     }
     let mut data = ptr::null_mut();
-    if unsafe { sys::napi_get_value_external(env, value, &mut data) } != sys::Status::napi_ok {
+    if unsafe { sys::napi_unwrap(env, value, &mut data) } != sys::Status::napi_ok {
         return Err(not_a_handle());
     }
-    // SAFETY: only `create_handle` tags values with `HANDLE_TAG`, and its externals hold a
+    // SAFETY: only `create_handle` tags objects with `HANDLE_TAG`, and it wraps each one around a
     // `*const State` from `Rc::into_raw`.
     Ok(unsafe { &*(data as *const State) })
 }

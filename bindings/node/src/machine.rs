@@ -5,8 +5,10 @@ use crate::failure::Failure;
 use crate::hot;
 use crate::input::bytes_of;
 use crate::state::State;
+use ferruler::Machine;
 use napi::bindgen_prelude::{Either, Env, Unknown};
 use napi_derive::napi;
+use std::cell::RefMut;
 use std::rc::Rc;
 
 /// A `ferruler::Machine` keyed by rule name.
@@ -38,7 +40,7 @@ impl NativeMachine {
         }
     }
 
-    /// The handle `matchesText` and `matchesBytes` take: an external sharing this machine.
+    /// The handle `matchesText` and `matchesBytes` take: an object sharing this machine.
     #[napi]
     pub fn handle<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
         let value = hot::create_handle(env, Rc::clone(&self.state))?;
@@ -48,12 +50,16 @@ impl NativeMachine {
 
     /// Adds `pattern` under `name`; `null` on success.
     #[napi(catch_unwind)]
-    pub fn add_rule(&self, name: String, pattern: Either<String, &[u8]>) -> Option<Failure> {
-        let mut machine = self.state.machine.borrow_mut();
-        machine
+    pub fn add_rule(
+        &self,
+        name: String,
+        pattern: Either<String, &[u8]>,
+    ) -> napi::Result<Option<Failure>> {
+        let mut machine = self.machine_mut()?;
+        Ok(machine
             .add_rule(name, bytes_of(&pattern))
             .err()
-            .map(Failure::from)
+            .map(Failure::from))
     }
 
     /// Deletes `pattern` from `name`: whether it was there.
@@ -62,18 +68,18 @@ impl NativeMachine {
         &self,
         name: String,
         pattern: Either<String, &[u8]>,
-    ) -> Either<bool, Failure> {
-        let mut machine = self.state.machine.borrow_mut();
-        match machine.delete_rule(&name, bytes_of(&pattern)) {
+    ) -> napi::Result<Either<bool, Failure>> {
+        let mut machine = self.machine_mut()?;
+        Ok(match machine.delete_rule(&name, bytes_of(&pattern)) {
             Ok(found) => Either::A(found),
             Err(e) => Either::B(e.into()),
-        }
+        })
     }
 
     /// Deletes every pattern of `name`: how many there were.
     #[napi(catch_unwind)]
-    pub fn delete_rules(&self, name: String) -> u32 {
-        count(self.state.machine.borrow_mut().delete_rules_named(&name))
+    pub fn delete_rules(&self, name: String) -> napi::Result<u32> {
+        Ok(count(self.machine_mut()?.delete_rules_named(&name)))
     }
 
     /// Distinct rule names.
@@ -114,6 +120,19 @@ impl NativeMachine {
             sub_rules: count(s.sub_rules),
             paths: count(s.paths),
         }
+    }
+}
+
+impl NativeMachine {
+    /// The machine, for a change. The borrow can only conflict if JS re-enters the machine while
+    /// it is matching (see `hot.rs`); that is refused with an error rather than a panic.
+    fn machine_mut(&self) -> napi::Result<RefMut<'_, Machine<String>>> {
+        self.state.machine.try_borrow_mut().map_err(|_| {
+            napi::Error::new(
+                napi::Status::GenericFailure,
+                "a machine cannot be changed while it is matching an event",
+            )
+        })
     }
 }
 
