@@ -1,4 +1,5 @@
-//! How text crosses from JS into the engine.
+//! How pattern text (and one-shot events) cross from JS into the engine through `#[napi]`; the
+//! per-event path does the same by hand in `hot.rs`.
 //!
 //! A JS string has to be transcoded to UTF-8, so napi copies it into a `String`. A `Uint8Array`
 //! (a Node `Buffer` is one) already holds bytes: it is borrowed for the duration of the call, with

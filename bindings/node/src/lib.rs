@@ -9,6 +9,10 @@
 //!
 //! Inputs arrive either as JS strings (copied once into UTF-8, which V8 strings are not) or as
 //! `Uint8Array`s, `Buffer`s included, which are read in place without copying.
+//!
+//! Modules: `machine` (the `NativeMachine` class: rules, introspection), `hot` (the per-event
+//! entry points, on the raw Node-API for speed), `state` (what the two share), `oneshot`
+//! (`matchesRule`, `checkPattern`), `failure` (errors as values), `input` (text arguments).
 
 mod failure;
 mod input;
