@@ -6,7 +6,7 @@
 # Targets: parse_pattern, match_event, differential, machine_ops (see docs/hardening.md).
 # Each target reads its committed seeds (fuzz/seeds/<target>) and regressions
 # (fuzz/regressions/<target>) and grows an ignored working corpus in fuzz/corpus/<target>;
-# findings land in fuzz/artifacts/<target>/ and the libFuzzer log in fuzz/logs/<target>.log.
+# findings land in fuzz/artifacts/<target>/ and the libFuzzer log in fuzz/logs/<target>-<sanitizer>.log.
 #
 # Toolchain: cargo-fuzz needs nightly flags (-Zsanitizer, -Cpasses=sancov). The machine's one
 # toolchain is stable, so the script sets RUSTC_BOOTSTRAP=1, which lets stable rustc accept them;
@@ -31,11 +31,12 @@ fi
 export RUSTC_BOOTSTRAP=1
 
 # -a: debug assertions and overflow checks on; -O: optimised, as the targets run millions of times.
-build=(-a -O -s "$sanitizer")
+# One target dir per sanitizer, so that runs with and without ASan do not rebuild each other.
+build=(-a -O -s "$sanitizer" --target-dir "target/$sanitizer")
 mkdir -p logs
 for t in "${targets[@]}"; do
-    if ! cargo fuzz build "${build[@]}" "$t" >logs/build.log 2>&1; then
-        cat logs/build.log >&2
+    if ! cargo fuzz build "${build[@]}" "$t" >"logs/build-$t.log" 2>&1; then
+        cat "logs/build-$t.log" >&2
         exit 2
     fi
 done
@@ -48,10 +49,10 @@ for t in "${targets[@]}"; do
     # shellcheck disable=SC2086
     if ! cargo fuzz run "${build[@]}" "$t" "${dirs[@]}" -- \
         -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
-        ${FUZZ_ARGS:-} >"logs/$t.log" 2>&1; then
+        ${FUZZ_ARGS:-} >"logs/$t-$sanitizer.log" 2>&1; then
         failed+=("$t")
     fi
-    grep -E '^#[0-9]+ *(DONE|INITED)|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)|cov: ' "logs/$t.log" |
+    grep -E '^#[0-9]+ *(DONE|INITED)|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)|cov: ' "logs/$t-$sanitizer.log" |
         grep -E 'DONE|INITED|stat::' || tail -5 "logs/$t.log"
 done
 if [ ${#failed[@]} -gt 0 ]; then
