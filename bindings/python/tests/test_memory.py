@@ -2,8 +2,8 @@
 
 The process's resident set size is read from /proc (Linux, as in CI); where /proc is missing the
 peak RSS from getrusage is used, which is a weaker check of the same bound. The allocator keeps
-some freed memory, so the first rounds raise the RSS; a leak shows as growth that goes on round
-after round, which is what is tested.
+and fragments freed memory, so the first rounds raise the RSS, by less each round; a leak shows as
+growth that goes on round after round, which is what is tested.
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ import ferruler
 
 RULES = 100_000
 MIB = 1 << 20
+PLATEAU = 4 * MIB
+"""Growth over two rounds below which the footprint counts as levelled off."""
+MAX_ROUNDS = 8
+"""Rounds allowed for the allocator to warm up and the footprint to level off."""
 
 
 def rss() -> int:
@@ -31,7 +35,7 @@ def rss() -> int:
 
 
 def pattern(i: int) -> bytes:
-    """Patterns of several kinds, on 2,000 distinct paths, so that every index grows and shrinks."""
+    """Patterns of several kinds, on thousands of distinct paths, so that every index grows and shrinks."""
     kind = i % 4
     if kind == 0:
         return b'{"detail": {"f%d": ["v%d"]}}' % (i % 2000, i)
@@ -39,7 +43,13 @@ def pattern(i: int) -> bytes:
         return b'{"source": [{"prefix": "s%d"}], "detail": {"g%d": [{"exists": true}]}}' % (i, i % 2000)
     if kind == 2:
         return b'{"n%d": [{"numeric": [">", %d, "<=", %d]}]}' % (i % 50, i, i + 10)
-    return b'{"$or": [{"a": [{"wildcard": "x*%d"}]}, {"b": [{"anything-but": "y%d"}]}]}' % (i, i)
+    # Few wildcards, spread over paths: the engine rebuilds a path's wildcard automaton on every
+    # add, at a cost that grows quickly with the wildcards on that path; not what this tests.
+    if i % 40 == 3:
+        other = b'{"w%d": [{"wildcard": "x*%d"}]}' % (i // 40 % 2000, i)
+    else:
+        other = b'{"c": [{"suffix": "-%d"}]}' % i
+    return b'{"$or": [%s, {"b": [{"anything-but": "y%d"}]}]}' % (other, i)
 
 
 def name(i: int) -> object:
@@ -52,8 +62,7 @@ def test_adding_and_deleting_100k_rules_repeatedly_does_not_grow_memory() -> Non
     gc.collect()
     before = rss()
     loaded: list[int] = []
-    emptied: list[int] = []
-    for _ in range(4):
+    for _ in range(MAX_ROUNDS):
         for i, p in enumerate(patterns):
             m.add_rule(name(i), p)
         assert len(m) == RULES
@@ -67,13 +76,13 @@ def test_adding_and_deleting_100k_rules_repeatedly_does_not_grow_memory() -> Non
                 assert m.delete_rules(name(i)) == 1
         assert len(m) == 0
         assert m.stats() == {"names": 0, "patterns": 0, "sub_rules": 0, "paths": 0}
-        gc.collect()
-        emptied.append(rss())
+        if len(loaded) >= 3 and loaded[-1] - loaded[-3] < PLATEAU:
+            break
     # The measurement sees the rules (100k rules take tens of MiB)...
     assert loaded[0] - before > 20 * MIB, (before, loaded)
-    # ...and after the first rounds, further rounds do not add to it.
-    assert loaded[3] - loaded[1] < 12 * MIB, [x // MIB for x in loaded]
-    assert emptied[3] - emptied[1] < 12 * MIB, [x // MIB for x in emptied]
+    # ...and the footprint levels off: two rounds in a row that add under 4 MiB in all (a leak
+    # of 20 bytes per rule would add 4 MiB in two rounds, every two rounds).
+    assert loaded[-1] - loaded[-3] < PLATEAU, [x // MIB for x in loaded]
 
 
 def test_churn_of_one_rule_at_a_time_does_not_grow_memory() -> None:
