@@ -72,49 +72,49 @@ const EXACT_POWERS: [f64; 23] = [
 /// parse; see `ValueIndex::match_number`.
 #[inline]
 pub(crate) fn approximate(text: &[u8]) -> Option<f64> {
-    let (negative, digits) = match text.split_first() {
+    let (negative, s) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),
     };
-    let mut mantissa: u64 = 0;
-    let mut significant = 0u32;
-    let mut exponent: i32 = 0;
-    let mut i = 0;
-    let mut fraction = false;
-    while i < digits.len() {
-        match digits[i] {
-            d @ b'0'..=b'9' => {
-                if mantissa != 0 || d != b'0' {
-                    significant += 1;
-                    if significant > 19 {
-                        return None;
-                    }
-                }
-                mantissa = mantissa * 10 + u64::from(d - b'0');
-                if fraction {
-                    exponent -= 1;
-                }
-            }
-            b'.' => fraction = true,
-            _ => break,
-        }
-        i += 1;
+    let digits_in = |t: &[u8]| {
+        t.iter()
+            .position(|b| !b.is_ascii_digit())
+            .unwrap_or(t.len())
+    };
+    let integer = &s[..digits_in(s)];
+    let after = &s[integer.len()..];
+    let fraction = match after.split_first() {
+        Some((b'.', f)) => &f[..digits_in(f)],
+        _ => &[][..],
+    };
+    if integer.len() + fraction.len() > 19 {
+        return None; // (leading zeros could make it fit; such numbers just take the exact path)
     }
-    if i < digits.len() {
-        // An exponent part: [eE][+-]?digits.
-        let rest = &digits[i + 1..];
-        let (sign, rest) = match rest.split_first() {
+    let mut mantissa: u64 = 0;
+    for &d in integer {
+        mantissa = mantissa * 10 + u64::from(d - b'0');
+    }
+    for &d in fraction {
+        mantissa = mantissa * 10 + u64::from(d - b'0');
+    }
+    let mut exponent = -(fraction.len() as i32);
+    let rest = &after[if fraction.is_empty() && after.first() != Some(&b'.') {
+        0
+    } else {
+        1 + fraction.len()
+    }..];
+    if let Some((b'e' | b'E', e)) = rest.split_first() {
+        let (sign, e) = match e.split_first() {
             Some((b'-', r)) => (-1, r),
             Some((b'+', r)) => (1, r),
-            _ => (1, rest),
+            _ => (1, e),
         };
-        if rest.len() > 4 {
+        if e.len() > 4 {
             return None;
         }
-        let e: i32 = rest
-            .iter()
-            .fold(0, |acc, &d| acc * 10 + i32::from(d - b'0'));
-        exponent += sign * e;
+        exponent += sign
+            * e.iter()
+                .fold(0i32, |acc, &d| acc * 10 + i32::from(d - b'0'));
     }
     let power = *EXACT_POWERS.get(exponent.unsigned_abs() as usize)?;
     let magnitude = if exponent >= 0 {
@@ -200,6 +200,8 @@ mod tests {
             );
         }
         assert_eq!(approximate(b"12345678901234567890"), None);
+        assert_eq!(approximate(b"2.5e2"), Some(250.0));
+        assert_eq!(approximate(b"7E-1"), Some(0.7));
         assert_eq!(approximate(b"1e23"), None);
         assert_eq!(approximate(b"1e-400"), None);
     }
