@@ -324,8 +324,9 @@ impl<N: Clone + Eq + Hash> Machine<N> {
     }
 
     /// Deletes `pattern` from the rule `name`. Returns whether it was there. The pattern is
-    /// recognised by meaning, not spelling: whitespace, key order and number spelling may differ
-    /// from the text it was added with.
+    /// recognised by its parsed form, not its text: whitespace, the order of keys and the spelling
+    /// of numbers (`35`, `35.0`, `3.5e1`) may differ from the text it was added with; the order of
+    /// values in a list may not.
     pub fn delete_rule(
         &mut self,
         name: &N,

@@ -275,3 +275,24 @@ fn empty_and_nested_arrays_inside_arrays_keep_elements_apart() {
         vec!["gone"]
     );
 }
+
+#[test]
+fn delete_recognises_a_pattern_by_its_parsed_form() {
+    let mut m = Machine::new();
+    m.add_rule(
+        "r",
+        r#"{"a": [35, "x"], "b": {"c": [{"numeric": [">", 1e1]}]}}"#,
+    )
+    .unwrap();
+    // Same numbers by value, other key order and whitespace: the same pattern.
+    assert!(m
+        .delete_rule(
+            &"r",
+            r#"{ "b": {"c": [{"numeric": [">", 10.0]}]}, "a": [3.5e1, "x"] }"#
+        )
+        .unwrap());
+    assert!(m.is_empty());
+    m.add_rule("r", r#"{"a": ["x", "y"]}"#).unwrap();
+    assert!(!m.delete_rule(&"r", r#"{"a": ["y", "x"]}"#).unwrap());
+    assert!(m.delete_rule(&"r", r#"{"a": ["x", "y"]}"#).unwrap());
+}

@@ -154,13 +154,20 @@ pub enum AnythingBut {
     Wildcards(Vec<Wildcard>),
 }
 
-/// A number in a pattern: its spelling and its value.
-#[derive(Debug, Clone, PartialEq)]
+/// A number in a pattern: its spelling and its value. Numbers are equal when their values are
+/// (`35`, `35.0` and `3.5e1` are the same number).
+#[derive(Debug, Clone)]
 pub struct Number {
     /// As written in the pattern.
     pub text: String,
     /// The value, correctly rounded to a double.
     pub value: f64,
+}
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Number) -> bool {
+        crate::number::key_of(self.value) == crate::number::key_of(other.value)
+    }
 }
 
 /// One end of a numeric range.
