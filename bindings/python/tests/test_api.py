@@ -123,14 +123,17 @@ def test_typed_use_checks(tmp_path: Path) -> None:
         for line in result.stdout.splitlines()
         if line.startswith(str(sample))
     ]
-    assert lines == [
-        'note: Revealed type is "list[typing.Hashable]"',
-        'error: Argument 1 to "add_rule" of "Machine" has incompatible type "int"; expected "str"  [arg-type]',
-        'error: Argument 1 to "check_pattern" has incompatible type "int"; '
-        'expected "str | bytes | bytearray | memoryview[int] | dict[str, Any]"  [arg-type]',
-        'note: Revealed type is "int"',
-        'note: Revealed type is "int"',
-    ], result.stdout
+    check_pattern_error = 'error: Argument 1 to "check_pattern" has incompatible type "int"; expected '
+    assert len(lines) == 5, result.stdout
+    assert lines[0] == 'note: Revealed type is "list[typing.Hashable]"'
+    assert lines[1] == (
+        'error: Argument 1 to "add_rule" of "Machine" has incompatible type "int"; expected "str"  [arg-type]'
+    )
+    # The accepted types, spelled X | Y or Union[X, Y] depending on the Python version checked.
+    assert lines[2].startswith(check_pattern_error)
+    for accepted in ("str", "bytes", "bytearray", "memoryview[int]", "dict[str, Any]"):
+        assert accepted in lines[2][len(check_pattern_error) :]
+    assert lines[3:] == ['note: Revealed type is "int"'] * 2
 
 
 def test_the_readme_quick_start_prints_what_it_says() -> None:
