@@ -71,8 +71,10 @@ fn nesting_at_the_limit_is_read_and_one_more_level_is_refused() {
     assert!(matches(&[r#"{"b": ["x"]}"#], &over).is_err());
 }
 
-fn deep_rule_path_case() {
-    // A dotted key spells a deep path inside a small pattern.
+#[test]
+fn a_rule_path_1000_fields_deep_matches_the_nested_event() {
+    // A dotted key spells a deep path inside a small pattern. Objects on a rule's path are walked
+    // recursively; this runs on a test thread's 2 MiB stack, in debug builds too.
     let path = vec!["k"; 1000].join(".");
     let rule = format!(r#"{{"{path}": ["deep"]}}"#);
     let event = nested(r#"{"k":"#, r#""deep""#, "}", 1000);
@@ -82,23 +84,23 @@ fn deep_rule_path_case() {
 }
 
 #[test]
-fn a_rule_path_1000_fields_deep_matches_the_nested_event() {
-    // On a roomy stack: the answer is right.
-    std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(deep_rule_path_case)
-        .unwrap()
-        .join()
-        .unwrap();
-}
-
-/// The scanner walks objects on a rule's path recursively. Optimised, a level costs ~200 bytes of
-/// stack, so the default limit of 1024 levels needs ~256 KiB; unoptimised (debug builds, where
-/// tests run) a level costs ~4.5 KiB, so a 2 MiB thread overflows at ~450 levels, below the limit:
-/// the process aborts. Reported to the core; un-ignore when the walk no longer depends on the
-/// thread's stack (or the default limit fits a 2 MiB stack in every build).
-#[test]
-#[ignore = "core bug: stack overflow below max_event_depth in debug builds (docs/hardening.md)"]
-fn a_rule_path_1000_fields_deep_fits_a_test_threads_stack() {
-    deep_rule_path_case();
+fn a_raised_depth_limit_reads_100k_levels_without_overflowing_the_stack() {
+    let limits = Limits {
+        max_event_depth: DEEP + 10,
+        ..Limits::default()
+    };
+    let arrays = nested("[", r#""x""#, "]", DEEP);
+    let event = format!(r#"{{"a": {arrays}, "b": {arrays}}}"#);
+    assert_eq!(
+        matching(
+            &[r#"{"a": ["x"]}"#, r#"{"a": ["y"]}"#],
+            &event,
+            limits.clone()
+        ),
+        Ok(vec![0])
+    );
+    let path = vec!["k"; 2000].join(".");
+    let rule = format!(r#"{{"{path}": ["deep"]}}"#);
+    let objects = nested(r#"{"k":"#, r#""deep""#, "}", 2000);
+    assert_eq!(matching(&[&rule], &objects, limits), Ok(vec![0]));
 }
