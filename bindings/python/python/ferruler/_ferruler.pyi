@@ -1,6 +1,6 @@
 """Type stubs for the native module ``ferruler._ferruler`` (import ``ferruler`` instead)."""
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from types import GenericAlias
 from typing import Any, Generic, TypedDict, Union, final
 
@@ -51,6 +51,8 @@ class Machine(Generic[_N]):
         """The number of distinct rule names."""
     def __contains__(self, key: object, /) -> bool:
         """Whether a rule named `key` exists."""
+    def _core_seconds_per_match(self, events: Sequence[_JSON], iterations: int) -> float:
+        """Benchmark support, not API: the engine's own time per event, timed in Rust."""
 
 def matches_rule(event: _JSON, pattern: _JSON) -> bool:
     """Whether `event` matches `pattern`, like EventBridge's TestEventPattern."""
