@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Python extension (bindings/python) into a virtualenv and runs its pytest suite.
+# Checks the Python extension's Rust code (rustfmt, clippy), builds the extension into a
+# virtualenv and runs its pytest suite.
 #
 # Needs only Rust (cargo) and python3 with pip/venv; the rest (maturin, pytest, mypy) comes from
 # PyPI into bindings/python/.venv, created on first use and reused after. The package is installed
@@ -27,6 +28,11 @@ export VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 
 "$py" -m pip install --quiet -r "$package/tests/requirements.txt"
+
+# The crate is outside the Cargo workspace, so the workspace's fmt and clippy runs do not see it.
+echo "test-python: cargo fmt --check, cargo clippy (bindings/python)"
+cargo fmt --manifest-path "$package/Cargo.toml" -- --check
+cargo clippy --quiet --manifest-path "$package/Cargo.toml" --all-targets -- -D warnings
 
 echo "test-python: building and installing the extension (release)"
 # --no-build-isolation: build with the venv's maturin instead of fetching one per run; the build
