@@ -74,14 +74,23 @@ impl Kind {
         }
     }
 
-    /// An EventBridge-style event that matches rule `i` (and, for the mix, few others).
+    /// An EventBridge-style event that matches rule `i` (for the mix: rule `i`'s detail field, and
+    /// the source and detail type it shares with others).
     pub fn event(self, i: usize) -> String {
         let detail = match self {
             Kind::Exact => format!(r#""id": "id-{i}""#),
             Kind::Prefix => format!(r#""id": "pre-{i}-suffix""#),
             Kind::Wildcard => format!(r#""id": "abc-{i}-xyz""#),
             Kind::Numeric => format!(r#""n": {}"#, i * 10 + 2),
-            Kind::Mix => format!(r#""state": "state-{i}", "id": "x", "n": 3, "user": "someone""#),
+            Kind::Mix => match i % 7 {
+                0 => format!(r#""state": "state-{i}""#),
+                1 => format!(r#""id": "pre-{i}-x""#),
+                2 => format!(r#""file": "app.{i}.log""#),
+                3 => format!(r#""user": "USER{i}""#),
+                4 => format!(r#""n": {}"#, i * 10 + 3),
+                5 => format!(r#""region": "other", "tag": "t{i}""#),
+                _ => format!(r#""flag{i}": true"#),
+            },
         };
         format!(
             r#"{{"version": "0", "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718", "detail-type": "Type {}", "source": "com.example.service{}", "account": "111122223333", "time": "2017-12-22T18:43:48Z", "region": "us-west-1", "resources": ["arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0"], "detail": {{{detail}, "extra": {{"nested": [1, 2, 3], "note": "unrelated"}}}}}}"#,

@@ -40,6 +40,9 @@ use crate::event::scan::{ScanBuffers, Sink};
 use crate::event::Leaf;
 use smallvec::SmallVec;
 
+/// Logs up to this long are folded by linear search instead of through the stamped table.
+const SHORT_LOG: usize = 16;
+
 /// What matching needs to know about a sub-rule.
 #[derive(Debug, Clone)]
 pub(crate) struct SubInfo {
@@ -240,17 +243,32 @@ impl Run<'_> {
         }
         folded.clear();
         wide.clear();
+        // A short log is folded by searching the few slots so far; a long one through the
+        // stamped table (a table as large as the machine's sub-rules, so touching it can miss the
+        // cache: only worth it when the search would be long).
+        let short = log.len() <= SHORT_LOG;
         for e in log.iter() {
             if subs[e.sub as usize].words() > 1 {
                 wide.push(*e);
                 continue;
             }
-            let stamp = &mut stamps[e.sub as usize];
-            if stamp.0 != *generation {
-                *stamp = (*generation, folded.len() as u32);
-                folded.push((e.sub, 0, 0));
-            }
-            let f = &mut folded[stamp.1 as usize];
+            let slot = if short {
+                match folded.iter().position(|f| f.0 == e.sub) {
+                    Some(i) => i,
+                    None => {
+                        folded.push((e.sub, 0, 0));
+                        folded.len() - 1
+                    }
+                }
+            } else {
+                let stamp = &mut stamps[e.sub as usize];
+                if stamp.0 != *generation {
+                    *stamp = (*generation, folded.len() as u32);
+                    folded.push((e.sub, 0, 0));
+                }
+                stamp.1 as usize
+            };
+            let f = &mut folded[slot];
             f.1 |= e.hits;
             f.2 |= e.vetoes;
         }
@@ -276,6 +294,8 @@ impl Run<'_> {
         for &sub in absent_only {
             let touched = if subs[sub as usize].words() > 1 {
                 wide.binary_search_by_key(&sub, |e| e.sub).is_ok()
+            } else if short {
+                folded.iter().any(|f| f.0 == sub)
             } else {
                 stamps[sub as usize].0 == *generation
             };
