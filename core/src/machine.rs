@@ -23,6 +23,10 @@ use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::hash::Hash;
 
+/// Up to this many wildcards with a middle star on one path, every add checks the path's
+/// automaton against `Limits::max_wildcard_states`; beyond it, each doubling does.
+const EAGER_WILDCARDS: usize = 16;
+
 /// Many named event patterns, compiled into one matcher.
 ///
 /// ```
@@ -307,7 +311,14 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             let Some(values) = &self.trie.node(node).values else {
                 continue;
             };
-            if values.wildcards().states().is_none() {
+            // Building the automaton costs time that grows with the path's wildcards, so it is
+            // checked while they are few and then whenever their number doubles: amortised, each
+            // add pays a constant share. In between, the automaton is built at the first match,
+            // under the same budget, falling back to one-by-one tests should it not fit.
+            let count = values.wildcards().complex_count();
+            if (count <= EAGER_WILDCARDS || count.is_power_of_two())
+                && values.wildcards().states().is_none()
+            {
                 let at = memchr::memmem::find(text, wildcard.source().as_bytes()).unwrap_or(0);
                 return Err(crate::pattern::error_at(
                     text,

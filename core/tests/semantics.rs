@@ -296,3 +296,17 @@ fn delete_recognises_a_pattern_by_its_parsed_form() {
     assert!(!m.delete_rule(&"r", r#"{"a": ["y", "x"]}"#).unwrap());
     assert!(m.delete_rule(&"r", r#"{"a": ["x", "y"]}"#).unwrap());
 }
+
+#[test]
+fn many_middle_star_wildcards_on_one_path_add_in_linear_time() {
+    // 1,000 anchored wildcards with a middle star: checking the automaton on every add would be
+    // quadratic; amortised checks keep this test quick even in debug builds.
+    let mut m = Machine::new();
+    for i in 0..1_000 {
+        m.add_rule(i, format!(r#"{{"a": [{{"wildcard": "x*{i}"}}]}}"#))
+            .unwrap();
+    }
+    let mut got = m.matches_for_event(r#"{"a": "x-1234"}"#).unwrap();
+    got.sort_unstable();
+    assert_eq!(got, vec![4, 34, 234]);
+}

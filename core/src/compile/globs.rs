@@ -14,9 +14,10 @@
 //! It is built lazily, on the first match after a change (the machine is immutable while
 //! matching, so a `OnceLock` holds it). Only wildcards with a star away from their ends can make it
 //! explode; when a rule adds one, the machine builds the automaton at once and rejects the rule if
-//! it needs more than `Limits::max_wildcard_states` states. Should a built automaton still not fit
-//! (a raised limit, say), the set is matched one wildcard at a time instead (each test linear in
-//! the value, never backtracking): slower, never unbounded.
+//! it needs more than `Limits::max_wildcard_states` states (while such wildcards are few on the
+//! path, and then at every doubling of their number, so that the checks cost amortised constant
+//! time per add). Should an automaton built at match time not fit, the set is matched one wildcard
+//! at a time instead (each test linear in the value, never backtracking): slower, never unbounded.
 
 use super::Target;
 use crate::pattern::Wildcard;
@@ -69,6 +70,11 @@ impl Globs {
         } else {
             self.budget
         }
+    }
+
+    /// How many wildcards of the set have a star away from their ends.
+    pub(crate) fn complex_count(&self) -> usize {
+        self.complex
     }
 
     /// Builds the automaton now; `None` if the set needs more states than its budget.
