@@ -12,6 +12,7 @@
 //!   rebuilds the machine from scratch.
 
 pub mod differential;
+pub mod duplicates;
 pub mod json;
 pub mod machine_ops;
 pub mod match_event;

@@ -402,8 +402,8 @@ fn fields(u: &mut Unstructured, depth: u32) -> Result<Json> {
     Ok(Json::Obj(members))
 }
 
-/// An event: an object of nested objects, arrays and scalars, at most 4 levels deep and 40 leaves,
-/// without duplicate keys (the reference cannot see them; see `json`).
+/// An event: an object of nested objects, arrays and scalars, at most 4 levels deep and 40 leaves;
+/// a key repeats in an object now and then (every occurrence counts, see `duplicates`).
 pub fn event(u: &mut Unstructured) -> Result<Json> {
     let mut leaves = 40;
     object(u, 4, &mut leaves)
@@ -415,7 +415,7 @@ fn object(u: &mut Unstructured, depth: u32, leaves: &mut u32) -> Result<Json> {
     for _ in 0..count {
         let key = u.arbitrary::<Key>()?.get();
         let value = value(u, depth, leaves)?;
-        if !members.iter().any(|(k, _)| *k == key) {
+        if !members.iter().any(|(k, _)| *k == key) || u.ratio(1, 4)? {
             members.push((key, value));
         }
     }

@@ -77,3 +77,25 @@ fn the_last_duplicate_in_a_pattern_wins() {
     assert!(hit(respelt, r#"{"a": {"c": "x"}}"#));
     assert!(!hit(respelt, r#"{"a": {"c": "y"}}"#));
 }
+
+/// Three arrays reached through one duplicated key, under a three-condition rule whose
+/// `exists: false` fails every combination. The answer is exact; the time is not linear (the
+/// aliased-path search tries every combination, see the `aliased-arrays` bench family and
+/// docs/hardening.md), so the size here stays small.
+#[test]
+fn aliased_arrays_under_a_three_condition_rule() {
+    let rule = r#"{"x": {"a": [1], "b": [1], "c": [1]}, "z": [{"exists": false}]}"#;
+    let array = |k: &str| format!("[{}]", vec![format!(r#"{{"{k}": 1}}"#); 20].join(","));
+    let (a, b, c) = (array("a"), array("b"), array("c"));
+    assert!(!hit(
+        rule,
+        format!(r#"{{"x": {a}, "x": {b}, "x": {c}, "z": 1}}"#)
+    ));
+    assert!(hit(rule, format!(r#"{{"x": {a}, "x": {b}, "x": {c}}}"#)));
+    // In one array the three values never share an element.
+    let one = format!(
+        "[{}]",
+        [&a[1..a.len() - 1], &b[1..b.len() - 1], &c[1..c.len() - 1]].join(",")
+    );
+    assert!(!hit(rule, format!(r#"{{"x": {one}}}"#)));
+}
