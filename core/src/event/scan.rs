@@ -292,14 +292,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
             // Before an element, or before the `]` of an array just opened.
             self.ws();
             if just_opened && self.peek() == Some(b']') {
-                self.pos += 1;
-                self.close_array(node);
-                if self.buffers.arrays.len() == base {
+                if self.close_array(node, base) {
                     return Ok(());
-                }
-                // The empty array was an element of the array around it.
-                if self.buffers.arrays.last() == Some(&true) {
-                    self.sink.element_end(node);
                 }
             } else {
                 if self.buffers.arrays.last() == Some(&true) {
@@ -326,13 +320,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
                         break;
                     }
                     Some(b']') => {
-                        self.pos += 1;
-                        self.close_array(node);
-                        if self.buffers.arrays.len() == base {
+                        if self.close_array(node, base) {
                             return Ok(());
-                        }
-                        if self.buffers.arrays.last() == Some(&true) {
-                            self.sink.element_end(node);
                         }
                     }
                     _ => return Err(self.unexpected("',' or ']'")),
@@ -349,11 +338,22 @@ impl<S: Sink> Scanner<'_, '_, S> {
         Ok(())
     }
 
-    fn close_array(&mut self, node: S::Node) {
+    /// Closes the innermost open array, whose `]` is at `pos`. Returns true when it was the one
+    /// the current `array` call opened first (stack back at `base`); otherwise it was an element of
+    /// the array around it, and that element ends.
+    fn close_array(&mut self, node: S::Node, base: usize) -> bool {
+        self.pos += 1;
         if self.buffers.arrays.pop() == Some(true) {
             self.sink.array_end(node);
         }
         self.depth -= 1;
+        if self.buffers.arrays.len() == base {
+            return true;
+        }
+        if self.buffers.arrays.last() == Some(&true) {
+            self.sink.element_end(node);
+        }
+        false
     }
 
     fn skip_string(&mut self) -> Result<(), EventError> {
