@@ -686,3 +686,108 @@ fn finish(partials: Vec<Partial>) -> Vec<SubRule> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::pattern::Pattern;
+
+    /// (pattern, message, line, column) — the column counts characters and points at the
+    /// offending token.
+    const ERRORS: &[(&str, &str, u32, u32)] = &[
+        (r#"["a"]"#, "Filter is not an object", 1, 1),
+        ("{}", "Empty objects are not allowed", 1, 1),
+        (r#"{"a": "x"}"#, "\"a\" must be an object or an array", 1, 7),
+        (r#"{"a": []}"#, "Empty arrays are not allowed", 1, 7),
+        (
+            r#"{"a": [{"prefix": 12}]}"#,
+            "prefix match pattern must be a string",
+            1,
+            19,
+        ),
+        (
+            r#"{"a": [{"NUMERIC": [">", 0]}]}"#,
+            "Unrecognized match type NUMERIC",
+            1,
+            9,
+        ),
+        (
+            r#"{"a": [{"prefix": "x", "suffix": "y"}]}"#,
+            "Only one key allowed in match expression",
+            1,
+            24,
+        ),
+        (
+            r#"{"a": [{"numeric": [">", 10, "<", 5]}]}"#,
+            "Bottom must be less than top",
+            1,
+            20,
+        ),
+        (
+            r#"{"a": [{"numeric": ["<", 5, ">", 0]}]}"#,
+            "Too many elements in numeric expression",
+            1,
+            29,
+        ),
+        (
+            r#"{"a": [{"wildcard": "a**b"}]}"#,
+            "Consecutive wildcard characters at pos 2",
+            1,
+            21,
+        ),
+        (
+            r#"{"a": [{"cidr": "10.0.0.0/33"}]}"#,
+            "IPv4 mask bits must be < 32",
+            1,
+            17,
+        ),
+        (
+            r#"{"a": [{"anything-but": ["x", 1]}]}"#,
+            "mixed type is not supported",
+            1,
+            25,
+        ),
+        (
+            r#"{"$or": [{"a": ["x"]}]}"#,
+            "There must have at least 2 Objects in $or relationship.",
+            1,
+            9,
+        ),
+        (
+            "{\n  \"a\": {\n    \"é\": [{\"exists\": \"yes\"}]\n  }\n}",
+            "exists match pattern must be either true or false.",
+            3,
+            22,
+        ),
+        (
+            "{\"a\": [\"x\",]}",
+            "Unexpected character ']': expected a JSON value",
+            1,
+            12,
+        ),
+        (
+            "{\"a\": [\"x\"]",
+            "Unexpected end of input: expected ',' or '}'",
+            1,
+            12,
+        ),
+    ];
+
+    #[test]
+    fn messages_and_positions() {
+        for (pattern, message, line, column) in ERRORS {
+            let e = Pattern::parse(pattern).expect_err(pattern);
+            assert!(
+                e.message().contains(message),
+                "{pattern}: {:?} lacks {message:?}",
+                e.message()
+            );
+            assert_eq!((e.line(), e.column()), (*line, *column), "{pattern}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_first_mistake_in_document_order_is_reported() {
+        let e = Pattern::parse(r#"{"a": [{"prefix": 1}], "b": "x"}"#).unwrap_err();
+        assert!(e.message().starts_with("prefix"), "{e}");
+    }
+}
