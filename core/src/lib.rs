@@ -2,9 +2,10 @@
 //! semantics, many rules at once.
 //!
 //! Rules are compiled into one [`Machine`]; an event is scanned once, reading only the fields some
-//! rule uses, and comes out with the names of every rule it matches. The time to match does not
-//! grow with the number of rules for exact, prefix, suffix, ignore-case, numeric, CIDR and exists
-//! conditions.
+//! rule uses, and comes out with the names of every rule it matches. Finding the conditions a value
+//! satisfies (exact, prefix, suffix, ignore-case, wildcard, numeric, CIDR, exists) does not get
+//! slower as rules are added; the work after that is proportional to the conditions the event does
+//! satisfy, not to the rules the machine holds.
 //!
 //! ```
 //! use ferruler::Machine;
