@@ -12,7 +12,8 @@
 //! * `many-keys`: one object with n distinct keys, a few of them on rule paths.
 //! * `duplicate-keys`: n occurrences of one key on a rule path, in a machine with array-consistent
 //!   rules (so the scanner watches for aliased paths).
-//! * `deep-nesting`: n bracket pairs in blocks 500 levels deep, on a rule's path.
+//! * `deep-nesting`: n bracket pairs in blocks 500 levels deep, on a rule's path;
+//!   `deep-nesting-raised` one block n levels deep, with `max_event_depth` raised to allow it.
 //! * `numbers`: n numbers of awkward spellings (exponents, `-0`, 20 digits, past double range) under
 //!   numeric, exact and anything-but rules.
 //! * `skipped`: n elements of mixed JSON under a key no rule reads.
@@ -35,7 +36,11 @@ struct Family {
     rules: &'static [&'static str],
     event: fn(usize) -> String,
     sizes: &'static [usize],
+    /// `Limits::max_event_depth` for the family (the default unless it needs deeper).
+    depth: usize,
 }
+
+const DEPTH: usize = 1024;
 
 fn array_consistency(n: usize) -> String {
     let mut s = String::from(r#"{"items": ["#);
@@ -88,6 +93,10 @@ fn deep_nesting(n: usize) -> String {
     format!(r#"{{"a": [{}]}}"#, vec![block; blocks].join(","))
 }
 
+fn deeper(n: usize) -> String {
+    format!(r#"{{"a": {}"x"{}, "b": 1}}"#, "[".repeat(n), "]".repeat(n))
+}
+
 fn numbers(n: usize) -> String {
     const SPELLINGS: &[&str] = &[
         "1e308",
@@ -136,6 +145,7 @@ const FAMILIES: &[Family] = &[
         ],
         event: array_consistency,
         sizes: SIZES,
+        depth: DEPTH,
     },
     Family {
         name: "long-string",
@@ -147,6 +157,7 @@ const FAMILIES: &[Family] = &[
         ],
         event: long_string,
         sizes: SIZES,
+        depth: DEPTH,
     },
     Family {
         name: "escaped-string",
@@ -156,6 +167,7 @@ const FAMILIES: &[Family] = &[
         ],
         event: escaped_string,
         sizes: SIZES,
+        depth: DEPTH,
     },
     Family {
         name: "many-keys",
@@ -166,6 +178,7 @@ const FAMILIES: &[Family] = &[
         ],
         event: many_keys,
         sizes: SIZES,
+        depth: DEPTH,
     },
     Family {
         name: "duplicate-keys",
@@ -176,12 +189,21 @@ const FAMILIES: &[Family] = &[
         ],
         event: duplicate_keys,
         sizes: SIZES,
+        depth: DEPTH,
     },
     Family {
         name: "deep-nesting",
         rules: &[r#"{"a": ["x"]}"#, r#"{"a": [{"exists": false}]}"#],
         event: deep_nesting,
         sizes: SIZES,
+        depth: DEPTH,
+    },
+    Family {
+        name: "deep-nesting-raised",
+        rules: &[r#"{"a": ["x"], "b": [1]}"#, r#"{"a": [{"exists": false}]}"#],
+        event: deeper,
+        sizes: SIZES,
+        depth: 1_000_010,
     },
     Family {
         name: "numbers",
@@ -193,24 +215,28 @@ const FAMILIES: &[Family] = &[
         ],
         event: numbers,
         sizes: SIZES,
+        depth: DEPTH,
     },
     Family {
         name: "skipped",
         rules: &[r#"{"k": ["v"]}"#, r#"{"other": {"deep": [1]}}"#],
         event: skipped,
         sizes: SIZES,
+        depth: DEPTH,
     },
     Family {
         name: "aliased-arrays",
         rules: &[r#"{"x": {"a": [1], "b": [1]}, "z": [{"exists": false}]}"#],
         event: aliased_arrays,
         sizes: &[1_000, 2_000, 4_000, 8_000],
+        depth: DEPTH,
     },
 ];
 
-fn machine(rules: &[&str]) -> Machine<usize> {
+fn machine(rules: &[&str], depth: usize) -> Machine<usize> {
     let mut m = Machine::with_limits(Limits {
         max_event_bytes: usize::MAX,
+        max_event_depth: depth,
         ..Limits::default()
     });
     for (i, r) in rules.iter().enumerate() {
@@ -221,7 +247,7 @@ fn machine(rules: &[&str]) -> Machine<usize> {
 
 fn adversarial(c: &mut Criterion) {
     for family in FAMILIES {
-        let m = machine(family.rules);
+        let m = machine(family.rules, family.depth);
         let mut group = c.benchmark_group(format!("adversarial/{}", family.name));
         group
             .sample_size(10)
