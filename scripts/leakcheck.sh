@@ -11,8 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-20}
 cargo build --release -q -p ferruler-benches --bin churn
-# The one suppression: std keeps the main thread's `Thread` handle behind a tagged pointer in
-# thread-local storage for the life of the process, which memcheck reports as "possibly lost".
+# Two suppressions, both outside ferruler: std keeps the main thread's `Thread` handle behind a
+# tagged pointer in thread-local storage for the life of the process, and glibc keeps the TLS
+# block (dtv) of a finished thread with its cached stack; memcheck reports both as "possibly lost".
 supp=$(mktemp)
 trap 'rm -f "$supp"' EXIT
 cat >"$supp" <<'SUPP'
@@ -23,6 +24,16 @@ cat >"$supp" <<'SUPP'
    fun:malloc
    ...
    fun:*init_current*
+}
+{
+   glibc-cached-thread-tls
+   Memcheck:Leak
+   match-leak-kinds: possible
+   fun:calloc
+   ...
+   fun:_dl_allocate_tls
+   ...
+   fun:pthread_create*
 }
 SUPP
 valgrind --leak-check=full --show-leak-kinds=definite,indirect,possible \
