@@ -2,11 +2,11 @@
 # Leak check: runs benches/src/bin/churn.rs (add / match / delete / clone / threads in a loop)
 # under valgrind's memcheck; any leak (definite, indirect or possible) or memory error fails.
 #
-#   scripts/leakcheck.sh [ROUNDS]      (default 20; ~1 minute under valgrind)
+#   scripts/leakcheck.sh [ROUNDS]      (default 20; ~30 s under valgrind)
 #
 # LeakSanitizer route instead (no valgrind; the stable toolchain ships the runtime):
 #   RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Zsanitizer=leak cargo run --release -p ferruler-benches \
-#       --bin churn --target x86_64-unknown-linux-gnu -- 20
+#       --bin churn --target x86_64-unknown-linux-gnu --target-dir target/lsan -- 20
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-20}
