@@ -86,6 +86,20 @@ fn at_and_past_double_range() {
     // A numeric bound past double range is refused; the message says why.
     let err = Pattern::parse(r#"{"a": [{"numeric": [">", 1e400]}]}"#).unwrap_err();
     assert!(err.message().contains("range of a double"), "{err}");
+    // An exact or anything-but number past double range is +infinity.
+    assert!(hit(r#"{"a": [1e400]}"#, r#"{"a": 1e999}"#));
+    assert!(!hit(
+        r#"{"a": [1e400]}"#,
+        r#"{"a": 1.7976931348623157e308}"#
+    ));
+    assert!(!hit(
+        r#"{"a": [{"anything-but": 1e400}]}"#,
+        r#"{"a": 2e308}"#
+    ));
+    assert!(hit(
+        r#"{"a": [{"anything-but": 1e400}]}"#,
+        r#"{"a": 1e308}"#
+    ));
 }
 
 #[test]

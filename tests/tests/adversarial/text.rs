@@ -92,6 +92,9 @@ fn control_characters_and_nul_bytes() {
     assert!(matches(&[RULE], b"{\"a\": \"x\x00\"}").is_err());
     assert!(matches(&[RULE], b"{\"a\": \"x\n\"}").is_err());
     assert!(matches(&[RULE], b"{\"a\": \"x\"}\x00").is_err());
+    // A string directly under a key is checked even when no rule reads it.
+    assert!(matches(&[RULE], b"{\"b\": \"x\n\", \"a\": \"x\"}").is_err());
+    assert!(matches(&[RULE], b"{\"b\": \"\\q\", \"a\": \"x\"}").is_err());
     assert!(hit(r#"{"a": ["\u0000"]}"#, r#"{"a": "\u0000"}"#));
     assert!(!hit(r#"{"a": ["x"]}"#, r#"{"a": "x\u0000"}"#));
 }
