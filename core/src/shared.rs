@@ -56,7 +56,8 @@ impl<N> SharedMachine<N> {
         self.inner.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Applies `change` with exclusive access: readers see all of its effects or none.
+    /// Applies `change` with exclusive access: readers see all of its effects or none. (Machine
+    /// operations do not panic; if `change` itself panics, the changes it made before stay.)
     pub fn update<R>(&self, change: impl FnOnce(&mut Machine<N>) -> R) -> R {
         change(&mut self.inner.write().unwrap_or_else(PoisonError::into_inner))
     }

@@ -310,3 +310,40 @@ fn many_middle_star_wildcards_on_one_path_add_in_linear_time() {
     got.sort_unstable();
     assert_eq!(got, vec![4, 34, 234]);
 }
+
+#[test]
+fn repeated_keys_cannot_make_the_exact_search_hang() {
+    let mut m = Machine::new();
+    m.add_rule(
+        "r",
+        r#"{"x": {"a": [1], "b": [1], "c": [1]}, "z": [{"exists": false}]}"#,
+    )
+    .unwrap();
+    let run = |n: usize, z: &str| {
+        let one = |k: &str| vec![format!("{{\"{k}\": 1}}"); n].join(",");
+        format!(
+            r#"{{"x": [{}], "x": [{}], "x": [{}], {z}}}"#,
+            one("a"),
+            one("b"),
+            one("c")
+        )
+    };
+    // A veto compatible with every choice is seen without searching: answered, not hung.
+    assert!(names(&m, &run(400, r#""z": 1"#)).is_empty());
+    assert!(names(&m, &run(400, r#""z": [1]"#)).is_empty());
+    // Without z, the first choice succeeds.
+    assert_eq!(names(&m, &run(400, r#""w": 1"#)), vec!["r"]);
+    // A veto that only some choices avoid: either decided or refused with an error, quickly.
+    let mut m = Machine::new();
+    m.add_rule(
+        "r",
+        r#"{"x": {"a": [1], "b": [1], "c": [1], "z": [{"exists": false}]}}"#,
+    )
+    .unwrap();
+    let with_z = vec![r#"{"a": 1, "b": 1, "c": 1, "z": 1}"#; 300].join(",");
+    let event = format!(r#"{{"x": [{with_z}], "x": [{{"q": 1}}]}}"#);
+    match m.matches_for_event(&event) {
+        Ok(found) => assert!(found.is_empty()),
+        Err(e) => assert!(e.message().contains("several routes"), "{e}"),
+    }
+}

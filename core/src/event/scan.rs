@@ -5,8 +5,9 @@
 //! a key that leads nowhere is *skipped*: the skipper finds the end of the value by tracking string
 //! quotes (with their escapes) and the nesting of brackets and braces, and does not look at numbers,
 //! literals, commas or colons inside it, nor check the UTF-8 of its strings. Everything on a path
-//! some rule uses is fully validated (a number or literal that no rule reads is only delimited,
-//! wherever it is). So an event that is not JSON is always rejected when the
+//! some rule uses is fully validated (a number or literal that no rule reads is only delimited: it
+//! runs to the next `,`, `}`, `]` or space, whatever it contains). So an event that is not JSON is
+//! always rejected when the
 //! damage is on a rule's path or breaks strings or brackets anywhere; damage confined to the inside
 //! of an unused value (say `[1 2]` or `[tru]`) may go unnoticed, which cannot change any answer.
 //!

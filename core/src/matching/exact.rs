@@ -36,7 +36,14 @@ pub(crate) struct ExactScratch {
     candidates: Vec<Vec<u32>>,
     vetoes: Vec<u32>,
     chosen: Vec<u32>,
+    steps: usize,
 }
+
+/// Candidate tries one sub-rule's search may take.
+const STEP_BUDGET: usize = 2_000_000;
+
+/// The search gave up (see [`STEP_BUDGET`]).
+struct TooComplex;
 
 struct Recorder<'a> {
     trie: &'a PathTrie,
@@ -153,8 +160,20 @@ pub(crate) fn decide(
         let sub = exact.hits[i].0;
         let j = i + exact.hits[i..].iter().take_while(|h| h.0 == sub).count();
         let info = &subs[sub as usize];
-        if info.positive.iter().any(|&p| p != 0) && exact.sub_rule_holds(info, i..j) {
-            scratch.rules.push(info.rule);
+        if info.positive.iter().any(|&p| p != 0) {
+            match exact.sub_rule_holds(info, i..j) {
+                Ok(true) => scratch.rules.push(info.rule),
+                Ok(false) => {}
+                Err(TooComplex) => {
+                    scratch.exact = exact;
+                    return Err(EventError::new(
+                        format!(
+                            "the event reaches fields by several routes (repeated or dotted keys) in more combinations than can be decided ({STEP_BUDGET} steps); give each key once"
+                        ),
+                        0,
+                    ));
+                }
+            }
         }
         i = j;
     }
@@ -183,7 +202,11 @@ impl ExactScratch {
     }
 
     /// Whether one sub-rule holds, given its hits and vetoes (`self.hits[range]`).
-    fn sub_rule_holds(&mut self, info: &SubInfo, range: std::ops::Range<usize>) -> bool {
+    fn sub_rule_holds(
+        &mut self,
+        info: &SubInfo,
+        range: std::ops::Range<usize>,
+    ) -> Result<bool, TooComplex> {
         let is_positive = |bit: u32| info.positive[(bit / 64) as usize] & (1 << (bit % 64)) != 0;
         let mut used = 0;
         for bit in 0..info.nodes.len() as u32 {
@@ -202,7 +225,7 @@ impl ExactScratch {
                     .map(|h| h.2),
             );
             if list.is_empty() {
-                return false;
+                return Ok(false);
             }
             used += 1;
         }
@@ -213,29 +236,46 @@ impl ExactScratch {
                 self.vetoes.push(h.2);
             }
         }
+        // A veto compatible with every candidate is compatible with every choice: no search.
+        let candidates = &self.candidates[..used];
+        if self
+            .vetoes
+            .iter()
+            .any(|&v| candidates.iter().flatten().all(|&c| self.compatible(c, v)))
+        {
+            return Ok(false);
+        }
         self.chosen.clear();
+        self.steps = 0;
         self.choose(used)
     }
 
     /// Extends `self.chosen` with one compatible candidate per remaining condition, backtracking.
-    fn choose(&mut self, conditions: usize) -> bool {
+    /// Gives up after `STEP_BUDGET` candidate tries: an event can make this search exponential
+    /// (many routes to the same fields and an `exists: false` that every choice violates), and
+    /// an error is better than a hang.
+    fn choose(&mut self, conditions: usize) -> Result<bool, TooComplex> {
         let depth = self.chosen.len();
         if depth == conditions {
-            return !self
+            return Ok(!self
                 .vetoes
                 .iter()
-                .any(|&v| self.chosen.iter().all(|&c| self.compatible(c, v)));
+                .any(|&v| self.chosen.iter().all(|&c| self.compatible(c, v))));
         }
         for k in 0..self.candidates[depth].len() {
+            self.steps += 1;
+            if self.steps > STEP_BUDGET {
+                return Err(TooComplex);
+            }
             let leaf = self.candidates[depth][k];
             if self.chosen.iter().all(|&c| self.compatible(c, leaf)) {
                 self.chosen.push(leaf);
-                if self.choose(conditions) {
-                    return true;
+                if self.choose(conditions)? {
+                    return Ok(true);
                 }
                 self.chosen.pop();
             }
         }
-        false
+        Ok(false)
     }
 }
