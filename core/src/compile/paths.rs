@@ -20,38 +20,113 @@ pub(crate) const ROOT: NodeId = 0;
 /// the small fan-outs typical of events); beyond it, a hash map.
 const FEW: usize = 8;
 
-#[derive(Debug, Clone)]
-enum Children {
-    Few(Vec<(Box<[u8]>, NodeId)>),
-    Many(HashMap<Box<[u8]>, NodeId>),
+/// A key as the scanner found it, with its first eight bytes loaded as one little-endian word
+/// (zero-padded): most keys are short, and then comparing one with a segment is one comparison of
+/// words and one of lengths, with no loop over bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Key<'a> {
+    pub bytes: &'a [u8],
+    word: u64,
 }
 
-/// Byte-string equality; keys are short, and an inline loop beats a call to `memcmp` for them.
-#[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
+impl<'a> Key<'a> {
+    /// The key `bytes`, wherever it is.
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Key {
+            bytes,
+            word: prefix_word(bytes),
+        }
     }
-    if a.len() <= 16 {
-        a.iter().zip(b).all(|(x, y)| x == y)
-    } else {
-        a == b
+
+    /// The key `text[start..end]`: its word is one unaligned load when eight bytes of `text`
+    /// follow `start`, which is almost always (the rest of the event follows a key).
+    #[inline]
+    pub(crate) fn within(text: &'a [u8], start: usize, end: usize) -> Self {
+        let bytes = &text[start..end];
+        let word = match text.get(start..start + 8) {
+            Some(eight) => {
+                let w = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+                if bytes.len() >= 8 {
+                    w
+                } else {
+                    w & ((1u64 << (8 * bytes.len())) - 1)
+                }
+            }
+            None => prefix_word(bytes),
+        };
+        Key { bytes, word }
     }
+
+    /// Whether one of the key's first eight bytes is a dot (exact for keys of eight bytes or
+    /// fewer; longer keys always answer true).
+    #[inline]
+    fn may_hold_dot(&self) -> bool {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        let x = self.word ^ (ONES * u64::from(b'.'));
+        self.bytes.len() > 8 || (x.wrapping_sub(ONES) & !x & (ONES << 7)) != 0
+    }
+}
+
+/// The first (up to) eight bytes of `bytes` as a little-endian word, zero-padded.
+fn prefix_word(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .take(8)
+        .enumerate()
+        .fold(0, |w, (i, &b)| w | u64::from(b) << (8 * i))
+}
+
+/// A child in a short list: its segment's word and length first, so that a probe touches one
+/// cache line and compares two integers.
+#[derive(Debug, Clone)]
+struct Probe {
+    word: u64,
+    len: u32,
+    id: NodeId,
+    segment: Box<[u8]>,
+}
+
+impl Probe {
+    #[inline]
+    fn is(&self, key: Key<'_>) -> bool {
+        self.word == key.word
+            && self.len as usize == key.bytes.len()
+            && (key.bytes.len() <= 8 || {
+                // Short tails: an inline loop beats a call to `memcmp`.
+                let (a, b) = (&self.segment[8..], &key.bytes[8..]);
+                a.iter().zip(b).all(|(x, y)| x == y)
+            })
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Children {
+    Few(Vec<Probe>),
+    Many(HashMap<Box<[u8]>, NodeId>),
 }
 
 impl Children {
     fn get(&self, key: &[u8]) -> Option<NodeId> {
         match self {
-            Children::Few(v) => v.iter().find(|(k, _)| same(k, key)).map(|&(_, id)| id),
+            Children::Few(v) => v.iter().find(|p| *p.segment == *key).map(|p| p.id),
             Children::Many(m) => m.get(key).copied(),
         }
     }
 
     fn insert(&mut self, key: &[u8], id: NodeId) {
         match self {
-            Children::Few(v) if v.len() < FEW => v.push((key.into(), id)),
+            Children::Few(v) if v.len() < FEW => {
+                let k = Key::new(key);
+                v.push(Probe {
+                    word: k.word,
+                    len: key.len() as u32,
+                    id,
+                    segment: key.into(),
+                })
+            }
             Children::Few(v) => {
-                let mut m: HashMap<Box<[u8]>, NodeId> = v.drain(..).collect();
+                let mut m: HashMap<Box<[u8]>, NodeId> =
+                    v.drain(..).map(|p| (p.segment, p.id)).collect();
                 m.insert(key.into(), id);
                 *self = Children::Many(m);
             }
@@ -64,7 +139,7 @@ impl Children {
     fn remove(&mut self, key: &[u8]) {
         match self {
             Children::Few(v) => {
-                v.retain(|(k, _)| **k != *key);
+                v.retain(|p| *p.segment != *key);
                 if v.is_empty() {
                     *v = Vec::new();
                 }
@@ -72,7 +147,11 @@ impl Children {
             Children::Many(m) => {
                 m.remove(key);
                 if m.len() <= FEW / 2 {
-                    *self = Children::Few(m.drain().collect());
+                    let mut few = Children::Few(Vec::new());
+                    for (segment, id) in m.drain() {
+                        few.insert(&segment, id);
+                    }
+                    *self = few;
                 }
             }
         }
@@ -198,37 +277,42 @@ impl PathTrie {
 
     /// The node reached from `from` by an event key, which may hold dots. Returns the node and
     /// whether the key was dotted (spanned several segments).
-    #[inline]
-    pub(crate) fn child(&self, from: NodeId, key: &[u8]) -> Option<(NodeId, bool)> {
-        match &self.nodes[from as usize].children {
-            Children::Few(v) => {
-                // Segments never hold dots, so a whole-key hit is exact. A dotted key must start
-                // with one of the (few) children's segments followed by a dot; checking that
-                // costs less than looking for a dot in every key that misses.
-                let mut dotted = None;
-                for (segment, id) in v {
-                    if same(segment, key) {
-                        return Some((*id, false));
-                    }
-                    if key.len() > segment.len()
-                        && key[segment.len()] == b'.'
-                        && key.starts_with(segment)
-                    {
-                        dotted = Some((*id, &key[segment.len() + 1..]));
-                    }
-                }
-                let (next, rest) = dotted?;
-                self.child(next, rest).map(|(id, _)| (id, true))
+    #[inline(always)]
+    pub(crate) fn child(&self, from: NodeId, key: Key<'_>) -> Option<(NodeId, bool)> {
+        if let Children::Few(v) = &self.nodes[from as usize].children {
+            if let Some(p) = v.iter().find(|p| p.is(key)) {
+                return Some((p.id, false));
             }
-            Children::Many(m) => {
-                if let Some(&id) = m.get(key) {
-                    return Some((id, false));
-                }
-                let dot = key.iter().position(|&b| b == b'.')?;
-                let next = m.get(&key[..dot])?;
-                self.child(*next, &key[dot + 1..]).map(|(id, _)| (id, true))
+            if !key.may_hold_dot() {
+                return None;
             }
         }
+        self.child_slow(from, key)
+    }
+
+    /// [`child`](Self::child) for many children and for keys that may be dotted.
+    #[inline(never)]
+    fn child_slow(&self, from: NodeId, key: Key<'_>) -> Option<(NodeId, bool)> {
+        let bytes = key.bytes;
+        let (next, rest) = match &self.nodes[from as usize].children {
+            Children::Few(v) => {
+                // Segments never hold dots, so a whole-key hit is exact. A dotted key must start
+                // with one of the (few) children's segments followed by a dot.
+                v.iter().find_map(|p| {
+                    let l = p.segment.len();
+                    (bytes.len() > l && bytes[l] == b'.' && bytes.starts_with(&p.segment))
+                        .then(|| (p.id, &bytes[l + 1..]))
+                })?
+            }
+            Children::Many(m) => {
+                if let Some(&id) = m.get(bytes) {
+                    return Some((id, false));
+                }
+                let dot = bytes.iter().position(|&b| b == b'.')?;
+                (*m.get(&bytes[..dot])?, &bytes[dot + 1..])
+            }
+        };
+        self.child(next, Key::new(rest)).map(|(id, _)| (id, true))
     }
 
     #[inline]
@@ -283,5 +367,56 @@ impl PathTrie {
     /// Number of live nodes (the root included).
     pub(crate) fn len(&self) -> usize {
         self.nodes.len() - self.free.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(p: &str) -> Vec<String> {
+        p.split('.').map(String::from).collect()
+    }
+
+    #[test]
+    fn keys_loaded_in_place_equal_keys_built_byte_by_byte() {
+        let text = b"abcdefghijklmnopq.rs";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let (a, b) = (Key::within(text, start, end), Key::new(&text[start..end]));
+                assert_eq!((a.bytes, a.word), (b.bytes, b.word), "{start}..{end}");
+                let dot = text[start..end].contains(&b'.');
+                assert!(a.may_hold_dot() || !dot, "{start}..{end}");
+                if end - start <= 8 {
+                    assert_eq!(a.may_hold_dot(), dot, "{start}..{end}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn whole_and_dotted_keys_of_every_length_around_a_word() {
+        let mut trie = PathTrie::default();
+        let segments: Vec<String> = (1..=18).map(|n| "k".repeat(n)).collect();
+        let ids: Vec<NodeId> = segments
+            .iter()
+            .map(|s| trie.acquire(&path(&format!("{s}.{s}x"))))
+            .collect();
+        for (s, &id) in segments.iter().zip(&ids) {
+            let parent = trie.find(&path(s)).expect("acquired");
+            let whole = format!("{s}x");
+            assert_eq!(
+                trie.child(parent, Key::new(whole.as_bytes())),
+                Some((id, false))
+            );
+            let dotted = format!("{s}.{s}x");
+            assert_eq!(
+                trie.child(ROOT, Key::new(dotted.as_bytes())),
+                Some((id, true))
+            );
+            let near = format!("{s}.{s}y");
+            assert_eq!(trie.child(ROOT, Key::new(near.as_bytes())), None);
+        }
+        assert_eq!(trie.child(ROOT, Key::new(b"kkkkkkkkkkkkkkkkkkk")), None);
     }
 }

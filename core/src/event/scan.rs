@@ -16,6 +16,7 @@
 
 use super::skip;
 use super::strings::{string_end, unescape_into};
+use crate::compile::paths::Key;
 use crate::error::EventError;
 
 /// A scalar value the sink may match.
@@ -34,7 +35,7 @@ pub(crate) trait Sink {
     /// A place in the path trie.
     type Node: Copy;
     /// The node reached from `node` by the (decoded) key, if any rule uses a path through it.
-    fn child(&mut self, node: Self::Node, key: &[u8]) -> Option<Self::Node>;
+    fn child(&mut self, node: Self::Node, key: Key<'_>) -> Option<Self::Node>;
     /// Whether an object at `node` can lead anywhere (the node has children).
     fn has_children(&self, node: Self::Node) -> bool;
     /// Whether scalars at `node` interest anyone (the node has matchers).
@@ -87,12 +88,11 @@ pub(crate) fn scan<S: Sink>(
     Ok(())
 }
 
-/// Reusable space for decoding strings and tracking skipped brackets.
+/// Reusable space for decoding strings and tracking open arrays.
 #[derive(Debug, Default)]
 pub(crate) struct ScanBuffers {
     key: Vec<u8>,
     value: Vec<u8>,
-    brackets: Vec<u64>,
     arrays: Vec<bool>,
 }
 
@@ -134,12 +134,12 @@ impl<S: Sink> Scanner<'_, '_, S> {
 
     #[inline]
     fn ws(&mut self) {
+        // Every whitespace byte is at most b' ', so in compact JSON one comparison decides.
         while let Some(&b) = self.text.get(self.pos) {
-            if b == b' ' || b == b'\n' || b == b'\r' || b == b'\t' {
-                self.pos += 1;
-            } else {
+            if b > b' ' || !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
                 break;
             }
+            self.pos += 1;
         }
     }
 
@@ -246,12 +246,12 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     unescape_into(&self.text[start..end], start, &mut self.buffers.key)
                         .map_err(|(m, at)| EventError::new(m, at))?;
                     let key = std::mem::take(&mut self.buffers.key);
-                    let c = self.sink.child(n, &key);
+                    let c = self.sink.child(n, Key::new(&key));
                     self.buffers.key = key;
                     c
                 }
             } else {
-                self.sink.child(node, &self.text[start..end])
+                self.sink.child(node, Key::within(self.text, start, end))
             };
             self.ws();
             if self.peek() != Some(b':') {
@@ -385,7 +385,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
 
     fn skip_container(&mut self) -> Result<(), EventError> {
         let depth_left = self.max_depth.saturating_sub(self.depth);
-        match skip::skip_container(self.text, self.pos, depth_left, &mut self.buffers.brackets) {
+        match skip::skip_container(self.text, self.pos, depth_left) {
             Ok(end) => {
                 self.pos = end;
                 Ok(())

@@ -2,39 +2,51 @@
 //!
 //! Most of a typical event is in values no rule looks at (CityLots events are ~80% coordinates),
 //! so finding where such a value ends is the matcher's hottest loop. This does it the way simdjson
-//! finds structure: for each 64-byte block, build bit masks of quotes, backslashes and brackets;
-//! drop quotes escaped by a backslash; turn the quote mask into an "inside a string" mask with a
-//! prefix XOR; and walk only the brackets outside strings, keeping a stack to check that each
-//! closing bracket matches its opening one. Only brackets cost work proportional to their number;
-//! everything else costs a few instructions per 64 bytes.
+//! finds structure: for each 64-byte block, build bit masks of quotes, backslashes, opening and
+//! closing brackets; drop quotes escaped by a backslash; turn the quote mask into an "inside a
+//! string" mask with a prefix XOR; and count the brackets outside strings. A block whose closing
+//! brackets cannot bring the depth to zero (fewer of them than the brackets open when it starts)
+//! costs two population counts, however many brackets it holds; only the block where the value
+//! may end, and the first one, are walked bracket by bracket.
 //!
-//! What is checked inside a skipped value: that strings end and brackets nest and match. Escapes,
-//! control characters, numbers, literals, commas and colons inside it are not looked at.
+//! What is checked inside a skipped value: that strings end, that brackets balance, and that the
+//! bracket closing the value is of the kind that opened it. Escapes, control characters, numbers,
+//! literals, commas and colons inside it are not looked at, nor whether each inner `]` or `}`
+//! matches the kind of its opening bracket (keeping a stack of kinds would cost work per bracket
+//! on every block, for damage that cannot change any answer).
 
 /// The result of skipping: the offset just past the container, or an error message and offset.
 pub(crate) type Skipped = Result<usize, (&'static str, usize)>;
 
 /// Skips the array or object starting at `text[start]` (`[` or `{`), whose nesting may go at most
-/// `depth_left` levels. `stack` is reused working memory.
-pub(crate) fn skip_container(
-    text: &[u8],
-    start: usize,
-    depth_left: usize,
-    stack: &mut Vec<u64>,
-) -> Skipped {
+/// `depth_left` levels.
+pub(crate) fn skip_container(text: &[u8], start: usize, depth_left: usize) -> Skipped {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            return unsafe { avx2::skip_container(text, start, depth_left, stack) };
+        if fast::available() {
+            // SAFETY: the CPU supports AVX2, POPCNT and PCLMULQDQ, checked just above.
+            return unsafe { fast::skip_container(text, start, depth_left) };
         }
     }
-    skip_with::<Baseline>(text, start, depth_left, stack)
+    skip_with::<Baseline>(text, start, depth_left)
 }
 
-/// Computes the masks of a 64-byte block.
+/// Computes the masks of a 64-byte block, and the prefix XOR of a mask.
 trait Classify {
     fn masks(block: &[u8; 64]) -> Masks;
+
+    /// Bit i of the result is the XOR of bits 0..=i of `x`: 1 between an opening quote
+    /// (inclusive) and its closing quote (exclusive).
+    #[inline(always)]
+    fn prefix_xor(mut x: u64) -> u64 {
+        x ^= x << 1;
+        x ^= x << 2;
+        x ^= x << 4;
+        x ^= x << 8;
+        x ^= x << 16;
+        x ^= x << 32;
+        x
+    }
 }
 
 /// SSE2 on x86_64 (part of its baseline), a byte loop elsewhere.
@@ -48,18 +60,11 @@ impl Classify for Baseline {
 }
 
 #[inline(always)]
-fn skip_with<C: Classify>(
-    text: &[u8],
-    start: usize,
-    depth_left: usize,
-    stack: &mut Vec<u64>,
-) -> Skipped {
-    let mut open = OpenBrackets {
-        depth: 0,
-        kinds: stack,
-    };
-    open.kinds.clear();
+fn skip_with<C: Classify>(text: &[u8], start: usize, depth_left: usize) -> Skipped {
+    let opener = text[start];
     let mut state = BlockState::default();
+    // Brackets open (outside strings) when the current block starts.
+    let mut depth = 0usize;
     let mut pos = start;
     let mut padded = [b' '; 64];
     while pos < text.len() {
@@ -72,25 +77,35 @@ fn skip_with<C: Classify>(
             }
         };
         let masks = C::masks(block);
-        let mut brackets = state.outside_strings(&masks);
+        let outside = !state.inside_strings::<C>(&masks);
+        let open = masks.open & outside;
+        let close = masks.close & outside;
+        let opens = open.count_ones() as usize;
+        let closes = close.count_ones() as usize;
+        if closes < depth && depth + opens <= depth_left {
+            // The depth stays above zero and within the limit all through the block.
+            depth = depth + opens - closes;
+            pos += 64;
+            continue;
+        }
+        let mut brackets = open | close;
         while brackets != 0 {
             let i = brackets.trailing_zeros() as usize;
             brackets &= brackets - 1;
-            match block[i] {
-                b'{' => open.push(true),
-                b'[' => open.push(false),
-                b => {
-                    if !open.pop(b == b'}') {
+            if open >> i & 1 == 1 {
+                depth += 1;
+                if depth > depth_left {
+                    return Err(("nested", pos + i));
+                }
+            } else {
+                depth -= 1;
+                if depth == 0 {
+                    // `[` + 2 is `]` and `{` + 2 is `}`.
+                    if block[i] != opener + 2 {
                         return Err(("unexpected closing bracket", pos + i));
                     }
-                    if open.depth == 0 {
-                        return Ok(pos + i + 1);
-                    }
-                    continue;
+                    return Ok(pos + i + 1);
                 }
-            }
-            if open.depth > depth_left {
-                return Err(("nested", pos + i));
             }
         }
         pos += 64;
@@ -105,41 +120,14 @@ fn skip_with<C: Classify>(
     }
 }
 
-/// The kinds of the brackets still open, one bit each (1 for `{`), 64 to a word.
-struct OpenBrackets<'a> {
-    depth: usize,
-    kinds: &'a mut Vec<u64>,
-}
-
-impl OpenBrackets<'_> {
-    #[inline]
-    fn push(&mut self, brace: bool) {
-        let (word, bit) = (self.depth / 64, self.depth % 64);
-        if word == self.kinds.len() {
-            self.kinds.push(0);
-        }
-        let w = &mut self.kinds[word];
-        *w = (*w & !(1 << bit)) | (u64::from(brace) << bit);
-        self.depth += 1;
-    }
-
-    /// Closes the innermost bracket; false if none is open or it is of the other kind.
-    #[inline]
-    fn pop(&mut self, brace: bool) -> bool {
-        if self.depth == 0 {
-            return false;
-        }
-        self.depth -= 1;
-        let (word, bit) = (self.depth / 64, self.depth % 64);
-        (self.kinds[word] >> bit) & 1 == u64::from(brace)
-    }
-}
-
 /// Bit i of each mask describes byte i of a 64-byte block.
 struct Masks {
     quote: u64,
     backslash: u64,
-    bracket: u64,
+    /// `[` and `{`.
+    open: u64,
+    /// `]` and `}`.
+    close: u64,
 }
 
 impl Masks {
@@ -154,14 +142,16 @@ impl Masks {
             let mut m = Masks {
                 quote: 0,
                 backslash: 0,
-                bracket: 0,
+                open: 0,
+                close: 0,
             };
             for (i, &b) in block.iter().enumerate() {
                 let bit = 1u64 << i;
                 match b {
                     b'"' => m.quote |= bit,
                     b'\\' => m.backslash |= bit,
-                    b'[' | b']' | b'{' | b'}' => m.bracket |= bit,
+                    b'[' | b'{' => m.open |= bit,
+                    b']' | b'}' => m.close |= bit,
                     _ => {}
                 }
             }
@@ -183,20 +173,22 @@ mod sse2 {
         let mut m = Masks {
             quote: 0,
             backslash: 0,
-            bracket: 0,
+            open: 0,
+            close: 0,
         };
         for chunk in 0..4 {
             // SAFETY: `block` is 64 bytes, so each of the four 16-byte unaligned loads is in bounds;
             // the other intrinsics only operate on registers.
             unsafe {
                 let v = _mm_loadu_si128(block.as_ptr().add(chunk * 16) as *const __m128i);
-                let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+                let eq = |x: __m128i, c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
                 let bits = |x: __m128i| (_mm_movemask_epi8(x) as u32 as u64) << (chunk * 16);
-                m.quote |= bits(eq(b'"'));
-                m.backslash |= bits(eq(b'\\'));
-                let open = _mm_or_si128(eq(b'['), eq(b'{'));
-                let close = _mm_or_si128(eq(b']'), eq(b'}'));
-                m.bracket |= bits(_mm_or_si128(open, close));
+                m.quote |= bits(eq(v, b'"'));
+                m.backslash |= bits(eq(v, b'\\'));
+                // `[`/`{` and `]`/`}` differ only in bit 0x20, and no other byte maps to them.
+                let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+                m.open |= bits(eq(lower, b'{'));
+                m.close |= bits(eq(lower, b'}'));
             }
         }
         m
@@ -204,12 +196,20 @@ mod sse2 {
 }
 
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
+mod fast {
     use super::{skip_with, Classify, Masks, Skipped};
     use std::arch::x86_64::{
         __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256,
-        _mm256_set1_epi8,
+        _mm256_set1_epi8, _mm_clmulepi64_si128, _mm_cvtsi128_si64, _mm_set_epi64x,
     };
+
+    /// Whether the CPU has what [`skip_container`] needs (detected once, then cached by std).
+    #[inline]
+    pub(super) fn available() -> bool {
+        std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("pclmulqdq")
+            && std::arch::is_x86_feature_detected!("popcnt")
+    }
 
     struct Avx2;
 
@@ -219,36 +219,44 @@ mod avx2 {
             let mut m = Masks {
                 quote: 0,
                 backslash: 0,
-                bracket: 0,
+                open: 0,
+                close: 0,
             };
             for half in 0..2 {
                 // SAFETY: only reached from `skip_container` below, which runs when the CPU has
                 // AVX2; `block` is 64 bytes, so both 32-byte loads are in bounds.
                 unsafe {
                     let v = _mm256_loadu_si256(block.as_ptr().add(half * 32) as *const __m256i);
-                    let eq = |c: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c as i8));
+                    let eq = |x: __m256i, c: u8| _mm256_cmpeq_epi8(x, _mm256_set1_epi8(c as i8));
                     let bits = |x: __m256i| (_mm256_movemask_epi8(x) as u32 as u64) << (half * 32);
-                    m.quote |= bits(eq(b'"'));
-                    m.backslash |= bits(eq(b'\\'));
-                    let open = _mm256_or_si256(eq(b'['), eq(b'{'));
-                    let close = _mm256_or_si256(eq(b']'), eq(b'}'));
-                    m.bracket |= bits(_mm256_or_si256(open, close));
+                    m.quote |= bits(eq(v, b'"'));
+                    m.backslash |= bits(eq(v, b'\\'));
+                    let lower = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+                    m.open |= bits(eq(lower, b'{'));
+                    m.close |= bits(eq(lower, b'}'));
                 }
             }
             m
         }
+
+        /// A carry-less multiplication by all ones is a prefix XOR in one instruction.
+        #[inline(always)]
+        fn prefix_xor(x: u64) -> u64 {
+            // SAFETY: only reached from `skip_container` below, which runs when the CPU has
+            // PCLMULQDQ; the intrinsics only operate on registers.
+            unsafe {
+                let product =
+                    _mm_clmulepi64_si128(_mm_set_epi64x(0, x as i64), _mm_set_epi64x(0, -1), 0);
+                _mm_cvtsi128_si64(product) as u64
+            }
+        }
     }
 
     /// # Safety
-    /// The CPU must support AVX2.
-    #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn skip_container(
-        text: &[u8],
-        start: usize,
-        depth_left: usize,
-        stack: &mut Vec<u64>,
-    ) -> Skipped {
-        skip_with::<Avx2>(text, start, depth_left, stack)
+    /// The CPU must support AVX2, POPCNT and PCLMULQDQ.
+    #[target_feature(enable = "avx2,popcnt,pclmulqdq")]
+    pub(super) unsafe fn skip_container(text: &[u8], start: usize, depth_left: usize) -> Skipped {
+        skip_with::<Avx2>(text, start, depth_left)
     }
 }
 
@@ -262,18 +270,19 @@ struct BlockState {
 }
 
 impl BlockState {
-    /// The brackets of the block that are outside strings; updates the carried state.
-    #[inline]
-    fn outside_strings(&mut self, m: &Masks) -> u64 {
+    /// The bytes of the block inside strings (opening quotes included); updates the carried
+    /// state.
+    #[inline(always)]
+    fn inside_strings<C: Classify>(&mut self, m: &Masks) -> u64 {
         let escaped = if m.backslash == 0 && !self.escape_carry {
             0
         } else {
             self.escaped(m.backslash)
         };
         let quotes = m.quote & !escaped;
-        let inside = prefix_xor(quotes) ^ self.in_string;
+        let inside = C::prefix_xor(quotes) ^ self.in_string;
         self.in_string = ((inside as i64) >> 63) as u64;
-        m.bracket & !inside
+        inside
     }
 
     /// Bytes escaped by a backslash: each backslash not itself escaped escapes the next byte.
@@ -300,29 +309,16 @@ impl BlockState {
     }
 }
 
-/// Bit i of the result is the XOR of bits 0..=i of `x`: 1 between an opening quote (inclusive)
-/// and its closing quote (exclusive).
-#[inline]
-fn prefix_xor(mut x: u64) -> u64 {
-    x ^= x << 1;
-    x ^= x << 2;
-    x ^= x << 4;
-    x ^= x << 8;
-    x ^= x << 16;
-    x ^= x << 32;
-    x
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// Skips with the dispatched implementation, checking that the baseline one agrees.
     fn skip(s: &str) -> Skipped {
-        let dispatched = skip_container(s.as_bytes(), 0, 100, &mut Vec::new());
+        let dispatched = skip_container(s.as_bytes(), 0, 100);
         assert_eq!(
             dispatched,
-            skip_with::<Baseline>(s.as_bytes(), 0, 100, &mut Vec::new()),
+            skip_with::<Baseline>(s.as_bytes(), 0, 100),
             "{s}"
         );
         dispatched
@@ -355,27 +351,90 @@ mod tests {
     }
 
     #[test]
+    fn inner_bracket_kinds_are_not_checked() {
+        // Only the bracket closing the value must match the one opening it (see the module docs).
+        assert_eq!(skip("[{]]"), Ok(4));
+        assert_eq!(skip("[{]}").unwrap_err().0, "unexpected closing bracket");
+    }
+
+    /// A byte-at-a-time definition of the same checks.
+    fn reference(s: &[u8], depth_left: usize) -> Skipped {
+        // As in the masks, a backslash escapes the next byte wherever it is (outside a string,
+        // where JSON has none, that only matters for quotes).
+        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        for (i, &b) in s.iter().enumerate() {
+            let this_escaped = escaped;
+            escaped = b == b'\\' && !this_escaped;
+            if b == b'"' && !this_escaped {
+                in_string = !in_string;
+                continue;
+            }
+            if in_string {
+                continue;
+            }
+            match b {
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > depth_left {
+                        return Err(("nested", i));
+                    }
+                }
+                b']' | b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        if b != s[0] + 2 {
+                            return Err(("unexpected closing bracket", i));
+                        }
+                        return Ok(i + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if in_string {
+            Err(("Unterminated string", s.len()))
+        } else {
+            Err(("unexpected end of input inside an array or object", s.len()))
+        }
+    }
+
+    #[test]
+    fn agrees_with_a_byte_loop_on_random_text() {
+        // A small linear congruential generator keeps the test deterministic and dependency-free.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize
+        };
+        let alphabet = b"[]{}\"\\ax";
+        for _ in 0..20_000 {
+            let len = 1 + next() % 300;
+            let mut s = vec![if next() % 2 == 0 { b'[' } else { b'{' }];
+            s.extend((1..len).map(|_| alphabet[next() % alphabet.len()]));
+            let depth_left = 1 + next() % 12;
+            assert_eq!(
+                skip_container(&s, 0, depth_left),
+                reference(&s, depth_left),
+                "{}",
+                String::from_utf8_lossy(&s)
+            );
+            assert_eq!(
+                skip_with::<Baseline>(&s, 0, depth_left),
+                reference(&s, depth_left)
+            );
+        }
+    }
+
+    #[test]
     fn errors() {
         assert!(skip("[1, 2").is_err());
         assert!(skip("[1, 2}").is_err());
         assert!(skip("[\"abc]").is_err());
-        assert_eq!(
-            skip_container(b"[[[[1]]]]", 0, 3, &mut Vec::new())
-                .unwrap_err()
-                .0,
-            "nested"
-        );
+        assert!(skip("{\"a\": [1]]").is_err());
+        assert_eq!(skip_container(b"[[[[1]]]]", 0, 3).unwrap_err().0, "nested");
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200)).into_bytes();
-        assert_eq!(skip_container(&deep, 0, 1000, &mut Vec::new()), Ok(400));
-        assert_eq!(
-            skip_with::<Baseline>(&deep, 0, 1000, &mut Vec::new()),
-            Ok(400)
-        );
-        assert_eq!(
-            skip_container(&deep, 0, 150, &mut Vec::new())
-                .unwrap_err()
-                .0,
-            "nested"
-        );
+        assert_eq!(skip_container(&deep, 0, 1000), Ok(400));
+        assert_eq!(skip_with::<Baseline>(&deep, 0, 1000), Ok(400));
+        assert_eq!(skip_container(&deep, 0, 150).unwrap_err().0, "nested");
     }
 }

@@ -12,6 +12,21 @@ pub(crate) fn string_end(
     text: &[u8],
     start: usize,
 ) -> Result<(usize, bool), (&'static str, usize)> {
+    // Most keys and values are short and plain: one 16-byte test, inline, settles them.
+    #[cfg(target_arch = "x86_64")]
+    if let Some(chunk) = text.get(start..start + 16) {
+        let mask = sse2_special(chunk.try_into().expect("16 bytes"));
+        let j = start + mask.trailing_zeros() as usize;
+        if mask != 0 && text[j] == b'"' {
+            return Ok((j, false));
+        }
+    }
+    string_end_general(text, start)
+}
+
+/// [`string_end`] for strings that are long, escaped, malformed or near the end of the text.
+#[inline(never)]
+fn string_end_general(text: &[u8], start: usize) -> Result<(usize, bool), (&'static str, usize)> {
     let mut i = start;
     let mut escaped = false;
     loop {

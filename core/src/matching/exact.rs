@@ -9,7 +9,7 @@
 //! The search backtracks, trying the condition with fewest candidates first.
 
 use super::{Entry, Scratch, SubInfo};
-use crate::compile::paths::{NodeId, PathTrie, ROOT};
+use crate::compile::paths::{Key, NodeId, PathTrie, ROOT};
 use crate::error::EventError;
 use crate::event::scan::{self, Sink};
 use crate::event::Leaf;
@@ -55,7 +55,7 @@ struct Recorder<'a> {
 impl Sink for Recorder<'_> {
     type Node = NodeId;
 
-    fn child(&mut self, node: NodeId, key: &[u8]) -> Option<NodeId> {
+    fn child(&mut self, node: NodeId, key: Key<'_>) -> Option<NodeId> {
         self.trie.child(node, key).map(|(child, _)| child)
     }
 

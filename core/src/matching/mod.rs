@@ -33,7 +33,7 @@
 
 pub(crate) mod exact;
 
-use crate::compile::paths::{NodeId, PathTrie};
+use crate::compile::paths::{Key, NodeId, PathTrie};
 use crate::compile::values::Emit;
 use crate::compile::Target;
 use crate::event::scan::{ScanBuffers, Sink};
@@ -312,7 +312,7 @@ impl Sink for Run<'_> {
     type Node = NodeId;
 
     #[inline]
-    fn child(&mut self, node: NodeId, key: &[u8]) -> Option<NodeId> {
+    fn child(&mut self, node: NodeId, key: Key<'_>) -> Option<NodeId> {
         let (child, dotted) = self.trie.child(node, key)?;
         // A path reached twice only matters where element verdicts are made at or below it.
         if self.watch_aliases && (dotted || self.trie.node(child).scoped_below > 0) {
