@@ -283,7 +283,13 @@ impl PathTrie {
             if let Some(p) = v.iter().find(|p| p.is(key)) {
                 return Some((p.id, false));
             }
-            if !key.may_hold_dot() {
+            // A dotted key must start with a child's segment followed by a dot; a key without
+            // a dot where one could be is not looked at further.
+            if !key.may_hold_dot()
+                || !v
+                    .iter()
+                    .any(|p| key.bytes.get(p.len as usize) == Some(&b'.'))
+            {
                 return None;
             }
         }
@@ -296,8 +302,7 @@ impl PathTrie {
         let bytes = key.bytes;
         let (next, rest) = match &self.nodes[from as usize].children {
             Children::Few(v) => {
-                // Segments never hold dots, so a whole-key hit is exact. A dotted key must start
-                // with one of the (few) children's segments followed by a dot.
+                // Segments never hold dots, so a whole-key hit is exact.
                 v.iter().find_map(|p| {
                     let l = p.segment.len();
                     (bytes.len() > l && bytes[l] == b'.' && bytes.starts_with(&p.segment))

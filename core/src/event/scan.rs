@@ -15,7 +15,7 @@
 //! can exhaust the stack.
 
 use super::skip;
-use super::strings::{string_end, unescape_into};
+use super::strings::{string_end, unescape_into, utf8};
 use crate::compile::paths::Key;
 use crate::error::EventError;
 
@@ -184,7 +184,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 } else {
                     &self.text[start..end]
                 };
-                let s = std::str::from_utf8(bytes).map_err(|e| {
+                let s = utf8(bytes).map_err(|e| {
                     EventError::new("string is not valid UTF-8", start + e.valid_up_to())
                 })?;
                 self.sink.leaf(node, Leaf::String(s));
@@ -357,6 +357,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         false
     }
 
+    #[inline(always)]
     fn skip_string(&mut self) -> Result<(), EventError> {
         let (end, _) =
             string_end(self.text, self.pos + 1).map_err(|(m, at)| EventError::new(m, at))?;

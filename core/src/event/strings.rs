@@ -108,6 +108,29 @@ fn sse2_special(chunk: &[u8; 16]) -> u32 {
     }
 }
 
+/// `bytes` as UTF-8 text. Most strings events carry are short and ASCII: for those, one look at
+/// the high bits of a word or two settles it without the general validator's call.
+#[inline(always)]
+pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let word = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..b.len()].copy_from_slice(b);
+        u64::from_le_bytes(w)
+    };
+    let ascii = match bytes.len() {
+        0..=8 => word(bytes) & HIGHS == 0,
+        9..=16 => (word(&bytes[..8]) | word(&bytes[8..])) & HIGHS == 0,
+        _ => false,
+    };
+    if ascii {
+        // SAFETY: every byte is below 0x80, so the bytes are ASCII, which is valid UTF-8.
+        Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
+    } else {
+        std::str::from_utf8(bytes)
+    }
+}
+
 /// Decodes the escapes of string contents `raw` (already delimited by [`string_end`]) into `out`.
 /// Fails on a lone surrogate escape, which no UTF-8 text can hold; `base` is `raw`'s offset in the
 /// whole text, for the error position.
@@ -217,6 +240,21 @@ mod tests {
         assert!(dec("\"a\nb\"").is_err());
         assert!(dec(r#""abc"#).is_err());
         assert!(dec(r#""\u12""#).is_err());
+    }
+
+    #[test]
+    fn utf8_agrees_with_std_at_every_length_and_offset() {
+        for len in 0..40 {
+            let plain = vec![b'a'; len];
+            assert_eq!(utf8(&plain), std::str::from_utf8(&plain));
+            for at in 0..len {
+                for odd in [&[0xc3u8, 0xa9][..], &[0xff], &[0xe2, 0x82], &[0x80]] {
+                    let mut s = plain.clone();
+                    s.splice(at..(at + odd.len()).min(len), odd.iter().copied());
+                    assert_eq!(utf8(&s), std::str::from_utf8(&s), "{s:?}");
+                }
+            }
+        }
     }
 
     #[test]
