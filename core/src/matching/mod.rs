@@ -311,7 +311,7 @@ impl Run<'_> {
 impl Sink for Run<'_> {
     type Node = NodeId;
 
-    #[inline]
+    #[inline(always)]
     fn child(&mut self, node: NodeId, key: Key<'_>) -> Option<NodeId> {
         let (child, dotted) = self.trie.child(node, key)?;
         // A path reached twice only matters where element verdicts are made at or below it.
