@@ -23,6 +23,10 @@ proptest! {
             let want = reference::matches(&parsed, e);
             let got = !machine.matches_for_event(e.to_string()).unwrap().is_empty();
             prop_assert_eq!(got, want, "pattern {} event {}", text, e);
+            // The same event with whitespace between every token.
+            let pretty = serde_json::to_string_pretty(e).unwrap();
+            let got = !machine.matches_for_event(&pretty).unwrap().is_empty();
+            prop_assert_eq!(got, want, "pattern {} event {}", text, pretty);
         }
     }
 }
