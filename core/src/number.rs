@@ -220,6 +220,18 @@ pub(crate) fn approximate(text: &[u8]) -> Option<f64> {
     Some(if negative { -magnitude } else { magnitude })
 }
 
+/// The least double greater than `x`, for a finite `x` (`f64::next_up`, which is newer than the
+/// minimum Rust version). `x > b` is `x >= next_up(b)` for every double `x`.
+pub(crate) fn next_up(x: f64) -> f64 {
+    if x == 0.0 {
+        f64::from_bits(1) // the least positive subnormal, after both zeros
+    } else if x > 0.0 {
+        f64::from_bits(x.to_bits() + 1)
+    } else {
+        f64::from_bits(x.to_bits() - 1)
+    }
+}
+
 /// A key under which equal numbers hash and compare equal: the bits of the double, with -0 folded
 /// into 0 (they are equal by value).
 pub(crate) fn key_of(value: f64) -> u64 {
@@ -256,6 +268,23 @@ mod tests {
         }
         assert_eq!(json_number_len(b"12,"), Some(2));
         assert_eq!(json_number_len(b"0x10"), Some(1)); // the caller rejects the "x"
+    }
+
+    #[test]
+    fn next_doubles() {
+        assert_eq!(next_up(0.0), 5e-324);
+        assert_eq!(next_up(-0.0), 5e-324);
+        assert_eq!(next_up(-5e-324), -0.0);
+        assert_eq!(next_up(1.0), 1.0 + f64::EPSILON);
+        assert_eq!(next_up(-1.0), -1.0 + f64::EPSILON / 2.0);
+        assert_eq!(next_up(f64::MAX), f64::INFINITY);
+        assert_eq!(next_up(-f64::MAX), -1.7976931348623155e308);
+        // Nothing lies strictly between a double and the next one.
+        for x in [-122.41600944012424, 37.729900216217324, 1e-300, -1e300, 3.0] {
+            let up = next_up(x);
+            let mid = x + (up - x) / 2.0;
+            assert!(up > x && (mid == x || mid == up), "{x}");
+        }
     }
 
     #[test]
