@@ -5,40 +5,144 @@
 //! with correct rounding (Rust's `f64::from_str`), and everything after that works on the double.
 //! A number too large for a double becomes an infinity in an event (it is still greater than every
 //! finite bound); in a pattern it is rejected, because a rule about infinity is surely a mistake.
+//!
+//! Event numbers on a rule path are read twice, once to find where they end (`json_number_len`,
+//! for the scanner) and once for their value (`approximate`, for the matcher), and both reads are
+//! on the hot path of numeric rule sets: coordinates like `-122.35771102002066` have 17 digits.
+//! Both therefore take digits eight at a time (SWAR, as fast-float does): one 64-bit load finds the
+//! end of a run of digits, and one multiply-shift sequence converts eight digits to an integer.
+
+/// `0x01` in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte of a word.
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Eight bytes from `s` at `i` (which the caller knows are there), first byte lowest.
+#[inline(always)]
+fn word(s: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&s[i..i + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// The high bit of the bytes of `w` that are not ASCII digits. Exact up to and including the first
+/// such byte: carries and borrows only ever move towards later bytes, and the earlier ones are
+/// digits, which produce none.
+#[inline(always)]
+fn non_digits(w: u64) -> u64 {
+    // A byte is a digit iff adding 0x46 leaves it below 0x80 and subtracting 0x30 does not wrap.
+    (w.wrapping_add(0x46 * ONES) | w.wrapping_sub(0x30 * ONES)) & HIGHS
+}
+
+/// Where the run of ASCII digits that starts at `i` in `s` ends.
+#[inline(always)]
+fn digits_end(s: &[u8], mut i: usize) -> usize {
+    while i + 8 <= s.len() {
+        let m = non_digits(word(s, i));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    if s.len() >= 8 {
+        // Fewer than eight bytes left: the last eight bytes of `s`, shifted so that byte `i` comes
+        // first. The zero bytes shifted in at the top are not digits, so the run ends by then.
+        let start = s.len() - 8;
+        let w = word(s, start)
+            .checked_shr(8 * (i - start) as u32)
+            .unwrap_or(0);
+        return i + (non_digits(w).trailing_zeros() / 8) as usize;
+    }
+    while i < s.len() && s[i].is_ascii_digit() {
+        i += 1;
+    }
+    i
+}
+
+/// The value of eight ASCII digits, the first in the lowest byte (fast-float's
+/// `parse_eight_digits_unrolled`: three multiplications instead of eight).
+#[inline(always)]
+fn eight_digits(w: u64) -> u64 {
+    const MASK: u64 = 0x0000_00FF_0000_00FF;
+    const MUL1: u64 = 100 + (1_000_000 << 32);
+    const MUL2: u64 = 1 + (10_000 << 32);
+    let w = w.wrapping_sub(0x30 * ONES);
+    let w = w.wrapping_mul(10).wrapping_add(w >> 8);
+    (w & MASK)
+        .wrapping_mul(MUL1)
+        .wrapping_add(((w >> 16) & MASK).wrapping_mul(MUL2))
+        >> 32
+}
+
+/// Powers of ten up to 10^8, as integers.
+const POWERS_U64: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
+/// `m` followed by the decimal digits `s[from..to]`. The caller guarantees that they are digits and
+/// that the result has at most 19 digits (so it fits a `u64`).
+#[inline(always)]
+fn append_digits(mut m: u64, s: &[u8], from: usize, to: usize) -> u64 {
+    let mut i = from;
+    while i + 8 <= to {
+        m = m * POWERS_U64[8] + eight_digits(word(s, i));
+        i += 8;
+    }
+    let n = to - i;
+    if n == 0 {
+        return m;
+    }
+    // Fewer than eight digits left: a word holding them in its top `n` bytes, with '0's (which add
+    // nothing to the value) below them.
+    let below = u64::MAX >> (8 * n);
+    let zeros = (0x30 * ONES) & below;
+    if i + 8 <= s.len() {
+        return m * POWERS_U64[n] + eight_digits((word(s, i) << (8 * (8 - n))) | zeros);
+    }
+    if to >= 8 {
+        return m * POWERS_U64[n] + eight_digits((word(s, to - 8) & !below) | zeros);
+    }
+    for &d in &s[i..to] {
+        m = m * 10 + u64::from(d - b'0');
+    }
+    m
+}
 
 /// Length of the JSON number at the start of `s` (RFC 8259 grammar), or `None` if `s` does not start
 /// with a valid number.
+#[inline]
 pub(crate) fn json_number_len(s: &[u8]) -> Option<usize> {
-    let digits = |from: usize| {
-        let mut end = from;
-        while end < s.len() && s[end].is_ascii_digit() {
-            end += 1;
-        }
-        end - from
-    };
     let mut i = usize::from(s.first() == Some(&b'-'));
-    match s.get(i) {
-        Some(b'0') => i += 1,
-        Some(b'1'..=b'9') => i += digits(i),
+    i = match s.get(i) {
+        Some(b'0') => i + 1,
+        Some(b'1'..=b'9') => digits_end(s, i + 1),
         _ => return None,
-    }
+    };
     if s.get(i) == Some(&b'.') {
-        let n = digits(i + 1);
-        if n == 0 {
+        let end = digits_end(s, i + 1);
+        if end == i + 1 {
             return None;
         }
-        i += 1 + n;
+        i = end;
     }
     if matches!(s.get(i), Some(b'e' | b'E')) {
         i += 1;
         if matches!(s.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        let n = digits(i);
-        if n == 0 {
+        let end = digits_end(s, i);
+        if end == i {
             return None;
         }
-        i += n;
+        i = end;
     }
     // A number must not run straight into more number-like characters ("01", "1.2.3").
     if matches!(
@@ -65,45 +169,36 @@ const EXACT_POWERS: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// A cheap approximation of a validated number's value, within 2^-52 of it relative to its size
-/// (two roundings: the digits to a double, then one multiplication or division by an exact power
-/// of ten), or `None` when the number has more than 19 significant digits or its decimal exponent
-/// is beyond +/-22. Comparisons far from every bound can use it instead of a correctly rounded
-/// parse; see `ValueIndex::match_number`.
+/// A cheap approximation of the value of a number whose spelling `json_number_len` accepted (and
+/// nothing after it), within 2^-51 of it relative to its size (at most three roundings of 2^-53:
+/// the digits to a double, one multiplication or division by an exact power of ten, and the
+/// correctly rounded value's own), or `None` when the number has more than 19 significant digits
+/// or its decimal exponent is beyond +/-22. It is zero exactly when the value is, and has the same
+/// sign. Comparisons far from every bound can use it instead of a correctly rounded parse; see
+/// `ValueIndex::match_number`.
 #[inline]
 pub(crate) fn approximate(text: &[u8]) -> Option<f64> {
-    let (negative, s) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, text),
+    let negative = text.first() == Some(&b'-');
+    let start = usize::from(negative);
+    let integer_end = digits_end(text, start);
+    let (fraction_start, fraction_end) = if text.get(integer_end) == Some(&b'.') {
+        (integer_end + 1, digits_end(text, integer_end + 1))
+    } else {
+        (integer_end, integer_end)
     };
-    let digits_in = |t: &[u8]| {
-        t.iter()
-            .position(|b| !b.is_ascii_digit())
-            .unwrap_or(t.len())
-    };
-    let integer = &s[..digits_in(s)];
-    let after = &s[integer.len()..];
-    let fraction = match after.split_first() {
-        Some((b'.', f)) => &f[..digits_in(f)],
-        _ => &[][..],
-    };
-    if integer.len() + fraction.len() > 19 {
+    if (integer_end - start) + (fraction_end - fraction_start) > 19 {
         return None; // (leading zeros could make it fit; such numbers just take the exact path)
     }
-    let mut mantissa: u64 = 0;
-    for &d in integer {
-        mantissa = mantissa * 10 + u64::from(d - b'0');
-    }
-    for &d in fraction {
-        mantissa = mantissa * 10 + u64::from(d - b'0');
-    }
-    let mut exponent = -(fraction.len() as i32);
-    let rest = &after[if fraction.is_empty() && after.first() != Some(&b'.') {
-        0
-    } else {
-        1 + fraction.len()
-    }..];
-    if let Some((b'e' | b'E', e)) = rest.split_first() {
+    let mantissa = append_digits(
+        append_digits(0, text, start, integer_end),
+        text,
+        fraction_start,
+        fraction_end,
+    );
+    let mut exponent = -((fraction_end - fraction_start) as i32);
+    if fraction_end < text.len() {
+        // An exponent: 'e' or 'E', an optional sign, digits (validated).
+        let e = &text[fraction_end + 1..];
         let (sign, e) = match e.split_first() {
             Some((b'-', r)) => (-1, r),
             Some((b'+', r)) => (1, r),
@@ -123,6 +218,18 @@ pub(crate) fn approximate(text: &[u8]) -> Option<f64> {
         mantissa as f64 / power
     };
     Some(if negative { -magnitude } else { magnitude })
+}
+
+/// The least double greater than `x`, for a finite `x` (`f64::next_up`, which is newer than the
+/// minimum Rust version). `x > b` is `x >= next_up(b)` for every double `x`.
+pub(crate) fn next_up(x: f64) -> f64 {
+    if x == 0.0 {
+        f64::from_bits(1) // the least positive subnormal, after both zeros
+    } else if x > 0.0 {
+        f64::from_bits(x.to_bits() + 1)
+    } else {
+        f64::from_bits(x.to_bits() - 1)
+    }
 }
 
 /// A key under which equal numbers hash and compare equal: the bits of the double, with -0 folded
@@ -153,11 +260,31 @@ mod tests {
         ] {
             assert_eq!(json_number_len(ok.as_bytes()), Some(ok.len()), "{ok}");
         }
-        for bad in ["", "-", "01", "1.", ".5", "1e", "+1", "1.2.3", "--1"] {
+        for bad in [
+            "", "-", "01", "-01", "00", "1.", ".5", "1e", "1e+", "+1", "1.2.3", "--1", "-.5",
+            "0.e1", "1.5e", "1e5.0", "1ee5", "-a",
+        ] {
             assert_eq!(json_number_len(bad.as_bytes()), None, "{bad}");
         }
         assert_eq!(json_number_len(b"12,"), Some(2));
         assert_eq!(json_number_len(b"0x10"), Some(1)); // the caller rejects the "x"
+    }
+
+    #[test]
+    fn next_doubles() {
+        assert_eq!(next_up(0.0), 5e-324);
+        assert_eq!(next_up(-0.0), 5e-324);
+        assert_eq!(next_up(-5e-324), -0.0);
+        assert_eq!(next_up(1.0), 1.0 + f64::EPSILON);
+        assert_eq!(next_up(-1.0), -1.0 + f64::EPSILON / 2.0);
+        assert_eq!(next_up(f64::MAX), f64::INFINITY);
+        assert_eq!(next_up(-f64::MAX), -1.7976931348623155e308);
+        // Nothing lies strictly between a double and the next one.
+        for x in [-122.41600944012424, 37.729900216217324, 1e-300, -1e300, 3.0] {
+            let up = next_up(x);
+            let mid = x + (up - x) / 2.0;
+            assert!(up > x && (mid == x || mid == up), "{x}");
+        }
     }
 
     #[test]
@@ -204,5 +331,244 @@ mod tests {
         assert_eq!(approximate(b"7E-1"), Some(0.7));
         assert_eq!(approximate(b"1e23"), None);
         assert_eq!(approximate(b"1e-400"), None);
+    }
+
+    /// The grammar, one byte at a time (the implementation before the SWAR version).
+    fn reference_len(s: &[u8]) -> Option<usize> {
+        let digits = |from: usize| {
+            s[from.min(s.len())..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+        };
+        let mut i = usize::from(s.first() == Some(&b'-'));
+        match s.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => i += digits(i),
+            _ => return None,
+        }
+        if s.get(i) == Some(&b'.') {
+            let n = digits(i + 1);
+            if n == 0 {
+                return None;
+            }
+            i += 1 + n;
+        }
+        if matches!(s.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(s.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            let n = digits(i);
+            if n == 0 {
+                return None;
+            }
+            i += n;
+        }
+        if matches!(
+            s.get(i),
+            Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+        ) {
+            return None;
+        }
+        Some(i)
+    }
+
+    /// The approximation digit by digit (the implementation before the SWAR version); the SWAR one
+    /// must give the same bits.
+    fn reference_approximate(text: &[u8]) -> Option<f64> {
+        let (negative, s) = match text.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, text),
+        };
+        let digits_in = |t: &[u8]| t.iter().take_while(|b| b.is_ascii_digit()).count();
+        let integer = &s[..digits_in(s)];
+        let after = &s[integer.len()..];
+        let fraction = match after.split_first() {
+            Some((b'.', f)) => &f[..digits_in(f)],
+            _ => &[][..],
+        };
+        if integer.len() + fraction.len() > 19 {
+            return None;
+        }
+        let mantissa = integer
+            .iter()
+            .chain(fraction)
+            .fold(0u64, |m, &d| m * 10 + u64::from(d - b'0'));
+        let mut exponent = -(fraction.len() as i32);
+        let rest = &after[if after.first() == Some(&b'.') {
+            1 + fraction.len()
+        } else {
+            0
+        }..];
+        if let Some((b'e' | b'E', e)) = rest.split_first() {
+            let (sign, e) = match e.split_first() {
+                Some((b'-', r)) => (-1, r),
+                Some((b'+', r)) => (1, r),
+                _ => (1, e),
+            };
+            if e.len() > 4 {
+                return None;
+            }
+            exponent += sign
+                * e.iter()
+                    .fold(0i32, |acc, &d| acc * 10 + i32::from(d - b'0'));
+        }
+        let power = *EXACT_POWERS.get(exponent.unsigned_abs() as usize)?;
+        let magnitude = if exponent >= 0 {
+            mantissa as f64 * power
+        } else {
+            mantissa as f64 / power
+        };
+        Some(if negative { -magnitude } else { magnitude })
+    }
+
+    /// A small deterministic generator (xorshift64*), so that failures reproduce.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % n
+        }
+
+        fn digits(&mut self, out: &mut Vec<u8>, n: usize) {
+            for _ in 0..n {
+                out.push(b'0' + self.below(10) as u8);
+            }
+        }
+
+        /// A valid JSON number: 1 to 24 integer digits (no leading zero), 0 to 24 fraction digits,
+        /// maybe an exponent; some of each kind of part are zeros.
+        fn number(&mut self) -> Vec<u8> {
+            let mut t = Vec::new();
+            if self.below(2) == 0 {
+                t.push(b'-');
+            }
+            match self.below(4) {
+                0 => t.push(b'0'),
+                _ => {
+                    t.push(b'1' + self.below(9) as u8);
+                    let n = self.below(24);
+                    self.digits(&mut t, n);
+                }
+            }
+            if self.below(3) != 0 {
+                t.push(b'.');
+                let n = 1 + self.below(24);
+                if self.below(4) == 0 {
+                    t.extend(std::iter::repeat_n(b'0', n));
+                } else {
+                    self.digits(&mut t, n);
+                }
+            }
+            if self.below(4) == 0 {
+                t.push(if self.below(2) == 0 { b'e' } else { b'E' });
+                match self.below(3) {
+                    0 => t.push(b'+'),
+                    1 => t.push(b'-'),
+                    _ => {}
+                }
+                let n = 1 + self.below(5);
+                self.digits(&mut t, n);
+            }
+            t
+        }
+    }
+
+    #[test]
+    fn swar_grammar_agrees_with_bytewise_grammar() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        const ALPHABET: &[u8] = b"0123456789-+.eE,}] x/:\x7f\xff";
+        let mut text = Vec::new();
+        for round in 0..200_000 {
+            text.clear();
+            if round % 2 == 0 {
+                text.extend(rng.number());
+            }
+            // Random trailing (or whole) text, of every length around the 8-byte word size.
+            let n = rng.below(20);
+            for _ in 0..n {
+                text.push(ALPHABET[rng.below(ALPHABET.len())]);
+            }
+            for start in 0..text.len().min(3) {
+                let s = &text[start..];
+                assert_eq!(
+                    json_number_len(s),
+                    reference_len(s),
+                    "{:?}",
+                    String::from_utf8_lossy(s)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn swar_approximation_agrees_with_digit_by_digit() {
+        let mut rng = Rng(0x0123_4567_89AB_CDEF);
+        for _ in 0..200_000 {
+            let text = rng.number();
+            assert_eq!(json_number_len(&text), Some(text.len()));
+            let got = approximate(&text);
+            assert_eq!(
+                got.map(f64::to_bits),
+                reference_approximate(&text).map(f64::to_bits),
+                "{}",
+                String::from_utf8_lossy(&text)
+            );
+            if let Some(a) = got {
+                let exact = value_of(&text);
+                assert!(
+                    (a - exact).abs() <= exact.abs() * (1.0 / (1u64 << 51) as f64),
+                    "{}: {a} vs {exact}",
+                    String::from_utf8_lossy(&text)
+                );
+                assert_eq!(a == 0.0, exact == 0.0);
+                assert_eq!(a.is_sign_negative(), exact.is_sign_negative());
+            }
+        }
+    }
+
+    #[test]
+    fn digit_runs_of_every_length() {
+        // Runs ending before, at and after each 8-byte boundary, at the end of the text or not.
+        for digits in 1..=30 {
+            for lead in 0..10 {
+                for tail in ["", ",", "}", "e5", ".5"] {
+                    let mut t = vec![b' '; lead];
+                    t.push(b'1');
+                    t.extend(std::iter::repeat_n(b'7', digits - 1));
+                    t.extend(tail.bytes());
+                    let s = &t[lead..];
+                    assert_eq!(
+                        json_number_len(s),
+                        reference_len(s),
+                        "{:?}",
+                        String::from_utf8_lossy(s)
+                    );
+                    assert_eq!(digits_end(s, 0), digits);
+                }
+            }
+        }
+        for n in 1..=19usize {
+            let t: Vec<u8> = (0..n).map(|i| b'1' + (i % 9) as u8).collect();
+            let want = t.iter().fold(0u64, |m, &d| m * 10 + u64::from(d - b'0'));
+            assert_eq!(append_digits(0, &t, 0, n), want, "{n} digits");
+            assert_eq!(approximate(&t), Some(want as f64));
+        }
+        assert_eq!(
+            approximate(b"9999999999999999999"),
+            Some(9999999999999999999u64 as f64)
+        );
+        assert_eq!(approximate(b"-0"), Some(-0.0));
+        assert!(approximate(b"-0").unwrap().is_sign_negative());
+        assert_eq!(approximate(b"0.000000000000000001"), Some(1e-18));
+        assert_eq!(approximate(b"0.0000000000000000001"), None); // 20 digits with the leading 0
+        assert_eq!(approximate(b"1e22"), Some(1e22));
+        assert_eq!(approximate(b"1E-0022"), Some(1e-22));
+        assert_eq!(approximate(b"1E-00022"), None); // more exponent digits than it reads
+        assert_eq!(approximate(b"12e-3"), Some(0.012));
     }
 }

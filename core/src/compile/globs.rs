@@ -72,6 +72,10 @@ impl Globs {
         }
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
     /// How many wildcards of the set have a star away from their ends.
     pub(crate) fn complex_count(&self) -> usize {
         self.complex

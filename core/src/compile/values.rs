@@ -18,6 +18,12 @@
 //!
 //! Anything-but matchers are tested one by one (linear in their number at this path); each test is
 //! linear in the value and never backtracks.
+//!
+//! Per leaf, only the work that depends on the value is done. What depends only on the matchers
+//! (which kinds the path has, the lengths of its exact and folded keys, the zones around numbers it
+//! compares with, its ranges as closed intervals of doubles) is derived once after each change, on
+//! the first match, like the interval index: a leaf then skips every kind the path lacks on one bit
+//! test, and most numbers are compared on a cheap approximation without being parsed exactly.
 
 use super::globs::Globs;
 use super::interval::IntervalIndex;
@@ -57,9 +63,8 @@ pub(crate) struct ValueIndex {
     wildcards: Globs,
     ranges: Vec<(NumericRange, Target)>,
     range_index: OnceLock<IntervalIndex<NumKey, Target>>,
-    /// Every number the path's matchers compare with (equality values, range bounds, excluded
-    /// numbers), sorted; built lazily. See `match_number`.
-    critical: OnceLock<Box<[f64]>>,
+    /// What matching needs that depends only on the matchers; built lazily, after each change.
+    derived: OnceLock<Derived>,
     cidrs: Vec<(IpRange, Target)>,
     cidr_index: OnceLock<[IntervalIndex<u128, Target>; 2]>,
     exists: Targets,
@@ -79,7 +84,7 @@ impl ValueIndex {
     /// Adds `matcher` for `target`; `wildcard_budget` is `Limits::max_wildcard_states`.
     pub(crate) fn add(&mut self, matcher: &Matcher, target: Target, wildcard_budget: usize) {
         self.count += 1;
-        self.critical = OnceLock::new();
+        self.derived = OnceLock::new();
         match matcher {
             Matcher::String(s) => {
                 push(self.strings.entry(s.as_bytes().into()).or_default(), target)
@@ -138,6 +143,7 @@ impl ValueIndex {
     /// Adds an `exists: false` test for `target`.
     pub(crate) fn add_absent(&mut self, target: Target) {
         self.count += 1;
+        self.derived = OnceLock::new();
         push(&mut self.absent, target);
     }
 
@@ -145,12 +151,13 @@ impl ValueIndex {
     pub(crate) fn remove_absent(&mut self, target: Target) {
         if pull(&mut self.absent, target) {
             self.count -= 1;
+            self.derived = OnceLock::new();
         }
     }
 
     /// Removes what `add(matcher, target)` added.
     pub(crate) fn remove(&mut self, matcher: &Matcher, target: Target) {
-        self.critical = OnceLock::new();
+        self.derived = OnceLock::new();
         let removed = match matcher {
             Matcher::String(s) => pull_key(&mut self.strings, s.as_bytes(), target),
             Matcher::Number(n) => pull_key(&mut self.numbers, &number::key_of(n.value), target),
@@ -212,15 +219,24 @@ impl ValueIndex {
 
     /// Tests one leaf value against every matcher of the path.
     pub(crate) fn match_leaf(&self, leaf: Leaf<'_>, fold_buf: &mut Vec<u8>, out: &mut impl Emit) {
-        for &t in &self.exists {
-            out.emit(t, false);
-        }
-        for &t in &self.absent {
-            out.emit(t, true);
+        let d = self.derived.get_or_init(|| self.derive());
+        if d.kinds & (EXISTS | ABSENT) != 0 {
+            emit_all(&self.exists, out);
+            for &t in &self.absent {
+                out.emit(t, true);
+            }
         }
         match leaf {
-            Leaf::String(s) => self.match_string(s, fold_buf, out),
-            Leaf::Number(text) => self.match_number(text, out),
+            Leaf::String(s) => {
+                if d.kinds & STRING_KINDS != 0 {
+                    self.match_string(d, s, fold_buf, out)
+                }
+            }
+            Leaf::Number(text) => {
+                if d.kinds & NUMBER_KINDS != 0 {
+                    self.match_number(d, text, out)
+                }
+            }
             Leaf::Bool(b) => {
                 emit_all(if b { &self.trues } else { &self.falses }, out);
                 self.anything_but_other(out);
@@ -232,27 +248,44 @@ impl ValueIndex {
         }
     }
 
-    fn match_string(&self, s: &str, fold_buf: &mut Vec<u8>, out: &mut impl Emit) {
+    fn match_string(&self, d: &Derived, s: &str, fold_buf: &mut Vec<u8>, out: &mut impl Emit) {
         let bytes = s.as_bytes();
-        if let Some(ts) = self.strings.get(bytes) {
-            emit_all(ts, out);
-        }
-        self.prefixes.matches(bytes, true, out);
-        self.suffixes.matches(bytes, false, out);
-        let folded: &[u8] = if self.folding > 0 {
-            fold_buf.clear();
-            casefold::fold_into(s, fold_buf);
-            if let Some(ts) = self.folded.get(fold_buf.as_slice()) {
+        if d.kinds & STRINGS != 0 && has_length(d.string_lengths, bytes.len()) {
+            if let Some(ts) = self.strings.get(bytes) {
                 emit_all(ts, out);
             }
-            self.folded_prefixes.matches(fold_buf, true, out);
-            self.folded_suffixes.matches(fold_buf, false, out);
-            fold_buf
-        } else {
-            &[]
-        };
-        self.wildcards.matches(bytes, |t| out.emit(t, false));
-        if !self.cidrs.is_empty() {
+        }
+        if d.kinds & PREFIXES != 0 {
+            self.prefixes.matches(bytes, true, out);
+        }
+        if d.kinds & SUFFIXES != 0 {
+            self.suffixes.matches(bytes, false, out);
+        }
+        // The folded value, when some matcher needs it. For an ASCII value it is the ASCII lower
+        // case, of the same length: then the lengths of the folded keys can rule out a fold, and
+        // anything-but ignoring case compares ignoring ASCII case without one.
+        let ascii = d.kinds & FOLDING != 0 && s.is_ascii();
+        let fold = d.kinds & FOLDING != 0
+            && (!ascii
+                || d.kinds & FOLDED_AFFIXES != 0
+                || (d.kinds & FOLDED != 0 && has_length(d.folded_lengths, bytes.len())));
+        if fold {
+            fold_buf.clear();
+            casefold::fold_into(s, fold_buf);
+            if d.kinds & FOLDED != 0 {
+                if let Some(ts) = self.folded.get(fold_buf.as_slice()) {
+                    emit_all(ts, out);
+                }
+            }
+            if d.kinds & FOLDED_AFFIXES != 0 {
+                self.folded_prefixes.matches(fold_buf, true, out);
+                self.folded_suffixes.matches(fold_buf, false, out);
+            }
+        }
+        if d.kinds & WILDCARDS != 0 {
+            self.wildcards.matches(bytes, |t| out.emit(t, false));
+        }
+        if d.kinds & CIDRS != 0 {
             if let Some(ip) = crate::pattern::parse_ip_bytes(bytes) {
                 let [v4, v6] = self
                     .cidr_index
@@ -263,75 +296,109 @@ impl ValueIndex {
                 }
             }
         }
-        for (x, t) in &self.anything_but {
-            if !x.excludes_string(bytes, folded) {
-                out.emit(*t, false);
+        if d.kinds & ANYTHING_BUT != 0 {
+            // (Without a fold, the value is ASCII, or no exclusion ignores case.)
+            let folded = if fold {
+                Folded::Bytes(fold_buf)
+            } else {
+                Folded::AsciiLowerCase
+            };
+            for (x, t) in &self.anything_but {
+                if !x.excludes_string(bytes, folded) {
+                    out.emit(*t, false);
+                }
             }
         }
     }
 
-    fn match_number(&self, text: &[u8], out: &mut impl Emit) {
-        if self.numbers.is_empty() && self.ranges.is_empty() && self.anything_but.is_empty() {
-            return;
-        }
+    fn match_number(&self, d: &Derived, text: &[u8], out: &mut impl Emit) {
         // Parsing a long number exactly costs more than everything else done with it, and most
         // numbers are far from every value the matchers compare with: then an approximation
-        // within 2^-52 gives the same comparisons, and no equality can hold. Only numbers close
+        // within 2^-51 gives the same comparisons, and no equality can hold. Only numbers close
         // to a critical value are parsed exactly.
-        let v = match number::approximate(text) {
-            Some(a) if !self.near_critical(a) => a,
-            _ => number::value_of(text),
+        let (v, near) = match number::approximate(text) {
+            Some(a) if !d.near_critical(a) => (a, false),
+            _ => (number::value_of(text), true),
         };
-        if !self.numbers.is_empty() {
+        if near && d.kinds & NUMBERS != 0 {
             if let Some(ts) = self.numbers.get(&number::key_of(v)) {
                 emit_all(ts, out);
             }
         }
-        if self.ranges.len() <= LINEAR_RANGES {
-            // A few ranges are quicker to test one by one than through the index.
-            for (r, t) in &self.ranges {
-                if r.contains(v) {
+        if d.kinds & RANGES != 0 {
+            if self.ranges.len() <= LINEAR_RANGES {
+                // A few ranges are quicker to test one by one than through the index.
+                for &(low, high, t) in d.ranges.iter() {
+                    if low <= v && v <= high {
+                        out.emit(t, false);
+                    }
+                }
+            } else {
+                let index = self
+                    .range_index
+                    .get_or_init(|| build_range_index(&self.ranges));
+                index.stab(NumKey::at(v), |t| out.emit(t, false));
+            }
+        }
+        if d.kinds & ANYTHING_BUT != 0 {
+            for (x, t) in &self.anything_but {
+                // Far from every excluded number, none can be equal.
+                if !near || !x.excludes_number(v) {
                     out.emit(*t, false);
                 }
             }
-        } else {
-            let index = self
-                .range_index
-                .get_or_init(|| build_range_index(&self.ranges));
-            index.stab(NumKey::at(v), |t| out.emit(t, false));
         }
-        for (x, t) in &self.anything_but {
-            if !x.excludes_number(v) {
-                out.emit(*t, false);
+    }
+
+    fn derive(&self) -> Derived {
+        let mut kinds = 0;
+        for (present, kind) in [
+            (!self.exists.is_empty(), EXISTS),
+            (!self.absent.is_empty(), ABSENT),
+            (!self.strings.is_empty(), STRINGS),
+            (!self.prefixes.lengths.is_empty(), PREFIXES),
+            (!self.suffixes.lengths.is_empty(), SUFFIXES),
+            (!self.folded.is_empty(), FOLDED),
+            (
+                !self.folded_prefixes.lengths.is_empty()
+                    || !self.folded_suffixes.lengths.is_empty(),
+                FOLDED_AFFIXES,
+            ),
+            (self.folding > 0, FOLDING),
+            (!self.wildcards.is_empty(), WILDCARDS),
+            (!self.cidrs.is_empty(), CIDRS),
+            (!self.anything_but.is_empty(), ANYTHING_BUT),
+            (!self.numbers.is_empty(), NUMBERS),
+            (!self.ranges.is_empty(), RANGES),
+        ] {
+            if present {
+                kinds |= kind;
             }
         }
-    }
-
-    /// Whether `a` is within 2^-48 (relative) of a value the path's numeric matchers compare with.
-    fn near_critical(&self, a: f64) -> bool {
-        let critical = self.critical.get_or_init(|| self.critical_values());
-        let i = critical.partition_point(|&c| c < a);
-        let near = |c: f64| (a - c).abs() <= (a.abs().max(c.abs())) * (1.0 / (1u64 << 48) as f64);
-        critical.get(i).is_some_and(|&c| near(c)) || (i > 0 && near(critical[i - 1]))
-    }
-
-    fn critical_values(&self) -> Box<[f64]> {
-        let mut values: Vec<f64> = self.numbers.keys().map(|&k| f64::from_bits(k)).collect();
-        for (r, _) in &self.ranges {
+        let mut critical: Vec<f64> = self.numbers.keys().map(|&k| f64::from_bits(k)).collect();
+        let mut ranges = Vec::new();
+        for &(r, t) in &self.ranges {
             for bound in [r.lower, r.upper] {
                 if let Bound::Inclusive(b) | Bound::Exclusive(b) = bound {
-                    values.push(b);
+                    critical.push(b);
                 }
+            }
+            if self.ranges.len() <= LINEAR_RANGES {
+                ranges.push((low_end(r.lower), high_end(r.upper), t));
             }
         }
         for (x, _) in &self.anything_but {
             if let Exclusion::Numbers(keys) = x {
-                values.extend(keys.iter().map(|&k| f64::from_bits(k)));
+                critical.extend(keys.iter().map(|&k| f64::from_bits(k)));
             }
         }
-        values.sort_by(f64::total_cmp);
-        values.dedup();
-        values.into_boxed_slice()
+        Derived {
+            kinds,
+            string_lengths: length_bits(self.strings.keys().map(|k| k.len())),
+            folded_lengths: length_bits(self.folded.keys().map(|k| k.len())),
+            zones: zones(critical),
+            ranges: ranges.into_boxed_slice(),
+        }
     }
 
     /// Booleans and null are never excluded by anything-but (which only lists strings or numbers).
@@ -340,6 +407,114 @@ impl ValueIndex {
             out.emit(*t, false);
         }
     }
+}
+
+/// Kinds of matcher a path may have (bits of `Derived::kinds`).
+const EXISTS: u32 = 1;
+const ABSENT: u32 = 1 << 1;
+const STRINGS: u32 = 1 << 2;
+const PREFIXES: u32 = 1 << 3;
+const SUFFIXES: u32 = 1 << 4;
+/// Equals-ignore-case.
+const FOLDED: u32 = 1 << 5;
+/// Prefixes and suffixes ignoring case.
+const FOLDED_AFFIXES: u32 = 1 << 6;
+/// Any matcher that reads the folded value (these two, and anything-but ignoring case).
+const FOLDING: u32 = 1 << 7;
+const WILDCARDS: u32 = 1 << 8;
+const CIDRS: u32 = 1 << 9;
+const ANYTHING_BUT: u32 = 1 << 10;
+const NUMBERS: u32 = 1 << 11;
+const RANGES: u32 = 1 << 12;
+/// The kinds that can match a string, and a number.
+const STRING_KINDS: u32 =
+    STRINGS | PREFIXES | SUFFIXES | FOLDED | FOLDED_AFFIXES | WILDCARDS | CIDRS | ANYTHING_BUT;
+const NUMBER_KINDS: u32 = NUMBERS | RANGES | ANYTHING_BUT;
+
+/// What matching needs to know that depends only on a path's matchers, worked out once after each
+/// change instead of at every leaf.
+#[derive(Debug, Default, Clone)]
+struct Derived {
+    /// Which kinds of matcher the path has: a leaf skips every absent kind on one bit test, where
+    /// probing an empty map, affix set or list costs a few dozen instructions each.
+    kinds: u32,
+    /// Bit `n` is set when some exact string has length `n` (bit 63: 63 or more). A value of
+    /// another length needs no hashing and no probe.
+    string_lengths: u64,
+    /// The same for the folded (equals-ignore-case) keys.
+    folded_lengths: u64,
+    /// Half-open zones `[low, high)` around every number the numeric matchers compare with
+    /// (equality values, range bounds, excluded numbers), sorted, disjoint and flattened: outside
+    /// them, an approximation of a value compares with those numbers as the value itself does.
+    zones: Box<[f64]>,
+    /// The numeric ranges as closed intervals of doubles (an open end moved to the next double,
+    /// a missing end to an infinity), when there are few enough to test one by one.
+    ranges: Box<[(f64, f64, Target)]>,
+}
+
+impl Derived {
+    /// Whether `a`, an approximation from `number::approximate`, is in a zone, so that the exact
+    /// value is needed.
+    #[inline]
+    fn near_critical(&self, a: f64) -> bool {
+        self.zones.partition_point(|&b| b <= a) % 2 == 1
+    }
+}
+
+/// The length bit set (see `Derived::string_lengths`) of keys of `lengths`.
+fn length_bits(lengths: impl Iterator<Item = usize>) -> u64 {
+    lengths.fold(0, |bits, len| bits | 1 << len.min(63))
+}
+
+/// Whether a length bit set (see `Derived::string_lengths`) admits `len`.
+#[inline]
+fn has_length(lengths: u64, len: usize) -> bool {
+    lengths >> len.min(63) & 1 != 0
+}
+
+/// The zones of `Derived::zones` around `critical` values. An approximation `a` within 2^-51 of a
+/// value `v` (relative to `v`, and of the same sign and zero-ness) compares with `c` as `v` does
+/// whenever `|a - c| > 2^-50 |c|`, so a zone of half-width 2^-48 |c| is safe with room to spare
+/// for the rounding of its own ends; around 0 the zone holds the zeros only.
+fn zones(mut critical: Vec<f64>) -> Box<[f64]> {
+    critical.sort_by(f64::total_cmp);
+    let mut zones: Vec<f64> = Vec::with_capacity(2 * critical.len());
+    for c in critical {
+        let width = (c.abs() * (1.0 / (1u64 << 48) as f64)).max(f64::MIN_POSITIVE);
+        let (low, high) = (c - width, c + width);
+        match zones.last_mut() {
+            Some(end) if *end >= low => *end = end.max(high),
+            _ => zones.extend([low, high]),
+        }
+    }
+    zones.into_boxed_slice()
+}
+
+/// The least double a range with lower end `b` contains.
+fn low_end(b: Bound) -> f64 {
+    match b {
+        Bound::Unbounded => f64::NEG_INFINITY,
+        Bound::Inclusive(v) => v,
+        Bound::Exclusive(v) => number::next_up(v),
+    }
+}
+
+/// The greatest double a range with upper end `b` contains.
+fn high_end(b: Bound) -> f64 {
+    match b {
+        Bound::Unbounded => f64::INFINITY,
+        Bound::Inclusive(v) => v,
+        Bound::Exclusive(v) => -number::next_up(-v),
+    }
+}
+
+/// The folded form of a string value, for anything-but ignoring case.
+#[derive(Clone, Copy)]
+enum Folded<'a> {
+    Bytes(&'a [u8]),
+    /// The value is ASCII, so its folded form is its ASCII lower case (not made: comparing
+    /// ignoring ASCII case is cheaper).
+    AsciiLowerCase,
 }
 
 fn emit_all(ts: &[Target], out: &mut impl Emit) {
@@ -481,13 +656,17 @@ impl Exclusion {
         matches!(self, Exclusion::IgnoreCase(_))
     }
 
-    fn excludes_string(&self, s: &[u8], folded: &[u8]) -> bool {
+    fn excludes_string(&self, s: &[u8], folded: Folded<'_>) -> bool {
         match self {
             Exclusion::Strings(v) => v.iter().any(|x| **x == *s),
             Exclusion::Numbers(_) => false,
             Exclusion::Prefixes(v) => v.iter().any(|x| s.starts_with(x)),
             Exclusion::Suffixes(v) => v.iter().any(|x| s.ends_with(x)),
-            Exclusion::IgnoreCase(v) => v.iter().any(|x| **x == *folded),
+            Exclusion::IgnoreCase(v) => match folded {
+                Folded::Bytes(f) => v.iter().any(|x| **x == *f),
+                // Folded keys have no upper-case ASCII, so this is `lower(s) == x`.
+                Folded::AsciiLowerCase => v.iter().any(|x| x.eq_ignore_ascii_case(s)),
+            },
             Exclusion::Wildcards(v) => v.iter().any(|w| w.is_match(s)),
         }
     }
@@ -559,4 +738,220 @@ fn build_cidr_index(cidrs: &[(IpRange, Target)]) -> [IntervalIndex<u128, Target>
         IntervalIndex::build(&intervals)
     };
     [family(false), family(true)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::Number;
+
+    /// Targets hit (sorted, with their veto flag), from matching `leaf` against `index`.
+    fn hits(index: &ValueIndex, leaf: Leaf<'_>) -> Vec<(u32, bool)> {
+        struct Hits(Vec<(u32, bool)>);
+        impl Emit for Hits {
+            fn emit(&mut self, t: Target, veto: bool) {
+                self.0.push((t.sub, veto));
+            }
+        }
+        let mut out = Hits(Vec::new());
+        index.match_leaf(leaf, &mut Vec::new(), &mut out);
+        out.0.sort_unstable();
+        out.0.dedup();
+        out.0
+    }
+
+    fn target(sub: u32) -> Target {
+        Target { sub, bit: 0 }
+    }
+
+    fn number(text: &str) -> Number {
+        Number {
+            value: number::value_of(text.as_bytes()),
+            text: text.into(),
+        }
+    }
+
+    /// Numbers spelled close to `c` (a decimal spelling of a number): its last digits moved up and
+    /// down, more digits appended, and neighbours at relative distances from 10^-17 to 10^-3.
+    fn spellings_near(c: &str, out: &mut Vec<String>) {
+        out.push(c.to_string());
+        for k in 1..=3 {
+            for delta in [-1i8, 1] {
+                let mut d = c.as_bytes().to_vec();
+                let Some(i) = d.len().checked_sub(k) else {
+                    continue;
+                };
+                if d[i].is_ascii_digit() {
+                    d[i] = (d[i] as i8 + delta).clamp(b'0' as i8, b'9' as i8) as u8;
+                    out.push(String::from_utf8(d).unwrap());
+                }
+            }
+        }
+        let dotted = if c.contains(['.', 'e']) {
+            c.to_string()
+        } else {
+            format!("{c}.")
+        };
+        if !dotted.contains('e') {
+            for tail in ["0", "1", "9", "0000001", "4999999", "5000001", "99999999"] {
+                out.push(format!("{dotted}{tail}"));
+            }
+        }
+        let v: f64 = c.parse().unwrap();
+        for scale in [1e-17, 1e-16, 3e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-9, 1e-3] {
+            for sign in [-1.0, 1.0] {
+                let w = v + sign * v.abs().max(1e-300) * scale;
+                out.push(format!("{w:e}"));
+                out.push(format!("{w}"));
+            }
+        }
+    }
+
+    /// For critical value `c` and target base `b`: `= c` (b), `> c`, `>= c`, `< c`, `<= c`
+    /// (b + 1 to b + 4), anything-but `c` (b + 5).
+    fn add_comparisons(index: &mut ValueIndex, c: &str, base: u32) {
+        let v = number(c).value;
+        index.add(&Matcher::Number(number(c)), target(base), 100);
+        for (k, (lower, upper)) in [
+            (Bound::Exclusive(v), Bound::Unbounded),
+            (Bound::Inclusive(v), Bound::Unbounded),
+            (Bound::Unbounded, Bound::Exclusive(v)),
+            (Bound::Unbounded, Bound::Inclusive(v)),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let r = Matcher::Numeric(NumericRange { lower, upper });
+            index.add(&r, target(base + 1 + k as u32), 100);
+        }
+        let a = Matcher::AnythingBut(AnythingBut::Numbers(vec![number(c)]));
+        index.add(&a, target(base + 5), 100);
+    }
+
+    #[test]
+    fn numbers_near_critical_values_compare_exactly() {
+        let critical = [
+            "-122.42916360922355",
+            "37.729900216217324",
+            "-122.41600944012424",
+            "0",
+            "5",
+            "0.1",
+            "1e-7",
+            "123456789012345678",
+        ];
+        // All comparisons on one path (ranges through the interval index), and each critical
+        // value's on a path of its own (ranges tested one by one).
+        let mut all = ValueIndex::default();
+        let mut each = Vec::new();
+        for (i, c) in critical.iter().enumerate() {
+            add_comparisons(&mut all, c, 6 * i as u32);
+            let mut index = ValueIndex::default();
+            add_comparisons(&mut index, c, 6 * i as u32);
+            each.push(index);
+        }
+        let mut texts = Vec::new();
+        for c in critical {
+            spellings_near(c, &mut texts);
+            spellings_near(&format!("-{c}").replace("--", ""), &mut texts);
+        }
+        let mut checked = 0;
+        for text in &texts {
+            if number::json_number_len(text.as_bytes()) != Some(text.len()) {
+                continue;
+            }
+            checked += 1;
+            let v = number::value_of(text.as_bytes());
+            let mut want = Vec::new();
+            for (i, c) in critical.iter().enumerate() {
+                let c = number(c).value;
+                for (k, hit) in [v == c, v > c, v >= c, v < c, v <= c, v != c]
+                    .into_iter()
+                    .enumerate()
+                {
+                    if hit {
+                        want.push((6 * i as u32 + k as u32, false));
+                    }
+                }
+            }
+            let leaf = Leaf::Number(text.as_bytes());
+            assert_eq!(hits(&all, leaf), want, "{text}");
+            let got: Vec<_> = each.iter().flat_map(|index| hits(index, leaf)).collect();
+            assert_eq!(got, want, "{text} (ranges tested one by one)");
+        }
+        assert!(checked > 500, "{checked}");
+    }
+
+    #[test]
+    fn closed_ranges_agree_with_contains() {
+        let values = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -2.0,
+            -1.0 - f64::EPSILON,
+            -1.0,
+            -1.0 + f64::EPSILON / 2.0,
+            -5e-324,
+            -0.0,
+            0.0,
+            5e-324,
+            1.0,
+            2.5,
+            f64::MAX,
+            f64::INFINITY,
+        ];
+        let finite = &values[1..values.len() - 1];
+        for &a in finite {
+            for lower in [Bound::Unbounded, Bound::Inclusive(a), Bound::Exclusive(a)] {
+                for &b in finite {
+                    for upper in [Bound::Unbounded, Bound::Inclusive(b), Bound::Exclusive(b)] {
+                        let r = NumericRange { lower, upper };
+                        let (low, high) = (low_end(lower), high_end(upper));
+                        for &v in &values {
+                            assert_eq!(low <= v && v <= high, r.contains(v), "{r:?} {v}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn skipped_kinds_and_lengths_hide_no_match() {
+        let mut index = ValueIndex::default();
+        let s = |x: &str| x.to_string();
+        index.add(&Matcher::String(s("ST")), target(0), 100);
+        index.add(&Matcher::EqualsIgnoreCase(s("Straße")), target(1), 100);
+        index.add(&Matcher::EqualsIgnoreCase(s("avenue")), target(2), 100);
+        let but = AnythingBut::IgnoreCase(vec![s("Mason"), s("ÉCOLE")]);
+        index.add(&Matcher::AnythingBut(but), target(3), 100);
+        let long = "x".repeat(70);
+        index.add(&Matcher::String(long.clone()), target(4), 100);
+        let longer = "x".repeat(71);
+        for (value, want) in [
+            ("ST", vec![0, 3]),
+            ("st", vec![3]),
+            ("STRASSE", vec![1, 3]),
+            ("strasse", vec![1, 3]),
+            ("AVENUE", vec![2, 3]),
+            ("MASON", vec![]),
+            ("mason", vec![]),
+            ("école", vec![]),
+            ("Ecole", vec![3]),
+            ("ma\u{17f}on", vec![]), // (long s: not ASCII, folds to "mason")
+            (long.as_str(), vec![3, 4]),
+            (longer.as_str(), vec![3]),
+        ] {
+            let got: Vec<u32> = hits(&index, Leaf::String(value))
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect();
+            assert_eq!(got, want, "{value}");
+        }
+        index.add_absent(target(9));
+        assert_eq!(hits(&index, Leaf::Bool(true)), vec![(3, false), (9, true)]);
+        index.remove_absent(target(9));
+        assert_eq!(hits(&index, Leaf::Bool(true)), vec![(3, false)]);
+        assert_eq!(hits(&index, Leaf::Number(b"5")), vec![(3, false)]);
+    }
 }
