@@ -6,11 +6,14 @@
 //! A number too large for a double becomes an infinity in an event (it is still greater than every
 //! finite bound); in a pattern it is rejected, because a rule about infinity is surely a mistake.
 //!
-//! Event numbers on a rule path are read twice, once to find where they end (`json_number_len`,
-//! for the scanner) and once for their value (`approximate`, for the matcher), and both reads are
-//! on the hot path of numeric rule sets: coordinates like `-122.35771102002066` have 17 digits.
-//! Both therefore take digits eight at a time (SWAR, as fast-float does): one 64-bit load finds the
-//! end of a run of digits, and one multiply-shift sequence converts eight digits to an integer.
+//! Event numbers on a rule path are on the hot path of numeric rule sets: coordinates like
+//! `-122.35771102002066` have 17 digits. The scanner reads each one once: [`spelling`] checks the
+//! grammar and notes where the integer, fraction and exponent digits lie, and
+//! [`Spelling::approximate`] turns those digits into a close double without looking for them
+//! again, in the event's own text (so eight-byte loads run past the number's end into the rest of
+//! the event instead of taking slower paths near the end of a short slice). Digits are taken eight
+//! at a time (SWAR, as fast-float does): one 64-bit load finds the end of a run of digits, and one
+//! multiply-shift sequence converts eight digits to an integer.
 
 /// `0x01` in every byte of a word.
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -116,25 +119,45 @@ fn append_digits(mut m: u64, s: &[u8], from: usize, to: usize) -> u64 {
     m
 }
 
-/// Length of the JSON number at the start of `s` (RFC 8259 grammar), or `None` if `s` does not start
-/// with a valid number.
-#[inline]
-pub(crate) fn json_number_len(s: &[u8]) -> Option<usize> {
-    let mut i = usize::from(s.first() == Some(&b'-'));
-    i = match s.get(i) {
-        Some(b'0') => i + 1,
-        Some(b'1'..=b'9') => digits_end(s, i + 1),
+/// Where the parts of a JSON number lie in the text that starts with it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Spelling {
+    /// The number is `text[..len]`.
+    pub len: usize,
+    negative: bool,
+    /// The integer digits are `text[negative as usize..integer_end]`.
+    integer_end: usize,
+    /// The fraction digits (empty without a fraction).
+    fraction: (usize, usize),
+    /// The exponent's sign and digits (no digits without an exponent).
+    exponent: (bool, usize, usize),
+}
+
+/// The JSON number at the start of `s` (RFC 8259 grammar), or `None` if `s` does not start with a
+/// valid number.
+#[inline(always)]
+pub(crate) fn spelling(s: &[u8]) -> Option<Spelling> {
+    let negative = s.first() == Some(&b'-');
+    let start = usize::from(negative);
+    let integer_end = match s.get(start) {
+        Some(b'0') => start + 1,
+        Some(b'1'..=b'9') => digits_end(s, start + 1),
         _ => return None,
     };
+    let mut i = integer_end;
+    let mut fraction = (i, i);
     if s.get(i) == Some(&b'.') {
         let end = digits_end(s, i + 1);
         if end == i + 1 {
             return None;
         }
+        fraction = (i + 1, end);
         i = end;
     }
+    let mut exponent = (false, i, i);
     if matches!(s.get(i), Some(b'e' | b'E')) {
         i += 1;
+        let negative = s.get(i) == Some(&b'-');
         if matches!(s.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
@@ -142,6 +165,7 @@ pub(crate) fn json_number_len(s: &[u8]) -> Option<usize> {
         if end == i {
             return None;
         }
+        exponent = (negative, i, end);
         i = end;
     }
     // A number must not run straight into more number-like characters ("01", "1.2.3").
@@ -151,10 +175,23 @@ pub(crate) fn json_number_len(s: &[u8]) -> Option<usize> {
     ) {
         return None;
     }
-    Some(i)
+    Some(Spelling {
+        len: i,
+        negative,
+        integer_end,
+        fraction,
+        exponent,
+    })
 }
 
-/// The value of a number whose spelling `json_number_len` accepted, correctly rounded (numbers
+/// Length of the JSON number at the start of `s`, or `None` if `s` does not start with a valid
+/// number.
+#[inline]
+pub(crate) fn json_number_len(s: &[u8]) -> Option<usize> {
+    spelling(s).map(|p| p.len)
+}
+
+/// The value of a number whose spelling [`spelling`] accepted, correctly rounded (numbers
 /// past the double range become infinities).
 #[inline]
 pub(crate) fn value_of(text: &[u8]) -> f64 {
@@ -169,55 +206,91 @@ const EXACT_POWERS: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// A cheap approximation of the value of a number whose spelling `json_number_len` accepted (and
-/// nothing after it), within 2^-51 of it relative to its size (at most three roundings of 2^-53:
-/// the digits to a double, one multiplication or division by an exact power of ten, and the
-/// correctly rounded value's own), or `None` when the number has more than 19 significant digits
-/// or its decimal exponent is beyond +/-22. It is zero exactly when the value is, and has the same
-/// sign. Comparisons far from every bound can use it instead of a correctly rounded parse; see
-/// `ValueIndex::match_number`.
-#[inline]
-pub(crate) fn approximate(text: &[u8]) -> Option<f64> {
-    let negative = text.first() == Some(&b'-');
-    let start = usize::from(negative);
-    let integer_end = digits_end(text, start);
-    let (fraction_start, fraction_end) = if text.get(integer_end) == Some(&b'.') {
-        (integer_end + 1, digits_end(text, integer_end + 1))
-    } else {
-        (integer_end, integer_end)
-    };
-    if (integer_end - start) + (fraction_end - fraction_start) > 19 {
-        return None; // (leading zeros could make it fit; such numbers just take the exact path)
-    }
-    let mantissa = append_digits(
-        append_digits(0, text, start, integer_end),
-        text,
-        fraction_start,
-        fraction_end,
-    );
-    let mut exponent = -((fraction_end - fraction_start) as i32);
-    if fraction_end < text.len() {
-        // An exponent: 'e' or 'E', an optional sign, digits (validated).
-        let e = &text[fraction_end + 1..];
-        let (sign, e) = match e.split_first() {
-            Some((b'-', r)) => (-1, r),
-            Some((b'+', r)) => (1, r),
-            _ => (1, e),
-        };
-        if e.len() > 4 {
+impl Spelling {
+    /// A cheap approximation of the value of the number (in `text`, the text [`spelling`] read),
+    /// within 2^-51 of it relative to its size (at most three roundings of 2^-53: the digits to a
+    /// double, one multiplication or division by an exact power of ten, and the correctly rounded
+    /// value's own), or `None` when the number has more than 19 significant digits or its decimal
+    /// exponent is beyond +/-22. It is zero exactly when the value is, and has the same sign.
+    /// Comparisons far from every bound can use it instead of a correctly rounded parse; see
+    /// `ValueIndex::match_number`.
+    #[inline]
+    pub(crate) fn approximate(&self, text: &[u8]) -> Option<f64> {
+        let start = usize::from(self.negative);
+        let (fraction_start, fraction_end) = self.fraction;
+        if (self.integer_end - start) + (fraction_end - fraction_start) > 19 {
+            return None; // (leading zeros could make it fit; such numbers just take the exact path)
+        }
+        let mantissa = append_digits(
+            append_digits(0, text, start, self.integer_end),
+            text,
+            fraction_start,
+            fraction_end,
+        );
+        let mut exponent = -((fraction_end - fraction_start) as i32);
+        let (negative_exponent, e_start, e_end) = self.exponent;
+        if e_end - e_start > 4 {
             return None;
         }
-        exponent += sign
-            * e.iter()
+        if e_end > e_start {
+            let e = text[e_start..e_end]
+                .iter()
                 .fold(0i32, |acc, &d| acc * 10 + i32::from(d - b'0'));
+            exponent += if negative_exponent { -e } else { e };
+        }
+        let power = *EXACT_POWERS.get(exponent.unsigned_abs() as usize)?;
+        let magnitude = if exponent >= 0 {
+            mantissa as f64 * power
+        } else {
+            mantissa as f64 / power
+        };
+        Some(if self.negative { -magnitude } else { magnitude })
     }
-    let power = *EXACT_POWERS.get(exponent.unsigned_abs() as usize)?;
-    let magnitude = if exponent >= 0 {
-        mantissa as f64 * power
-    } else {
-        mantissa as f64 / power
-    };
-    Some(if negative { -magnitude } else { magnitude })
+}
+
+impl Spelling {
+    /// The number's first eight significant digits as a double (the rest truncated), from two
+    /// loads and one eight-digit conversion: within 10^-7 of the value relative to it, plus one
+    /// rounding of 2^-53, of the same sign, and never zero. Enough to compare the value with
+    /// anything not within 2^-20 of it, which is almost everything (see
+    /// `ValueIndex::match_number`). `None` when the number has an exponent, starts with a `0`
+    /// (its leading digits may not be significant), has more than eight integer digits, or lies
+    /// too near the end of `text` for the loads.
+    #[inline(always)]
+    pub(crate) fn coarse(&self, text: &[u8]) -> Option<f64> {
+        let start = usize::from(self.negative);
+        let integer_len = self.integer_end - start;
+        let (fraction_start, fraction_end) = self.fraction;
+        if self.exponent.2 > self.exponent.1
+            || integer_len > 8
+            || fraction_start + 8 > text.len()
+            || text[start] == b'0'
+        {
+            return None;
+        }
+        // The integer digits, then as many fraction digits as fit in eight, then '0's.
+        let taken = (8 - integer_len).min(fraction_end - fraction_start);
+        let integer = word(text, start) & low_bytes(integer_len);
+        let fraction = (word(text, fraction_start) & low_bytes(taken))
+            .checked_shl(8 * integer_len as u32)
+            .unwrap_or(0);
+        let digits = integer | fraction | ((0x30 * ONES) & !low_bytes(integer_len + taken));
+        // The digits are the value times 10^(8 - integer_len), truncated.
+        let magnitude = eight_digits(digits) as f64 / EXACT_POWERS[8 - integer_len];
+        Some(if self.negative { -magnitude } else { magnitude })
+    }
+}
+
+/// A word with its low `n` bytes set (`n` at most 8).
+#[inline(always)]
+fn low_bytes(n: usize) -> u64 {
+    u64::MAX.checked_shr(8 * (8 - n) as u32).unwrap_or(0)
+}
+
+/// [`Spelling::approximate`] for a text holding one valid number and nothing else.
+#[inline]
+pub(crate) fn approximate(text: &[u8]) -> Option<f64> {
+    spelling(text)?.approximate(text)
 }
 
 /// The least double greater than `x`, for a finite `x` (`f64::next_up`, which is newer than the
@@ -506,6 +579,46 @@ mod tests {
     }
 
     #[test]
+    fn coarse_values_are_within_their_bound() {
+        let mut rng = Rng(0x7777_1234_5678_9abc);
+        let mut coarse_ones = 0;
+        for _ in 0..200_000 {
+            let mut text = rng.number();
+            let len = text.len();
+            text.extend_from_slice(b",\"y\":37.73938866422106}");
+            let spelled = spelling(&text).expect("a number");
+            assert_eq!(spelled.len, len);
+            let number = &text[..len];
+            let Some(c) = spelled.coarse(&text) else {
+                continue;
+            };
+            coarse_ones += 1;
+            let v = value_of(number);
+            let shown = String::from_utf8_lossy(number);
+            assert!(c != 0.0 && (c < 0.0) == (v < 0.0), "{shown}: {c}");
+            assert!((c - v).abs() <= v.abs() * 1.01e-7, "{shown}: {c} vs {v}");
+            assert!(
+                !number.contains(&b'e') && !number.contains(&b'E'),
+                "{shown}"
+            );
+        }
+        assert!(coarse_ones > 10_000, "{coarse_ones}");
+        for (text, want) in [
+            ("-122.35771102002066,", Some(-122.35771)),
+            ("37.73938866422106}", Some(37.739388)),
+            ("12345678.9,        ", Some(12345678.0)),
+            ("5,                 ", Some(5.0)),
+            ("123456789,         ", None), // nine integer digits
+            ("0.5,               ", None), // a leading zero
+            ("1e5,               ", None), // an exponent
+            ("1.5", None),                 // too near the end for the loads
+        ] {
+            let t = text.as_bytes();
+            assert_eq!(spelling(t).unwrap().coarse(t), want, "{text}");
+        }
+    }
+
+    #[test]
     fn swar_approximation_agrees_with_digit_by_digit() {
         let mut rng = Rng(0x0123_4567_89AB_CDEF);
         for _ in 0..200_000 {
@@ -517,6 +630,15 @@ mod tests {
                 reference_approximate(&text).map(f64::to_bits),
                 "{}",
                 String::from_utf8_lossy(&text)
+            );
+            // Read where the scanner reads it: followed by the rest of an event.
+            let mut in_event = text.clone();
+            in_event.extend_from_slice(b",\"y\":37.73938866422106}");
+            let spelled = spelling(&in_event).expect("a number");
+            assert_eq!(spelled.len, text.len());
+            assert_eq!(
+                spelled.approximate(&in_event).map(f64::to_bits),
+                got.map(f64::to_bits)
             );
             if let Some(a) = got {
                 let exact = value_of(&text);

@@ -232,9 +232,9 @@ impl ValueIndex {
                     self.match_string(d, s, fold_buf, out)
                 }
             }
-            Leaf::Number(text) => {
+            Leaf::Number(text, coarse) => {
                 if d.kinds & NUMBER_KINDS != 0 {
-                    self.match_number(d, text, out)
+                    self.match_number(d, text, coarse, out)
                 }
             }
             Leaf::Bool(b) => {
@@ -311,14 +311,19 @@ impl ValueIndex {
         }
     }
 
-    fn match_number(&self, d: &Derived, text: &[u8], out: &mut impl Emit) {
+    fn match_number(&self, d: &Derived, text: &[u8], coarse: Option<f64>, out: &mut impl Emit) {
         // Parsing a long number exactly costs more than everything else done with it, and most
         // numbers are far from every value the matchers compare with: then an approximation
         // within 2^-51 gives the same comparisons, and no equality can hold. Only numbers close
         // to a critical value are parsed exactly.
-        let (v, near) = match number::approximate(text) {
-            Some(a) if !d.near_critical(a) => (a, false),
-            _ => (number::value_of(text), true),
+        // Most numbers are decided by their first eight digits (`coarse`, from the scanner);
+        // then the finer approximation; only numbers within 2^-48 of a critical value are parsed.
+        let (v, near) = match coarse {
+            Some(c) if !in_zone(&d.coarse_zones, c) => (c, false),
+            _ => match number::approximate(text) {
+                Some(a) if !in_zone(&d.zones, a) => (a, false),
+                _ => (number::value_of(text), true),
+            },
         };
         if near && d.kinds & NUMBERS != 0 {
             if let Some(ts) = self.numbers.get(&number::key_of(v)) {
@@ -396,7 +401,8 @@ impl ValueIndex {
             kinds,
             string_lengths: length_bits(self.strings.keys().map(|k| k.len())),
             folded_lengths: length_bits(self.folded.keys().map(|k| k.len())),
-            zones: zones(critical),
+            zones: zones(&mut critical, 48),
+            coarse_zones: zones(&mut critical, 20),
             ranges: ranges.into_boxed_slice(),
         }
     }
@@ -447,18 +453,18 @@ struct Derived {
     /// (equality values, range bounds, excluded numbers), sorted, disjoint and flattened: outside
     /// them, an approximation of a value compares with those numbers as the value itself does.
     zones: Box<[f64]>,
+    /// Wider zones, of half-width 2^-20 relative, for `Spelling::coarse` values (within 10^-7 of
+    /// the value): outside them, a coarse value compares as the value does.
+    coarse_zones: Box<[f64]>,
     /// The numeric ranges as closed intervals of doubles (an open end moved to the next double,
     /// a missing end to an infinity), when there are few enough to test one by one.
     ranges: Box<[(f64, f64, Target)]>,
 }
 
-impl Derived {
-    /// Whether `a`, an approximation from `number::approximate`, is in a zone, so that the exact
-    /// value is needed.
-    #[inline]
-    fn near_critical(&self, a: f64) -> bool {
-        self.zones.partition_point(|&b| b <= a) % 2 == 1
-    }
+/// Whether `a` is inside one of `zones` (see `Derived::zones`), so that a closer value is needed.
+#[inline]
+fn in_zone(zones: &[f64], a: f64) -> bool {
+    zones.partition_point(|&b| b <= a) % 2 == 1
 }
 
 /// The length bit set (see `Derived::string_lengths`) of keys of `lengths`.
@@ -472,15 +478,17 @@ fn has_length(lengths: u64, len: usize) -> bool {
     lengths >> len.min(63) & 1 != 0
 }
 
-/// The zones of `Derived::zones` around `critical` values. An approximation `a` within 2^-51 of a
-/// value `v` (relative to `v`, and of the same sign and zero-ness) compares with `c` as `v` does
-/// whenever `|a - c| > 2^-50 |c|`, so a zone of half-width 2^-48 |c| is safe with room to spare
-/// for the rounding of its own ends; around 0 the zone holds the zeros only.
-fn zones(mut critical: Vec<f64>) -> Box<[f64]> {
+/// The zones of `Derived::zones` around `critical` values, of half-width `2^-bits |c|`. An
+/// approximation `a` within `e` of a value `v` (relative to `v`, and of the same sign and
+/// zero-ness) compares with `c` as `v` does whenever `|a - c| > 2e |c|` (for small `e`). For
+/// `Spelling::approximate` (`e` = 2^-51), `bits` = 48 is safe with room to spare for the rounding
+/// of the zones' own ends; for `Spelling::coarse` (`e` < 1.01 * 10^-7 < 2^-23), 20 is. Around 0
+/// the zone holds the zeros only.
+fn zones(critical: &mut [f64], bits: u32) -> Box<[f64]> {
     critical.sort_by(f64::total_cmp);
     let mut zones: Vec<f64> = Vec::with_capacity(2 * critical.len());
-    for c in critical {
-        let width = (c.abs() * (1.0 / (1u64 << 48) as f64)).max(f64::MIN_POSITIVE);
+    for &c in critical.iter() {
+        let width = (c.abs() / (1u64 << bits) as f64).max(f64::MIN_POSITIVE);
         let (low, high) = (c - width, c + width);
         match zones.last_mut() {
             Some(end) if *end >= low => *end = end.max(high),
@@ -798,7 +806,11 @@ mod tests {
             }
         }
         let v: f64 = c.parse().unwrap();
-        for scale in [1e-17, 1e-16, 3e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-9, 1e-3] {
+        // (Scales around 2^-20 ~ 9.5e-7 probe the edges of the zones for coarse values.)
+        for scale in [
+            1e-17, 1e-16, 3e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-9, 1e-8, 1e-7, 5e-7, 9e-7, 1e-6,
+            2e-6, 1e-3,
+        ] {
             for sign in [-1.0, 1.0] {
                 let w = v + sign * v.abs().max(1e-300) * scale;
                 out.push(format!("{w:e}"));
@@ -874,10 +886,19 @@ mod tests {
                     }
                 }
             }
-            let leaf = Leaf::Number(text.as_bytes());
-            assert_eq!(hits(&all, leaf), want, "{text}");
-            let got: Vec<_> = each.iter().flat_map(|index| hits(index, leaf)).collect();
-            assert_eq!(got, want, "{text} (ranges tested one by one)");
+            // With the coarse value the scanner works out (reading on into the rest of an event),
+            // and without one.
+            let in_event = format!("{text},\"next\":\"field\"}}");
+            let coarse =
+                number::spelling(in_event.as_bytes()).and_then(|n| n.coarse(in_event.as_bytes()));
+            for leaf in [
+                Leaf::Number(text.as_bytes(), coarse),
+                Leaf::Number(text.as_bytes(), None),
+            ] {
+                assert_eq!(hits(&all, leaf), want, "{text} {leaf:?}");
+                let got: Vec<_> = each.iter().flat_map(|index| hits(index, leaf)).collect();
+                assert_eq!(got, want, "{text} {leaf:?} (ranges tested one by one)");
+            }
         }
         assert!(checked > 500, "{checked}");
     }
@@ -952,6 +973,9 @@ mod tests {
         assert_eq!(hits(&index, Leaf::Bool(true)), vec![(3, false), (9, true)]);
         index.remove_absent(target(9));
         assert_eq!(hits(&index, Leaf::Bool(true)), vec![(3, false)]);
-        assert_eq!(hits(&index, Leaf::Number(b"5")), vec![(3, false)]);
+        assert_eq!(
+            hits(&index, Leaf::Number(b"5", Some(5.0))),
+            vec![(3, false)]
+        );
     }
 }

@@ -24,8 +24,10 @@ use crate::error::EventError;
 pub(crate) enum Leaf<'a> {
     /// A string, escapes decoded, checked to be UTF-8.
     String(&'a str),
-    /// A number, as written (its grammar checked).
-    Number(&'a [u8]),
+    /// A number, as written (its grammar checked), and its coarse value
+    /// ([`Spelling::coarse`](crate::number::Spelling::coarse), read in the same pass) when it has
+    /// one.
+    Number(&'a [u8], Option<f64>),
     Bool(bool),
     Null,
 }
@@ -105,7 +107,7 @@ struct Scanner<'a, 'b, S: Sink> {
     buffers: &'b mut ScanBuffers,
 }
 
-impl<S: Sink> Scanner<'_, '_, S> {
+impl<'a, S: Sink> Scanner<'a, '_, S> {
     fn fail(&self, message: &str) -> EventError {
         EventError::new(message, self.pos)
     }
@@ -181,50 +183,58 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 }
             }
             Some(b'[') => self.array(node),
-            Some(b'"') => {
-                if !self.sink.has_values(node) {
-                    return self.skip_string();
-                }
-                let start = self.pos + 1;
-                let (end, escaped) =
-                    string_end(self.text, start).map_err(|(m, at)| EventError::new(m, at))?;
-                self.pos = end + 1;
-                let bytes: &[u8] = if escaped {
-                    self.buffers.value.clear();
-                    unescape_into(&self.text[start..end], start, &mut self.buffers.value)
-                        .map_err(|(m, at)| EventError::new(m, at))?;
-                    &self.buffers.value
-                } else {
-                    &self.text[start..end]
-                };
-                let s = utf8(bytes).map_err(|e| {
-                    EventError::new("string is not valid UTF-8", start + e.valid_up_to())
-                })?;
-                self.sink.leaf(node, Leaf::String(s));
-                Ok(())
-            }
-            _ => {
-                let start = self.pos;
-                let literal = self.scalar()?;
-                if self.sink.has_values(node) {
-                    let leaf = literal.unwrap_or(Leaf::Number(&self.text[start..self.pos]));
-                    self.sink.leaf(node, leaf);
-                }
-                Ok(())
-            }
+            _ => self.scalar_at(node),
         }
     }
 
-    /// Reads a number or a literal: returns the literal, or `None` for a number (whose text is
-    /// what was read).
-    fn scalar(&mut self) -> Result<Option<Leaf<'static>>, EventError> {
-        let rest = &self.text[self.pos..];
+    /// A string, number or literal at `node` (`pos` at its first byte). Inlined into the loops
+    /// over members and elements: most values are scalars, and a call per value costs more than
+    /// reading a short one.
+    #[inline(always)]
+    fn scalar_at(&mut self, node: S::Node) -> Result<(), EventError> {
+        if self.text.get(self.pos) == Some(&b'"') {
+            if !self.sink.has_values(node) {
+                return self.skip_string();
+            }
+            let start = self.pos + 1;
+            let (end, escaped) =
+                string_end(self.text, start).map_err(|(m, at)| EventError::new(m, at))?;
+            self.pos = end + 1;
+            let bytes: &[u8] = if escaped {
+                self.buffers.value.clear();
+                unescape_into(&self.text[start..end], start, &mut self.buffers.value)
+                    .map_err(|(m, at)| EventError::new(m, at))?;
+                &self.buffers.value
+            } else {
+                &self.text[start..end]
+            };
+            let s = utf8(bytes).map_err(|e| {
+                EventError::new("string is not valid UTF-8", start + e.valid_up_to())
+            })?;
+            self.sink.leaf(node, Leaf::String(s));
+        } else {
+            let wanted = self.sink.has_values(node);
+            let leaf = self.scalar(wanted)?;
+            if wanted {
+                self.sink.leaf(node, leaf);
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a number or a literal; a number's coarse value is worked out only if `wanted`.
+    #[inline(always)]
+    fn scalar(&mut self, wanted: bool) -> Result<Leaf<'a>, EventError> {
+        let rest: &'a [u8] = &self.text[self.pos..];
         let (leaf, len) = match rest.first() {
-            Some(b't') if rest.starts_with(b"true") => (Some(Leaf::Bool(true)), 4),
-            Some(b'f') if rest.starts_with(b"false") => (Some(Leaf::Bool(false)), 5),
-            Some(b'n') if rest.starts_with(b"null") => (Some(Leaf::Null), 4),
-            Some(b'-' | b'0'..=b'9') => match crate::number::json_number_len(rest) {
-                Some(len) => (None, len),
+            Some(b't') if rest.starts_with(b"true") => (Leaf::Bool(true), 4),
+            Some(b'f') if rest.starts_with(b"false") => (Leaf::Bool(false), 5),
+            Some(b'n') if rest.starts_with(b"null") => (Leaf::Null, 4),
+            Some(b'-' | b'0'..=b'9') => match crate::number::spelling(rest) {
+                Some(number) => {
+                    let coarse = if wanted { number.coarse(rest) } else { None };
+                    (Leaf::Number(&rest[..number.len], coarse), number.len)
+                }
                 None => return Err(self.fail("invalid number")),
             },
             _ => return Err(self.unexpected("a JSON value")),
@@ -270,7 +280,10 @@ impl<S: Sink> Scanner<'_, '_, S> {
             }
             self.pos += 1;
             match child {
-                Some(c) => self.value_at(c)?,
+                Some(c) => match self.next_byte() {
+                    Some(b'{' | b'[') => self.value_at(c)?,
+                    _ => self.scalar_at(c)?,
+                },
                 None => self.skip_value()?,
             }
             match self.next_byte() {
@@ -379,12 +392,17 @@ impl<S: Sink> Scanner<'_, '_, S> {
             Some(b'"') => self.skip_string(),
             Some(b'{' | b'[') => self.skip_container(),
             Some(b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => {
-                // A number or literal nobody reads: find where the token ends, nothing more.
+                // A number or literal nobody reads: find where the token ends, nothing more. A
+                // well-formed number is measured eight digits at a time; anything else is
+                // delimited byte by byte.
                 let rest = &self.text[self.pos..];
-                let len = rest
-                    .iter()
-                    .position(|&b| matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'))
-                    .unwrap_or(rest.len());
+                let len = crate::number::json_number_len(rest).unwrap_or_else(|| {
+                    rest.iter()
+                        .position(|&b| {
+                            matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                        })
+                        .unwrap_or(rest.len())
+                });
                 self.pos += len;
                 Ok(())
             }
