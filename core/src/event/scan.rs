@@ -58,6 +58,10 @@ pub(crate) trait Sink {
     fn object_end(&mut self);
 }
 
+/// Objects walked at a depth below this recurse without asking `stacker` for room (a
+/// thread-local read per object): so few frames fit in any thread's stack.
+const SHALLOW: usize = 16;
+
 /// Scans `text` as one JSON object, reporting to `sink` from `root`.
 pub(crate) fn scan<S: Sink>(
     text: &[u8],
@@ -176,10 +180,12 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
     fn value_at(&mut self, node: S::Node) -> Result<(), EventError> {
         match self.next_byte() {
             Some(b'{') => {
-                if self.sink.has_children(node) {
-                    crate::stack::deep(|| self.object(node))
-                } else {
+                if !self.sink.has_children(node) {
                     self.skip_container()
+                } else if self.depth < SHALLOW {
+                    self.object(node)
+                } else {
+                    crate::stack::deep(|| self.object(node))
                 }
             }
             Some(b'[') => self.array(node),
