@@ -177,6 +177,7 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
     }
 
     /// A value at `node`: walked if the node can use it, skipped otherwise.
+    #[inline(always)]
     fn value_at(&mut self, node: S::Node) -> Result<(), EventError> {
         match self.next_byte() {
             Some(b'{') => {
