@@ -24,7 +24,7 @@ static EVENT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 pub(crate) fn pattern_error(py: Python<'_>, e: &ferruler::PatternError) -> PyErr {
     match PATTERN_ERROR.import(py, "ferruler._errors", "InvalidPatternError") {
         Ok(class) => {
-            PyErr::from_type(class.clone(), (e.message().to_owned(), e.line(), e.column(), e.offset()))
+            PyErr::from_type(class.clone(), (python_names(e.message()), e.line(), e.column(), e.offset()))
         }
         Err(import_failed) => import_failed,
     }
@@ -33,9 +33,15 @@ pub(crate) fn pattern_error(py: Python<'_>, e: &ferruler::PatternError) -> PyErr
 /// `ferruler.InvalidEventError(message, offset)`.
 pub(crate) fn event_error(py: Python<'_>, e: &ferruler::EventError) -> PyErr {
     match EVENT_ERROR.import(py, "ferruler._errors", "InvalidEventError") {
-        Ok(class) => PyErr::from_type(class.clone(), (e.message().to_owned(), e.offset())),
+        Ok(class) => PyErr::from_type(class.clone(), (python_names(e.message()), e.offset())),
         Err(import_failed) => import_failed,
     }
+}
+
+/// `message` with the limits it names spelled as in Python: the engine writes
+/// `(Limits::max_pattern_bytes)`, a Python user sets `Limits.max_pattern_bytes`.
+fn python_names(message: &str) -> String {
+    message.replace("(Limits::", "(Limits.")
 }
 
 /// Either error of [`ferruler::matches_rule`].

@@ -8,6 +8,7 @@
 //!
 //! * [`input`]: accepting `str`, `bytes`, `bytearray`, `memoryview` and `dict`, and reading `bytes`
 //!   without copying;
+//! * [`limits`]: the engine's `Limits` as an immutable, checked Python value;
 //! * [`machine`]: rule names that are arbitrary Python objects, and the locking that lets threads
 //!   match in parallel, without the GIL, while others add and delete rules;
 //! * [`errors`]: the engine's errors as typed Python exceptions, and panics kept from crossing into
@@ -15,6 +16,7 @@
 
 mod errors;
 mod input;
+mod limits;
 mod machine;
 
 use errors::{engine_error, guarded, pattern_error};
@@ -52,6 +54,7 @@ fn check_pattern(py: Python<'_>, pattern: &Bound<'_, PyAny>) -> PyResult<()> {
 fn _ferruler(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<machine::Machine>()?;
+    m.add_class::<limits::Limits>()?;
     m.add_function(wrap_pyfunction!(matches_rule, m)?)?;
     m.add_function(wrap_pyfunction!(check_pattern, m)?)?;
     Ok(())

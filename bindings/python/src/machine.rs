@@ -33,6 +33,7 @@
 
 use crate::errors::{event_error, guarded, pattern_error, Internal};
 use crate::input::{json_text, Role};
+use crate::limits::Limits;
 use foldhash::HashMap;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -55,6 +56,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, Rw
 ///
 /// Matching releases the GIL and takes only a shared lock, so threads match in parallel; adding
 /// and deleting rules take the lock exclusively, so a match sees a rule either wholly or not at all.
+///
+/// `limits` (keyword-only, a Limits) bounds the patterns and events the machine accepts; by
+/// default, the engine's defaults (patterns up to 4096 bytes, as EventBridge).
 ///
 /// >>> m = Machine()
 /// >>> m.add_rule("big-orders", {"detail": {"total": [{"numeric": [">=", 1000]}]}})
@@ -170,9 +174,14 @@ impl Machine {
 #[pymethods]
 impl Machine {
     #[new]
-    fn new(py: Python<'_>) -> Self {
+    #[pyo3(signature = (*, limits = None))]
+    fn new(py: Python<'_>, limits: Option<&Bound<'_, Limits>>) -> Self {
+        let limits = limits.map(|l| l.get().inner.clone()).unwrap_or_default();
         Machine {
-            rules: RwLock::new(Rules { machine: ferruler::Machine::new(), names: HashMap::default() }),
+            rules: RwLock::new(Rules {
+                machine: ferruler::Machine::with_limits(limits),
+                names: HashMap::default(),
+            }),
             ids: PyDict::new(py).unbind(),
             writer: Mutex::new(1),
             writer_thread: AtomicUsize::new(0),
@@ -257,7 +266,11 @@ impl Machine {
         let bytes = text.as_bytes();
         let writer = self.lock_writer(py)?;
         let Some(id) = self.id_of(py, name)? else {
-            let checked = py.detach(|| guarded(|| ferruler::check_pattern(bytes)))?;
+            // Checked with this machine's limits, as a known name's pattern would be.
+            let checked = py.detach(|| -> Result<_, Internal> {
+                let rules = self.rules.read().map_err(|_| Internal::poisoned())?;
+                guarded(|| rules.machine.check_pattern(bytes))
+            })?;
             return checked.map(|()| false).map_err(|e| pattern_error(py, &e));
         };
         let (deleted, gone) = self
@@ -301,6 +314,27 @@ impl Machine {
         let bytes = text.as_bytes();
         let found = py.detach(|| self.collect_matches(bytes))?.map_err(|e| event_error(py, &e))?;
         PyList::new(py, found.iter().map(|name| name.bind(py)))
+    }
+
+    /// Validates `pattern` (JSON text or a dict) with this machine's limits, without adding it.
+    ///
+    /// Returns None if add_rule would accept it; raises InvalidPatternError, as add_rule would,
+    /// if not.
+    fn check_pattern(&self, py: Python<'_>, pattern: &Bound<'_, PyAny>) -> PyResult<()> {
+        let text = json_text(pattern, Role::Pattern)?;
+        let bytes = text.as_bytes();
+        let checked = py.detach(|| -> Result<_, Internal> {
+            let rules = self.rules.read().map_err(|_| Internal::poisoned())?;
+            guarded(|| rules.machine.check_pattern(bytes))
+        })?;
+        checked.map_err(|e| pattern_error(py, &e))
+    }
+
+    /// The limits this machine enforces, as given to its constructor (a new, equal Limits object
+    /// on every read).
+    #[getter]
+    fn limits(&self, py: Python<'_>) -> PyResult<Limits> {
+        Ok(Limits::from_engine(self.read_rules(py)?.machine.limits()))
     }
 
     /// The names of all rules, as a new list, in no particular order.
@@ -388,7 +422,8 @@ impl Machine {
     fn __clear__(&self) {
         let names = match self.rules.try_write() {
             Ok(mut rules) => {
-                rules.machine = ferruler::Machine::new();
+                let limits = rules.machine.limits().clone();
+                rules.machine = ferruler::Machine::with_limits(limits);
                 std::mem::take(&mut rules.names)
             }
             Err(_) => HashMap::default(),

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import ferruler
 
-PUBLIC = ["InvalidEventError", "InvalidPatternError", "Machine", "check_pattern", "matches_rule"]
+PUBLIC = ["InvalidEventError", "InvalidPatternError", "Limits", "Machine", "check_pattern", "matches_rule"]
 MACHINE_METHODS = [
     "add_rule",
     "delete_rule",
     "delete_rules",
     "matches_for_event",
+    "check_pattern",
+    "limits",
     "rule_names",
     "stats",
     "__len__",
@@ -30,6 +32,7 @@ def test_exports() -> None:
     assert sorted(set(ferruler.__all__) - {"__version__"}) == PUBLIC
     assert ferruler.__version__ == importlib.metadata.version("ferruler")
     assert ferruler.Machine.__module__ == "ferruler"
+    assert ferruler.Limits.__module__ == "ferruler"
 
 
 def test_every_public_name_has_a_docstring() -> None:
@@ -68,11 +71,15 @@ def test_help_on_machine_is_useful() -> None:
 def test_docstring_examples_run() -> None:
     finder = doctest.DocTestFinder()
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    tests = finder.find(ferruler) + finder.find(ferruler.Machine, "Machine", globs={"Machine": ferruler.Machine})
+    tests = (
+        finder.find(ferruler)
+        + finder.find(ferruler.Machine, "Machine", globs={"Machine": ferruler.Machine})
+        + finder.find(ferruler.Limits, "Limits", globs={"Limits": ferruler.Limits})
+    )
     for test in tests:
         runner.run(test)
     results = runner.summarize(verbose=False)
-    assert results.attempted >= 8
+    assert results.attempted >= 10
     assert results.failed == 0
 
 
@@ -113,6 +120,8 @@ def test_typed_use_checks(tmp_path: Path) -> None:
             except ferruler.InvalidPatternError as e:
                 reveal_type(e.column)
             reveal_type(typed.stats()["sub_rules"])
+            limited = ferruler.Machine(limits=ferruler.Limits(max_pattern_bytes=8192))
+            reveal_type(limited.limits.max_event_depth)
             """
         )
     )
@@ -124,7 +133,7 @@ def test_typed_use_checks(tmp_path: Path) -> None:
         if line.startswith(str(sample))
     ]
     check_pattern_error = 'error: Argument 1 to "check_pattern" has incompatible type "int"; expected '
-    assert len(lines) == 5, result.stdout
+    assert len(lines) == 6, result.stdout
     assert lines[0] == 'note: Revealed type is "list[typing.Hashable]"'
     assert lines[1] == (
         'error: Argument 1 to "add_rule" of "Machine" has incompatible type "int"; expected "str"  [arg-type]'
@@ -133,7 +142,7 @@ def test_typed_use_checks(tmp_path: Path) -> None:
     assert lines[2].startswith(check_pattern_error)
     for accepted in ("str", "bytes", "bytearray", "memoryview[int]", "dict[str, Any]"):
         assert accepted in lines[2][len(check_pattern_error) :]
-    assert lines[3:] == ['note: Revealed type is "int"'] * 2
+    assert lines[3:] == ['note: Revealed type is "int"'] * 3
 
 
 def test_the_readme_quick_start_prints_what_it_says() -> None:

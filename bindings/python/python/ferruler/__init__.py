@@ -14,17 +14,19 @@ True
 
 Names:
     Machine: many named patterns, matched together; thread-safe, matches without the GIL.
+    Limits: bounds on pattern and event size and complexity, given to Machine(limits=...).
     matches_rule: one event against one pattern (EventBridge's TestEventPattern).
     check_pattern: validate a pattern.
     InvalidPatternError, InvalidEventError: what bad input raises (both are ValueError).
 """
 
 from ._errors import InvalidEventError, InvalidPatternError
-from ._ferruler import Machine, __version__, check_pattern, matches_rule
+from ._ferruler import Limits, Machine, __version__, check_pattern, matches_rule
 
 __all__ = [
     "InvalidEventError",
     "InvalidPatternError",
+    "Limits",
     "Machine",
     "__version__",
     "check_pattern",

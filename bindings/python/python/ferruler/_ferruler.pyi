@@ -4,9 +4,9 @@ from collections.abc import Hashable, Sequence
 from types import GenericAlias
 from typing import Any, Generic, TypedDict, Union, final
 
-from typing_extensions import TypeAlias, TypeVar
+from typing_extensions import Self, TypeAlias, TypeVar
 
-__all__ = ["Machine", "__version__", "check_pattern", "matches_rule"]
+__all__ = ["Limits", "Machine", "__version__", "check_pattern", "matches_rule"]
 
 __version__: str
 
@@ -24,15 +24,62 @@ class _Stats(TypedDict):
     paths: int
 
 @final
+class Limits:
+    """Bounds on what a Machine accepts; exceeding one raises InvalidPatternError or
+    InvalidEventError naming the limit. Immutable, comparable, hashable.
+
+    Every argument is keyword-only and optional: an omitted one (or None) keeps the engine's
+    default. A value must be an int of at least 1: TypeError for another type (bool included),
+    ValueError for a value out of range.
+    """
+
+    def __new__(
+        cls,
+        *,
+        max_pattern_bytes: Union[int, None] = None,
+        max_pattern_depth: Union[int, None] = None,
+        max_values_per_field: Union[int, None] = None,
+        max_wildcard_states: Union[int, None] = None,
+        max_or_combinations: Union[int, None] = None,
+        max_event_bytes: Union[int, None] = None,
+        max_event_depth: Union[int, None] = None,
+    ) -> Self: ...
+    @property
+    def max_pattern_bytes(self) -> int:
+        """Largest pattern text, in bytes (default 4096, EventBridge's PutRule limit)."""
+    @property
+    def max_pattern_depth(self) -> int:
+        """Deepest nesting of objects and arrays in a pattern (default 64)."""
+    @property
+    def max_values_per_field(self) -> int:
+        """Most values in one list of a pattern (default 1000)."""
+    @property
+    def max_wildcard_states(self) -> int:
+        """Most automaton states the wildcards of one field may need (default 20000)."""
+    @property
+    def max_or_combinations(self) -> int:
+        """Most rule combinations one pattern's $or may expand to (default 1000)."""
+    @property
+    def max_event_bytes(self) -> int:
+        """Largest event, in bytes (default 64 MiB)."""
+    @property
+    def max_event_depth(self) -> int:
+        """Deepest nesting of objects and arrays in an event (default 1024)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, int]]: ...
+
+@final
 class Machine(Generic[_N]):
     """A set of named EventBridge event patterns, compiled together, matched against JSON events.
 
     Rule names can be any hashable object; matches_for_event returns the objects that were added.
     Annotate the machine (``Machine[str]()``) to type them. Thread-safe: matching releases the
-    GIL and runs in parallel with other matches; changes are exclusive.
+    GIL and runs in parallel with other matches; changes are exclusive. ``limits`` bounds the
+    patterns and events it accepts (default: ``Limits()``).
     """
 
-    def __init__(self) -> None: ...
+    def __new__(cls, *, limits: Union[Limits, None] = None) -> Self: ...
     def __class_getitem__(cls, item: Any) -> GenericAlias:
         """``Machine[str]`` and the like, usable at run time as in annotations."""
     def add_rule(self, name: _N, pattern: _JSON) -> None:
@@ -43,6 +90,11 @@ class Machine(Generic[_N]):
         """Deletes every pattern of the rule `name`; returns how many there were."""
     def matches_for_event(self, event: _JSON) -> list[_N]:
         """The names of the rules `event` matches, each once. Raises InvalidEventError on bad JSON."""
+    def check_pattern(self, pattern: _JSON) -> None:
+        """Raises InvalidPatternError if add_rule would reject `pattern` (this machine's limits)."""
+    @property
+    def limits(self) -> Limits:
+        """The limits this machine enforces."""
     def rule_names(self) -> list[_N]:
         """The names of all rules, in no particular order."""
     def stats(self) -> _Stats:
