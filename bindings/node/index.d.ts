@@ -51,6 +51,50 @@ export interface MachineStats {
 }
 
 /**
+ * Bounds on what a {@link Machine} accepts, so that no pattern or event can make it slow, deep or
+ * large by surprise. Exceeding one is an {@link InvalidPatternError} (when a pattern is added or
+ * checked) or an {@link InvalidEventError} (when an event is matched) whose message names the limit
+ * and its value, e.g. `... more than the limit of 4096 bytes (limits.maxPatternBytes)`.
+ *
+ * Each is an integer from 1 to `Number.MAX_SAFE_INTEGER`.
+ */
+export interface Limits {
+  /**
+   * Largest pattern text, in bytes. Default 4096, EventBridge's `PutRule` limit. (For an object,
+   * the length of its `JSON.stringify` output.)
+   */
+  readonly maxPatternBytes: number
+  /** Deepest nesting of objects and arrays in a pattern. Default 64. */
+  readonly maxPatternDepth: number
+  /**
+   * Most values in one list of a pattern: a field's value list, or the operands of an
+   * `anything-but`. Default 1000.
+   */
+  readonly maxValuesPerField: number
+  /**
+   * Most automaton states the wildcards of one field may need. Default 20000. Only wildcards with
+   * a `*` in the middle count; a rule that would take its field past this is rejected ("Rule is
+   * too complex").
+   */
+  readonly maxWildcardStates: number
+  /** Most rule combinations one pattern's `$or`s may expand to. Default 1000, EventBridge's. */
+  readonly maxOrCombinations: number
+  /** Largest event, in bytes of UTF-8 text. Default 64 MiB (67108864). */
+  readonly maxEventBytes: number
+  /** Deepest nesting of objects and arrays in an event. Default 1024. */
+  readonly maxEventDepth: number
+}
+
+/** Options of `new Machine(options)`. */
+export interface MachineOptions {
+  /**
+   * The limits to enforce; each one left out keeps its default. Another machine's
+   * {@link Machine.limits} may be passed to copy them.
+   */
+  limits?: Partial<Limits>
+}
+
+/**
  * Many named event patterns, compiled together.
  *
  * A rule is a name with one or more patterns; the name matches an event when any of its patterns
@@ -58,8 +102,21 @@ export interface MachineStats {
  * thousands of rules.
  */
 export declare class Machine {
-  /** An empty machine. */
-  constructor()
+  /**
+   * An empty machine.
+   *
+   * ```js
+   * const machine = new Machine({ limits: { maxPatternBytes: 8192, maxEventDepth: 64 } })
+   * ```
+   *
+   * @throws {TypeError} if `options`, `options.limits` or one of its fields has the wrong type, or
+   *   they hold an unknown property (a misspelt limit is refused, not ignored).
+   * @throws {RangeError} if a limit is not an integer from 1 to `Number.MAX_SAFE_INTEGER`.
+   */
+  constructor(options?: MachineOptions)
+
+  /** The limits this machine enforces, every field set: a frozen object, the same on every read. */
+  readonly limits: Readonly<Limits>
 
   /**
    * Adds `pattern` under `name`. Several patterns under one name mean OR. Adding a pattern the
@@ -113,7 +170,8 @@ export declare class Machine {
   ruleNames(): string[]
 
   /**
-   * Checks that `pattern` is valid, as {@link Machine.addRule} would, without adding it.
+   * Checks that `pattern` is valid, as {@link Machine.addRule} would (with this machine's
+   * {@link Machine.limits}), without adding it.
    *
    * @throws {InvalidPatternError} if it is not.
    * @throws {TypeError} if `pattern` is not a {@link PatternInput}.
@@ -127,7 +185,8 @@ export declare class Machine {
 /**
  * Whether `event` matches `pattern`, like EventBridge's `TestEventPattern` (which, unlike this
  * function, also requires the envelope fields in the event). To match many events against the
- * same pattern, add it to a {@link Machine} once instead: this compiles it on every call.
+ * same pattern, add it to a {@link Machine} once instead: this compiles it on every call. The
+ * default {@link Limits} apply.
  *
  * @throws {InvalidPatternError} if the pattern is invalid (checked first).
  * @throws {InvalidEventError} if the event is not a JSON object in valid JSON and UTF-8.
@@ -136,7 +195,8 @@ export declare class Machine {
 export declare function matchesRule(event: EventInput, pattern: PatternInput): boolean
 
 /**
- * Checks that `pattern` is a valid EventBridge event pattern.
+ * Checks that `pattern` is a valid EventBridge event pattern, with the default {@link Limits}
+ * (use {@link Machine.checkPattern} for others).
  *
  * @throws {InvalidPatternError} if it is not, with EventBridge's reason and the position.
  * @throws {TypeError} if `pattern` is not a {@link PatternInput}.

@@ -90,15 +90,83 @@ function textOf(value, argument, api) {
   return json
 }
 
+function invalidArgValue(argument, value, reason, api) {
+  const error = new TypeError(`The "${argument}" argument ${reason}. Received ${describe(value)}`)
+  error.code = 'ERR_INVALID_ARG_VALUE'
+  Error.captureStackTrace(error, api)
+  return error
+}
+
+// The fields of `limits`, in the engine's order. Their defaults live in the engine alone.
+const LIMIT_NAMES = [
+  'maxPatternBytes',
+  'maxPatternDepth',
+  'maxValuesPerField',
+  'maxWildcardStates',
+  'maxOrCombinations',
+  'maxEventBytes',
+  'maxEventDepth',
+]
+
+/**
+ * The limits given in `new Machine(options)`, checked, as the addon takes them: an object with
+ * the fields that were set (each an integer from 1 to 2^53 - 1), or undefined for all defaults.
+ * Unknown fields are refused rather than ignored, so that a misspelt limit is not silently left
+ * at its default.
+ */
+function limitsOf(options, api) {
+  if (options === undefined) return undefined
+  if (options === null || typeof options !== 'object') {
+    throw invalidArgType('options', 'an object', options, api)
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'limits') throw invalidArgValue('options', options, `has an unknown property "${key}"`, api)
+  }
+  const limits = options.limits
+  if (limits === undefined) return undefined
+  if (limits === null || typeof limits !== 'object') {
+    throw invalidArgType('options.limits', 'an object', limits, api)
+  }
+  for (const key of Object.keys(limits)) {
+    if (!LIMIT_NAMES.includes(key)) {
+      throw invalidArgValue('options.limits', limits, `has an unknown property "${key}" (known: ${LIMIT_NAMES.join(', ')})`, api)
+    }
+  }
+  const checked = {}
+  for (const key of LIMIT_NAMES) {
+    const value = limits[key]
+    if (value === undefined) continue
+    if (typeof value !== 'number') throw invalidArgType(`options.limits.${key}`, 'of type number', value, api)
+    if (!Number.isSafeInteger(value) || value < 1) {
+      const error = new RangeError(
+        `The value of "options.limits.${key}" is out of range. It must be an integer >= 1 and <= ${Number.MAX_SAFE_INTEGER}. Received ${String(value)}`,
+      )
+      error.code = 'ERR_OUT_OF_RANGE'
+      Error.captureStackTrace(error, api)
+      throw error
+    }
+    checked[key] = value
+  }
+  return checked
+}
+
 function checkName(name, api) {
   if (typeof name !== 'string') throw invalidArgType('name', 'of type string', name, api)
 }
 
 class Machine {
-  #native = new native.NativeMachine()
+  #native
   // What the per-event entry points take (see src/hot.rs): the same machine, reached without the
   // per-call bookkeeping of a napi-rs method.
-  #handle = this.#native.handle()
+  #handle
+  // The limits, read once: they never change, so every read of `limits` is the same frozen object.
+  #limits
+
+  constructor(options) {
+    this.#native = new native.NativeMachine(limitsOf(options, Machine))
+    this.#handle = this.#native.handle()
+    this.#limits = Object.freeze(this.#native.limits)
+  }
 
   addRule(name, pattern) {
     checkName(name, Machine.prototype.addRule)
@@ -137,6 +205,10 @@ class Machine {
 
   get size() {
     return this.#native.size
+  }
+
+  get limits() {
+    return this.#limits
   }
 
   has(name) {

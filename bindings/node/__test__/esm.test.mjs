@@ -23,3 +23,11 @@ test('matching works from an ES module', () => {
   assert.equal(matchesRule('{"a": 1}', '{"a": [1]}'), true)
   assert.throws(() => checkPattern('{"a": 1}'), cjs.InvalidPatternError)
 })
+
+test('limits work from an ES module', () => {
+  const machine = new Machine({ limits: { maxPatternBytes: 8192 } })
+  assert.equal(machine.limits.maxPatternBytes, 8192)
+  machine.addRule('big', `{"k": ["${'v'.repeat(5000)}"]}`)
+  assert.throws(() => new Machine().addRule('big', `{"k": ["${'v'.repeat(5000)}"]}`), InvalidPatternError)
+  assert.throws(() => new Machine({ limits: { maxPatternBytes: 0 } }), RangeError)
+})

@@ -29,8 +29,8 @@ impl From<PatternError> for Failure {
     fn from(e: PatternError) -> Self {
         Failure {
             code: "INVALID_PATTERN".into(),
-            message: e.to_string(),
-            reason: e.message().into(),
+            message: js_names(&e.to_string()),
+            reason: js_names(e.message()),
             line: e.line(),
             column: e.column(),
             offset: e.offset() as f64,
@@ -45,13 +45,43 @@ impl Failure {
         let (line, column) = line_and_column(text, e.offset());
         Failure {
             code: "INVALID_EVENT".into(),
-            message: e.to_string(),
-            reason: e.message().into(),
+            message: js_names(&e.to_string()),
+            reason: js_names(e.message()),
             line,
             column,
             offset: e.offset() as f64,
         }
     }
+}
+
+/// `message` with the limits it names spelled as in JS: the engine writes
+/// `(Limits::max_pattern_bytes)`, a JS user sets `limits.maxPatternBytes`.
+fn js_names(message: &str) -> String {
+    const RUST: &str = "(Limits::";
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(RUST) {
+        out.push_str(&rest[..at]);
+        out.push_str("(limits.");
+        rest = &rest[at + RUST.len()..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let mut upper = false;
+        for c in rest[..end].chars() {
+            if c == '_' {
+                upper = true;
+            } else if upper {
+                out.push(c.to_ascii_uppercase());
+                upper = false;
+            } else {
+                out.push(c);
+            }
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The 1-based line and column of byte `offset` in `text`. Columns count code points: a byte
@@ -73,4 +103,29 @@ fn line_and_column(text: &[u8], offset: usize) -> (u32, u32) {
 
 fn saturate(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::js_names;
+
+    #[test]
+    fn limits_are_named_as_in_js() {
+        assert_eq!(
+            js_names("more than the limit of 4096 bytes (Limits::max_pattern_bytes)"),
+            "more than the limit of 4096 bytes (limits.maxPatternBytes)"
+        );
+        assert_eq!(
+            js_names("nested more than 3 levels deep (Limits::max_event_depth) at byte 9"),
+            "nested more than 3 levels deep (limits.maxEventDepth) at byte 9"
+        );
+        assert_eq!(
+            js_names("\"Limits::x\" (Limits::"),
+            "\"Limits::x\" (limits."
+        );
+        assert_eq!(
+            js_names("Value of > must be numeric"),
+            "Value of > must be numeric"
+        );
+    }
 }

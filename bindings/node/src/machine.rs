@@ -5,7 +5,7 @@ use crate::failure::Failure;
 use crate::hot;
 use crate::input::bytes_of;
 use crate::state::State;
-use ferruler::Machine;
+use ferruler::{Limits, Machine};
 use napi::bindgen_prelude::{Either, Env, Unknown};
 use napi_derive::napi;
 use std::cell::RefMut;
@@ -30,13 +30,80 @@ pub struct MachineStats {
     pub paths: u32,
 }
 
+/// Limits to set, as `index.js` passes them: each already checked to be an integer from 1 to
+/// 2^53 - 1, or absent for the engine's default.
+#[napi(object)]
+pub struct LimitsInput {
+    pub max_pattern_bytes: Option<f64>,
+    pub max_pattern_depth: Option<f64>,
+    pub max_values_per_field: Option<f64>,
+    pub max_wildcard_states: Option<f64>,
+    pub max_or_combinations: Option<f64>,
+    pub max_event_bytes: Option<f64>,
+    pub max_event_depth: Option<f64>,
+}
+
+/// The limits a machine enforces, every field set (`Machine.limits` in JS).
+#[napi(object)]
+pub struct MachineLimits {
+    pub max_pattern_bytes: f64,
+    pub max_pattern_depth: f64,
+    pub max_values_per_field: f64,
+    pub max_wildcard_states: f64,
+    pub max_or_combinations: f64,
+    pub max_event_bytes: f64,
+    pub max_event_depth: f64,
+}
+
+impl LimitsInput {
+    /// The engine's limits: the defaults, overridden by every field given. A number is converted
+    /// with Rust's saturating cast, so even a value `index.js` would have refused (negative,
+    /// fractional, NaN, huge) cannot do worse than set a limit of 0 or the largest one.
+    fn into_limits(self) -> Limits {
+        let mut limits = Limits::default();
+        let set = |field: &mut usize, value: Option<f64>| {
+            if let Some(n) = value {
+                *field = n as usize;
+            }
+        };
+        set(&mut limits.max_pattern_bytes, self.max_pattern_bytes);
+        set(&mut limits.max_pattern_depth, self.max_pattern_depth);
+        set(&mut limits.max_values_per_field, self.max_values_per_field);
+        set(&mut limits.max_wildcard_states, self.max_wildcard_states);
+        if let Some(n) = self.max_or_combinations {
+            limits.max_or_combinations = n as u64;
+        }
+        set(&mut limits.max_event_bytes, self.max_event_bytes);
+        set(&mut limits.max_event_depth, self.max_event_depth);
+        limits
+    }
+}
+
 #[napi]
 impl NativeMachine {
+    /// An empty machine with `limits` (the engine's defaults for those not given).
     #[napi(constructor)]
-    #[allow(clippy::new_without_default)] // a JS constructor, not a Rust API
-    pub fn new() -> Self {
+    pub fn new(limits: Option<LimitsInput>) -> Self {
+        let limits = limits.map(LimitsInput::into_limits).unwrap_or_default();
         NativeMachine {
-            state: Rc::default(),
+            state: Rc::new(State::with_limits(limits)),
+        }
+    }
+
+    /// The limits this machine enforces. Numbers are exact up to 2^53, far beyond any sensible
+    /// limit (a larger `usize` one could only come from Rust, and would read rounded).
+    #[napi(getter)]
+    pub fn limits(&self) -> MachineLimits {
+        let machine = self.state.machine.borrow();
+        let l = machine.limits();
+        MachineLimits {
+            max_pattern_bytes: l.max_pattern_bytes as f64,
+            max_pattern_depth: l.max_pattern_depth as f64,
+            max_values_per_field: l.max_values_per_field as f64,
+            max_wildcard_states: l.max_wildcard_states as f64,
+            max_or_combinations: l.max_or_combinations as f64,
+            max_event_bytes: l.max_event_bytes as f64,
+            max_event_depth: l.max_event_depth as f64,
         }
     }
 

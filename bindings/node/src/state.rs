@@ -8,7 +8,7 @@
 //! a borrow is never re-entered; the `RefCell`s turn that invariant into a checked one.
 
 use crate::failure::Failure;
-use ferruler::{Machine, Scratch};
+use ferruler::{Limits, Machine, Scratch};
 use std::cell::RefCell;
 
 #[derive(Default)]
@@ -21,6 +21,14 @@ pub struct State {
 }
 
 impl State {
+    /// An empty machine enforcing `limits`.
+    pub fn with_limits(limits: Limits) -> Self {
+        State {
+            machine: RefCell::new(Machine::with_limits(limits)),
+            ..State::default()
+        }
+    }
+
     /// Calls `each` with the name of every rule `event` matches (each once).
     pub fn for_each_match(&self, event: &[u8], each: impl FnMut(&String)) -> Result<(), Failure> {
         let machine = self.machine.borrow();

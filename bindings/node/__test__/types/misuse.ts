@@ -6,3 +6,7 @@ machine.addRule(1, '{}') // error: name must be a string
 machine.matchesForEvent(42) // error: not an event input
 const n: string = machine.size // error: size is a number
 machine.size = 3 // error: size is read-only
+new Machine({ limits: { maxPatternBytes: '8192' } }) // error: a limit is a number
+new Machine({ limits: { maxPatternByte: 8192 } }) // error: no such limit
+machine.limits.maxEventDepth = 3 // error: limits are read-only
+new Machine({ limit: {} }) // error: no such option

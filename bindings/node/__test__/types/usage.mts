@@ -1,7 +1,7 @@
 // The ES-module twin of usage.ts: the same calls, resolved through the "import" condition of the
 // package exports rather than "require".
 import { Machine, matchesRule, checkPattern, InvalidPatternError, InvalidEventError } from 'ferruler'
-import type { MachineStats, PatternInput, EventInput } from 'ferruler'
+import type { MachineStats, PatternInput, EventInput, Limits } from 'ferruler'
 
 const machine = new Machine()
 machine.addRule('a', '{"source": ["x"]}')
@@ -14,6 +14,7 @@ const size: number = machine.size
 const present: boolean = machine.has('c')
 const all: string[] = machine.ruleNames()
 const stats: MachineStats = machine.stats()
+const limits: Readonly<Limits> = new Machine({ limits: { maxEventBytes: 1 << 20 } }).limits
 machine.checkPattern({ a: [1] })
 const matched: boolean = matchesRule({ a: 1 }, '{"a": [1]}')
 checkPattern(new ArrayBuffer(0))
@@ -34,4 +35,4 @@ try {
   }
 }
 
-void [deleted, count, names, size, present, all, stats, matched, pattern]
+void [deleted, count, names, size, present, all, stats, matched, pattern, limits]

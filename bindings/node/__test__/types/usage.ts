@@ -1,7 +1,7 @@
 // Compiled (not run) by types.test.js against index.d.ts: every public signature is used as a
 // caller would, so a declaration that drifts from the API makes this file fail to type-check.
 import { Machine, matchesRule, checkPattern, InvalidPatternError, InvalidEventError } from 'ferruler'
-import type { MachineStats, PatternInput, EventInput } from 'ferruler'
+import type { MachineStats, PatternInput, EventInput, Limits, MachineOptions } from 'ferruler'
 
 const machine = new Machine()
 machine.addRule('a', '{"source": ["x"]}')
@@ -14,6 +14,13 @@ const size: number = machine.size
 const present: boolean = machine.has('c')
 const all: string[] = machine.ruleNames()
 const stats: MachineStats = machine.stats()
+const limited = new Machine({ limits: { maxPatternBytes: 8192, maxEventDepth: 64 } })
+const limits: Readonly<Limits> = limited.limits
+const options: MachineOptions = { limits: { ...limits, maxOrCombinations: 10 } }
+const copied = new Machine(options)
+const maxEventBytes: number = copied.limits.maxEventBytes
+new Machine({})
+new Machine({ limits: {} })
 machine.checkPattern({ a: [1] })
 const matched: boolean = matchesRule({ a: 1 }, '{"a": [1]}')
 checkPattern(new ArrayBuffer(0))
@@ -34,4 +41,4 @@ try {
   }
 }
 
-void [deleted, count, names, size, present, all, stats, matched, pattern]
+void [deleted, count, names, size, present, all, stats, matched, pattern, maxEventBytes]
