@@ -171,7 +171,7 @@ impl Reader<'_> {
         self.depth += 1;
         if self.depth > self.max_depth {
             return Err(self.fail_here(format!(
-                "Pattern is nested more than {} levels deep",
+                "Pattern is nested more than {} levels deep (Limits::max_pattern_depth)",
                 self.max_depth
             )));
         }

@@ -110,7 +110,7 @@ impl Compiler<'_> {
                 return Err(self.err(
                     at,
                     format!(
-                        "The $or in this pattern expand to {} rule combinations, more than the limit of {}",
+                        "The $or in this pattern expand to {} rule combinations, more than the limit of {} (Limits::max_or_combinations)",
                         if combinations == u64::MAX { "too many".to_string() } else { combinations.to_string() },
                         self.limits.max_or_combinations
                     ),
