@@ -18,9 +18,13 @@ use crate::event::scan;
 use crate::limits::Limits;
 use crate::matching::{exact, Run, Scratch, SubInfo};
 use crate::pattern::{Matcher, Pattern, SubRule, Test};
+
+mod code;
 use foldhash::HashMap;
+use hashbrown::HashTable;
 use smallvec::SmallVec;
 use std::cell::RefCell;
+use std::hash::BuildHasher;
 use std::hash::Hash;
 
 /// Up to this many wildcards with a middle star on one path, every add checks the path's
@@ -44,10 +48,12 @@ pub struct Machine<N = String> {
     trie: PathTrie,
     subs: Vec<SubInfo>,
     free_subs: Vec<u32>,
-    /// Rule slots: the name of each rule, or `None` for a free slot.
-    names: Vec<Option<N>>,
-    free_names: Vec<u32>,
-    rules: HashMap<N, RuleEntry>,
+    /// Rule slots (what matching reports): each rule's name and patterns, `None` when free.
+    rules: Vec<Option<Rule<N>>>,
+    free_rules: Vec<u32>,
+    /// The slot of every rule, found by hashing its name, so that names are stored only once.
+    by_name: HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
     /// Sub-rules with no positive condition (only `exists: false`), and each one's place here.
     absent_only: Vec<u32>,
     absent_slot: HashMap<u32, usize>,
@@ -58,17 +64,10 @@ pub struct Machine<N = String> {
 }
 
 #[derive(Debug, Clone)]
-struct RuleEntry {
-    slot: u32,
-    /// Each pattern added under the name (usually one).
-    patterns: SmallVec<[StoredPattern; 1]>,
-}
-
-/// A pattern as added: its text (re-read to uninstall it) and the slots of its sub-rules.
-#[derive(Debug, Clone)]
-struct StoredPattern {
-    text: Box<[u8]>,
-    subs: SmallVec<[u32; 1]>,
+struct Rule<N> {
+    name: N,
+    /// A record of each pattern added under the name (usually one), concatenated (see `code`).
+    patterns: Box<[u8]>,
 }
 
 /// Counts describing a machine's contents.
@@ -102,9 +101,10 @@ impl<N> Machine<N> {
             trie: PathTrie::default(),
             subs: Vec::new(),
             free_subs: Vec::new(),
-            names: Vec::new(),
-            free_names: Vec::new(),
-            rules: HashMap::default(),
+            rules: Vec::new(),
+            free_rules: Vec::new(),
+            by_name: HashTable::new(),
+            hasher: Default::default(),
             absent_only: Vec::new(),
             absent_slot: HashMap::default(),
             scoped_nodes: 0,
@@ -121,7 +121,7 @@ impl<N> Machine<N> {
     /// Counts of what the machine holds.
     pub fn stats(&self) -> Stats {
         Stats {
-            names: self.rules.len(),
+            names: self.by_name.len(),
             patterns: self.patterns,
             sub_rules: self.subs.len() - self.free_subs.len(),
             paths: self.trie.len() - 1,
@@ -141,17 +141,17 @@ impl<N> Machine<N> {
 
     /// Number of distinct rule names.
     pub fn len(&self) -> usize {
-        self.rules.len()
+        self.by_name.len()
     }
 
     /// Whether the machine holds no rules.
     pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
+        self.by_name.is_empty()
     }
 
     /// The names of the rules, in no particular order.
     pub fn rule_names(&self) -> impl Iterator<Item = &N> {
-        self.names.iter().flatten()
+        self.rules.iter().flatten().map(|r| &r.name)
     }
 
     /// Validates `pattern` with this machine's limits, without adding it.
@@ -169,8 +169,8 @@ impl<N> Machine<N> {
     ) -> Result<(), EventError> {
         self.run(event.as_ref(), scratch)?;
         for &slot in &scratch.rules {
-            if let Some(name) = &self.names[slot as usize] {
-                f(name);
+            if let Some(rule) = &self.rules[slot as usize] {
+                f(&rule.name);
             }
         }
         Ok(())
@@ -234,62 +234,105 @@ impl<N: Clone + Eq + Hash> Machine<N> {
     pub fn add_rule(&mut self, name: N, pattern: impl AsRef<[u8]>) -> Result<(), PatternError> {
         let text = pattern.as_ref();
         let parsed = Pattern::parse_with_limits(text, &self.limits)?;
-        if let Some(entry) = self.rules.get(&name) {
-            if entry
-                .patterns
-                .iter()
-                .any(|p| same_pattern(&p.text, text, &parsed, &self.limits))
-            {
+        let mut tests = Vec::new();
+        code::encode(&parsed, &mut tests);
+        let found = self.find(&name);
+        if let Some(slot) = found {
+            if self.position(slot, &parsed, &tests).is_some() {
                 return Ok(());
             }
         }
-        let slot = match self.rules.get(&name) {
-            Some(entry) => entry.slot,
-            None => {
-                let slot = match self.free_names.pop() {
-                    Some(s) => {
-                        self.names[s as usize] = Some(name.clone());
-                        s
-                    }
-                    None => {
-                        self.names.push(Some(name.clone()));
-                        (self.names.len() - 1) as u32
-                    }
-                };
-                self.rules.insert(
-                    name.clone(),
-                    RuleEntry {
-                        slot,
-                        patterns: SmallVec::new(),
-                    },
-                );
-                slot
-            }
+        let slot = match found {
+            Some(slot) => slot,
+            None => self.new_rule(name),
         };
-        let subs: SmallVec<[u32; 1]> = parsed
+        let subs: SmallVec<[u32; 4]> = parsed
             .sub_rules()
             .iter()
             .map(|s| self.install(slot, s))
             .collect();
         if let Err(error) = self.check_wildcards(text, &parsed) {
-            for (sub, sub_rule) in subs.iter().zip(parsed.sub_rules()) {
-                self.uninstall(*sub, sub_rule);
+            for (&sub, sub_rule) in subs.iter().zip(parsed.sub_rules()) {
+                self.uninstall(sub, sub_rule.conditions().iter().map(|c| c.test()));
             }
-            if self.rules.get(&name).is_some_and(|e| e.patterns.is_empty()) {
-                self.forget_name(&name);
+            if self.rule(slot).patterns.is_empty() {
+                self.forget_rule(slot);
             }
             return Err(error);
         }
-        self.rules
-            .get_mut(&name)
-            .expect("inserted above")
-            .patterns
-            .push(StoredPattern {
-                text: text.into(),
-                subs,
-            });
+        let rule = self.rule_mut(slot);
+        let mut records = std::mem::take(&mut rule.patterns).into_vec();
+        code::put_record(&mut records, &subs, &tests);
+        rule.patterns = records.into_boxed_slice();
         self.patterns += 1;
         Ok(())
+    }
+
+    /// Where among the records of rule `slot` is the pattern `parsed`, whose tests code is
+    /// `tests`: the one with the same paths (the nodes of its sub-rules) and the same code.
+    fn position(&self, slot: u32, parsed: &Pattern, tests: &[u8]) -> Option<code::Record<'_>> {
+        code::records(&self.rule(slot).patterns).find(|r| {
+            r.code == tests
+                && r.subs.len() == parsed.sub_rules().len()
+                && r.subs
+                    .iter()
+                    .zip(parsed.sub_rules())
+                    .all(|(&sub, sub_rule)| {
+                        let nodes = &self.subs[sub as usize].nodes;
+                        nodes.len() == sub_rule.conditions().len()
+                            && nodes
+                                .iter()
+                                .zip(sub_rule.conditions())
+                                .all(|(&node, c)| self.trie.find(c.path()) == Some(node))
+                    })
+        })
+    }
+
+    /// The slot of the rule called `name`.
+    fn find(&self, name: &N) -> Option<u32> {
+        let rules = &self.rules;
+        self.by_name
+            .find(self.hasher.hash_one(name), |&s| {
+                rules[s as usize].as_ref().is_some_and(|r| r.name == *name)
+            })
+            .copied()
+    }
+
+    fn rule(&self, slot: u32) -> &Rule<N> {
+        self.rules[slot as usize].as_ref().expect("a rule's slot")
+    }
+
+    fn rule_mut(&mut self, slot: u32) -> &mut Rule<N> {
+        self.rules[slot as usize].as_mut().expect("a rule's slot")
+    }
+
+    /// Gives `name` (not in the machine) a slot, with no patterns yet.
+    fn new_rule(&mut self, name: N) -> u32 {
+        let hash = self.hasher.hash_one(&name);
+        let rule = Some(Rule {
+            name,
+            patterns: Box::default(),
+        });
+        let slot = match self.free_rules.pop() {
+            Some(s) => {
+                self.rules[s as usize] = rule;
+                s
+            }
+            None => {
+                self.rules.push(rule);
+                (self.rules.len() - 1) as u32
+            }
+        };
+        let Machine {
+            rules,
+            by_name,
+            hasher,
+            ..
+        } = self;
+        by_name.insert_unique(hash, slot, |&s| {
+            hasher.hash_one(&rules[s as usize].as_ref().expect("a rule's slot").name)
+        });
+        slot
     }
 
     /// Builds the wildcard automaton of every path where `pattern` put a wildcard with a star in
@@ -345,49 +388,52 @@ impl<N: Clone + Eq + Hash> Machine<N> {
     ) -> Result<bool, PatternError> {
         let text = pattern.as_ref();
         let parsed = Pattern::parse_with_limits(text, &self.limits)?;
-        let Some(entry) = self.rules.get_mut(name) else {
+        let Some(slot) = self.find(name) else {
             return Ok(false);
         };
-        let Some(i) = entry
-            .patterns
-            .iter()
-            .position(|p| same_pattern(&p.text, text, &parsed, &self.limits))
-        else {
+        let mut tests = Vec::new();
+        code::encode(&parsed, &mut tests);
+        let Some(record) = self.position(slot, &parsed, &tests) else {
             return Ok(false);
         };
-        let removed = entry.patterns.swap_remove(i);
-        let now_empty = entry.patterns.is_empty();
-        for (sub, sub_rule) in removed.subs.iter().zip(parsed.sub_rules()) {
-            self.uninstall(*sub, sub_rule);
+        let (subs, span) = (record.subs, record.span);
+        let rule = self.rule_mut(slot);
+        let mut records = std::mem::take(&mut rule.patterns).into_vec();
+        records.drain(span);
+        rule.patterns = records.into_boxed_slice();
+        let now_empty = rule.patterns.is_empty();
+        for (&sub, sub_rule) in subs.iter().zip(parsed.sub_rules()) {
+            self.uninstall(sub, sub_rule.conditions().iter().map(|c| c.test()));
         }
         self.patterns -= 1;
         if now_empty {
-            self.forget_name(name);
+            self.forget_rule(slot);
         }
         Ok(true)
     }
 
     /// Deletes every pattern of the rule `name`, returning how many there were.
     pub fn delete_rules_named(&mut self, name: &N) -> usize {
-        let Some(entry) = self.rules.get(name) else {
+        let Some(slot) = self.find(name) else {
             return 0;
         };
-        let patterns = entry.patterns.clone();
-        for stored in &patterns {
-            let parsed = Pattern::parse_with_limits(&stored.text, &self.limits)
-                .expect("stored patterns are valid");
-            for (sub, sub_rule) in stored.subs.iter().zip(parsed.sub_rules()) {
-                self.uninstall(*sub, sub_rule);
+        let records = std::mem::take(&mut self.rule_mut(slot).patterns);
+        let mut count = 0;
+        for record in code::records(&records) {
+            let tests = code::decode(record.code, record.subs.len());
+            for (&sub, tests) in record.subs.iter().zip(&tests) {
+                self.uninstall(sub, tests.iter());
             }
+            count += 1;
         }
-        self.patterns -= patterns.len();
-        self.forget_name(name);
-        patterns.len()
+        self.patterns -= count;
+        self.forget_rule(slot);
+        count
     }
 
     /// Whether a rule of this name exists.
     pub fn contains_rule(&self, name: &N) -> bool {
-        self.rules.contains_key(name)
+        self.find(name).is_some()
     }
 
     /// The names of the rules `event` (JSON text) matches, each once.
@@ -404,15 +450,18 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         })
     }
 
-    fn forget_name(&mut self, name: &N) {
-        if let Some(entry) = self.rules.remove(name) {
-            self.names[entry.slot as usize] = None;
-            self.free_names.push(entry.slot);
+    /// Frees the slot of a rule that has no patterns left.
+    fn forget_rule(&mut self, slot: u32) {
+        let hash = self.hasher.hash_one(&self.rule(slot).name);
+        if let Ok(entry) = self.by_name.find_entry(hash, |&s| s == slot) {
+            entry.remove();
         }
-        if self.rules.is_empty() {
-            self.names = Vec::new();
-            self.free_names = Vec::new();
-            self.rules = HashMap::default();
+        self.rules[slot as usize] = None;
+        self.free_rules.push(slot);
+        if self.by_name.is_empty() {
+            self.rules = Vec::new();
+            self.free_rules = Vec::new();
+            self.by_name = HashTable::new();
         }
     }
 
@@ -470,8 +519,8 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         sub
     }
 
-    /// Removes what `install` added for `sub_rule` at slot `sub`.
-    fn uninstall(&mut self, sub: u32, sub_rule: &SubRule) {
+    /// Removes what `install` added at slot `sub` for a sub-rule whose conditions have `tests`.
+    fn uninstall<'t>(&mut self, sub: u32, tests: impl Iterator<Item = &'t Test>) {
         let info = std::mem::replace(
             &mut self.subs[sub as usize],
             SubInfo {
@@ -481,19 +530,14 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             },
         );
         self.adjust_scopes(&info, -1);
-        for (bit, (condition, &node)) in sub_rule
-            .conditions()
-            .iter()
-            .zip(info.nodes.iter())
-            .enumerate()
-        {
+        for (bit, (test, &node)) in tests.zip(info.nodes.iter()).enumerate() {
             let target = Target {
                 sub,
                 bit: bit as u32,
             };
             let slot = &mut self.trie.node_mut(node).values;
             if let Some(values) = slot {
-                match condition.test() {
+                match test {
                     Test::AnyOf(matchers) => {
                         for m in matchers {
                             values.remove(m, target);
@@ -569,7 +613,85 @@ impl<N: Clone + Eq + Hash> Machine<N> {
     }
 }
 
-/// Whether stored pattern text `stored` means the same as `text` (parsed as `parsed`).
-fn same_pattern(stored: &[u8], text: &[u8], parsed: &Pattern, limits: &Limits) -> bool {
-    stored == text || Pattern::parse_with_limits(stored, limits).is_ok_and(|p| p == *parsed)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(m: &Machine, event: &str) -> Vec<String> {
+        let mut v = m.matches_for_event(event).unwrap();
+        v.sort();
+        v
+    }
+
+    /// Among several patterns under one name, deleting by an equal-meaning text removes that one
+    /// pattern only, and only when paths and values both agree.
+    #[test]
+    fn delete_finds_the_pattern_by_meaning() {
+        let mut m = Machine::new();
+        m.add_rule("r".to_string(), r#"{"a": [35], "b": ["x"]}"#)
+            .unwrap();
+        m.add_rule("r".to_string(), r#"{"a": [36]}"#).unwrap();
+        m.add_rule("r".to_string(), r#"{"c": {"a": [35]}, "b": ["x"]}"#)
+            .unwrap();
+        // Same meaning as the first: adding it again changes nothing.
+        m.add_rule("r".to_string(), r#"{"b":["x"],"a":[3.5e1]}"#)
+            .unwrap();
+        assert_eq!(m.stats().patterns, 3);
+        let r = "r".to_string();
+        // Same values on other paths, or other values on the same paths, are other patterns.
+        assert!(!m.delete_rule(&r, r#"{"a": ["x"], "b": [35]}"#).unwrap());
+        assert!(!m
+            .delete_rule(&r, r#"{"a": [35], "b": ["x", "y"]}"#)
+            .unwrap());
+        assert!(!m.delete_rule(&r, r#"{"a": [35]}"#).unwrap());
+        assert!(m.delete_rule(&r, r#"{ "b": ["x"], "a": [35.0] }"#).unwrap());
+        assert!(!m.delete_rule(&r, r#"{"a": [35], "b": ["x"]}"#).unwrap());
+        assert_eq!(m.stats().patterns, 2);
+        assert_eq!(names(&m, r#"{"a": 35, "b": "x"}"#), Vec::<String>::new());
+        assert_eq!(names(&m, r#"{"a": 36}"#), ["r"]);
+        assert_eq!(names(&m, r#"{"c": {"a": 35}, "b": "x"}"#), ["r"]);
+        assert!(m.delete_rule(&r, r#"{"c.a": [35], "b": ["x"]}"#).unwrap());
+        assert_eq!(
+            names(&m, r#"{"c": {"a": 35}, "b": "x"}"#),
+            Vec::<String>::new()
+        );
+        assert!(m.contains_rule(&r));
+        assert!(m.delete_rule(&r, r#"{"a": [36.0]}"#).unwrap());
+        assert!(!m.contains_rule(&r));
+        assert_eq!(m.stats(), Stats::default());
+    }
+
+    /// `delete_rules_named` uninstalls every pattern from its record alone, for every kind of
+    /// matcher, and leaves the other rules as they were.
+    #[test]
+    fn delete_rules_named_uninstalls_from_records() {
+        let every = r#"{"v": ["s", 3.5e1, true, null, {"prefix": "p"}, {"prefix": {"equals-ignore-case": "P"}},
+            {"suffix": "s"}, {"suffix": {"equals-ignore-case": "S"}}, {"equals-ignore-case": "E"},
+            {"wildcard": "a*b*c"}, {"numeric": [">", 0, "<=", 5.5]}, {"numeric": ["=", -1]},
+            {"cidr": "10.0.0.0/8"}, {"exists": true}, {"anything-but": ["a", "b"]}, {"anything-but": 7},
+            {"anything-but": {"prefix": ["x", "y"]}}, {"anything-but": {"suffix": "z"}},
+            {"anything-but": {"equals-ignore-case": ["Q"]}}, {"anything-but": {"wildcard": "*.tmp"}}],
+            "w": [{"exists": false}], "$or": [{"x": [1]}, {"y": ["z"]}]}"#;
+        let mut m = Machine::new();
+        m.add_rule("keep".to_string(), r#"{"v": ["s"]}"#).unwrap();
+        let before = m.stats();
+        m.add_rule("all".to_string(), every).unwrap();
+        m.add_rule("all".to_string(), r#"{"v": [{"numeric": ["<", 0]}]}"#)
+            .unwrap();
+        assert_eq!(m.delete_rules_named(&"all".to_string()), 2);
+        assert_eq!(m.stats(), before);
+        // The freed sub-rule slots are reused: a target left behind would make these match.
+        for i in 0..4 {
+            m.add_rule(format!("new{i}"), format!(r#"{{"z": ["never{i}"]}}"#))
+                .unwrap();
+        }
+        let event = r#"{"v": ["s", 35, true, null, "p", "zzs", "E", "abc", 3, -1, "10.1.2.3", "a.tmp"],
+            "x": 1, "y": "z"}"#;
+        assert_eq!(names(&m, event), ["keep"]);
+        for i in 0..4 {
+            assert_eq!(m.delete_rules_named(&format!("new{i}")), 1);
+        }
+        assert_eq!(m.delete_rules_named(&"keep".to_string()), 1);
+        assert_eq!(m.stats(), Stats::default());
+    }
 }
