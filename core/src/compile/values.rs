@@ -27,11 +27,9 @@ use crate::event::Leaf;
 use crate::number;
 use crate::pattern::{AnythingBut, Bound, IpRange, Matcher, NumericRange, Wildcard};
 use foldhash::HashMap;
-use smallvec::SmallVec;
 use std::cmp::Ordering;
+use std::ops::Deref;
 use std::sync::OnceLock;
-
-type Targets = SmallVec<[Target; 1]>;
 
 /// Up to this many numeric ranges on a path are tested directly; beyond, through the index.
 const LINEAR_RANGES: usize = 8;
@@ -348,21 +346,67 @@ fn emit_all(ts: &[Target], out: &mut impl Emit) {
     }
 }
 
+/// The targets of one matcher key (or list). Most keys belong to one condition, so one target is
+/// held inline, without an allocation; a key shared by several conditions holds a vector. 16
+/// bytes, which matters in maps with a key per rule.
+#[derive(Debug, Clone, Default)]
+enum Targets {
+    #[default]
+    None,
+    One(Target),
+    Many(Box<Vec<Target>>),
+}
+
+impl Deref for Targets {
+    type Target = [Target];
+
+    #[inline]
+    fn deref(&self) -> &[Target] {
+        match self {
+            Targets::None => &[],
+            Targets::One(t) => std::slice::from_ref(t),
+            Targets::Many(v) => v,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Targets {
+    type Item = &'a Target;
+    type IntoIter = std::slice::Iter<'a, Target>;
+
+    #[inline]
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 fn push(ts: &mut Targets, t: Target) {
-    ts.push(t);
+    *ts = match std::mem::take(ts) {
+        Targets::None => Targets::One(t),
+        Targets::One(first) => Targets::Many(Box::new(vec![first, t])),
+        Targets::Many(mut v) => {
+            v.push(t);
+            Targets::Many(v)
+        }
+    };
 }
 
 fn pull(ts: &mut Targets, t: Target) -> bool {
-    match ts.iter().position(|x| *x == t) {
-        Some(i) => {
-            ts.swap_remove(i);
-            if ts.is_empty() {
-                *ts = Targets::new(); // give back a spilled buffer
+    let Some(i) = ts.iter().position(|x| *x == t) else {
+        return false;
+    };
+    *ts = match std::mem::take(ts) {
+        Targets::Many(mut v) if v.len() > 2 => {
+            v.swap_remove(i);
+            if v.len() <= v.capacity() / 4 {
+                v.shrink_to(v.len() * 2); // give memory back as the vector empties
             }
-            true
+            Targets::Many(v)
         }
-        None => false,
-    }
+        Targets::Many(v) => Targets::One(v[1 - i]),
+        Targets::One(_) | Targets::None => Targets::None,
+    };
+    true
 }
 
 fn pull_key<K, Q>(map: &mut HashMap<K, Targets>, key: &Q, t: Target) -> bool
@@ -413,7 +457,7 @@ impl Affixes {
                 Err(i) => self.lengths.insert(i, (key.len(), 1)),
             }
         }
-        entry.push(t);
+        push(entry, t);
     }
 
     fn remove(&mut self, key: &[u8], t: Target) -> bool {
