@@ -470,16 +470,12 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let sub = match self.free_subs.pop() {
             Some(s) => s,
             None => {
-                self.subs.push(SubInfo {
-                    rule,
-                    nodes: Box::new([]),
-                    positive: SmallVec::new(),
-                });
+                self.subs.push(SubInfo::free());
                 (self.subs.len() - 1) as u32
             }
         };
         let conditions = sub_rule.conditions();
-        let mut nodes = Vec::with_capacity(conditions.len());
+        let mut nodes: SmallVec<[NodeId; 8]> = SmallVec::with_capacity(conditions.len());
         let mut positive: SmallVec<[u64; 1]> =
             SmallVec::from_elem(0, conditions.len().div_ceil(64).max(1));
         for (bit, condition) in conditions.iter().enumerate() {
@@ -505,11 +501,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                 Test::Absent => values.add_absent(target),
             }
         }
-        let info = SubInfo {
-            rule,
-            nodes: nodes.into_boxed_slice(),
-            positive,
-        };
+        let info = SubInfo::new(rule, &nodes, &positive);
         self.adjust_scopes(&info, 1);
         if info.positive.iter().all(|&p| p == 0) {
             self.absent_slot.insert(sub, self.absent_only.len());
@@ -521,14 +513,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
 
     /// Removes what `install` added at slot `sub` for a sub-rule whose conditions have `tests`.
     fn uninstall<'t>(&mut self, sub: u32, tests: impl Iterator<Item = &'t Test>) {
-        let info = std::mem::replace(
-            &mut self.subs[sub as usize],
-            SubInfo {
-                rule: u32::MAX,
-                nodes: Box::new([]),
-                positive: SmallVec::new(),
-            },
-        );
+        let info = std::mem::replace(&mut self.subs[sub as usize], SubInfo::free());
         self.adjust_scopes(&info, -1);
         for (bit, (test, &node)) in tests.zip(info.nodes.iter()).enumerate() {
             let target = Target {

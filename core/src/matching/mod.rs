@@ -32,6 +32,9 @@
 //! the event's values touch.
 
 pub(crate) mod exact;
+mod sub_info;
+
+pub(crate) use sub_info::SubInfo;
 
 use crate::compile::paths::{NodeId, PathTrie};
 use crate::compile::values::Emit;
@@ -42,23 +45,6 @@ use smallvec::SmallVec;
 
 /// Logs up to this long are folded by linear search instead of through the stamped table.
 const SHORT_LOG: usize = 16;
-
-/// What matching needs to know about a sub-rule.
-#[derive(Debug, Clone)]
-pub(crate) struct SubInfo {
-    /// The rule (name slot) the sub-rule belongs to.
-    pub rule: u32,
-    /// The path node of each condition, indexed by condition bit.
-    pub nodes: Box<[NodeId]>,
-    /// Which condition bits are positive (not `exists: false`), one word per 64 conditions.
-    pub positive: SmallVec<[u64; 1]>,
-}
-
-impl SubInfo {
-    pub(crate) fn words(&self) -> usize {
-        self.positive.len()
-    }
-}
 
 /// Hits and vetoes for 64 conditions of one sub-rule.
 #[derive(Debug, Clone, Copy)]
