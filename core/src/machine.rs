@@ -319,7 +319,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                 s
             }
             None => {
-                self.rules.push(rule);
+                push_slot(&mut self.rules, rule);
                 (self.rules.len() - 1) as u32
             }
         };
@@ -470,7 +470,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let sub = match self.free_subs.pop() {
             Some(s) => s,
             None => {
-                self.subs.push(SubInfo::free());
+                push_slot(&mut self.subs, SubInfo::free());
                 (self.subs.len() - 1) as u32
             }
         };
@@ -596,6 +596,17 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             }
         }
     }
+}
+
+/// Appends to a slot table, growing it by an eighth rather than doubling it. The rule and
+/// sub-rule tables are the two largest vectors, with an element per rule: doubling leaves up to half
+/// of them unused (a quarter on average), an eighth at most this way. Amortised, each element is
+/// moved eight times, a few nanoseconds per added rule (large blocks are moved by remapping pages).
+fn push_slot<T>(table: &mut Vec<T>, value: T) {
+    if table.len() == table.capacity() {
+        table.reserve_exact(table.len() / 8 + 4);
+    }
+    table.push(value);
 }
 
 #[cfg(test)]
