@@ -27,7 +27,9 @@ use crate::event::Leaf;
 use crate::number;
 use crate::pattern::{AnythingBut, Bound, IpRange, Matcher, NumericRange, Wildcard};
 use foldhash::HashMap;
+use hashbrown::HashTable;
 use std::cmp::Ordering;
+use std::hash::BuildHasher;
 use std::ops::Deref;
 use std::sync::OnceLock;
 
@@ -42,14 +44,14 @@ pub(crate) trait Emit {
 /// All matchers on one path.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct ValueIndex {
-    strings: HashMap<Box<[u8]>, Targets>,
+    strings: KeyMap,
     numbers: HashMap<u64, Targets>,
     trues: Targets,
     falses: Targets,
     nulls: Targets,
     prefixes: Affixes,
     suffixes: Affixes,
-    folded: HashMap<Box<[u8]>, Targets>,
+    folded: KeyMap,
     folded_prefixes: Affixes,
     folded_suffixes: Affixes,
     wildcards: Globs,
@@ -80,7 +82,7 @@ impl ValueIndex {
         self.critical = OnceLock::new();
         match matcher {
             Matcher::String(s) => {
-                push(self.strings.entry(s.as_bytes().into()).or_default(), target)
+                self.strings.add(s.as_bytes(), target);
             }
             Matcher::Number(n) => push(
                 self.numbers.entry(number::key_of(n.value)).or_default(),
@@ -103,12 +105,7 @@ impl ValueIndex {
             }
             Matcher::EqualsIgnoreCase(s) => {
                 self.folding += 1;
-                push(
-                    self.folded
-                        .entry(casefold::fold(s).into_bytes().into())
-                        .or_default(),
-                    target,
-                )
+                self.folded.add(casefold::fold(s).as_bytes(), target);
             }
             Matcher::Wildcard(w) => self.wildcards.add(w, target, wildcard_budget),
             Matcher::Numeric(r) => match r.equals_value() {
@@ -150,7 +147,7 @@ impl ValueIndex {
     pub(crate) fn remove(&mut self, matcher: &Matcher, target: Target) {
         self.critical = OnceLock::new();
         let removed = match matcher {
-            Matcher::String(s) => pull_key(&mut self.strings, s.as_bytes(), target),
+            Matcher::String(s) => self.strings.remove(s.as_bytes(), target),
             Matcher::Number(n) => pull_key(&mut self.numbers, &number::key_of(n.value), target),
             Matcher::Bool(true) => pull(&mut self.trues, target),
             Matcher::Bool(false) => pull(&mut self.falses, target),
@@ -172,7 +169,7 @@ impl ValueIndex {
                 r
             }
             Matcher::EqualsIgnoreCase(s) => {
-                let r = pull_key(&mut self.folded, casefold::fold(s).as_bytes(), target);
+                let r = self.folded.remove(casefold::fold(s).as_bytes(), target);
                 self.folding -= usize::from(r);
                 r
             }
@@ -442,29 +439,188 @@ fn pull_pair<M>(list: &mut Vec<(M, Target)>, same: impl Fn(&M) -> bool, t: Targe
     }
 }
 
+/// Byte-string keys (exact strings, prefixes, suffixes, folded forms) and their targets.
+///
+/// A path can hold a key per rule, so an entry is kept to 16 bytes: the key's place in one byte
+/// arena and one target inline. (A map of boxed keys to target vectors took 40 bytes and an
+/// allocation per key.) Keys with several targets keep them in `many`, the entry pointing there.
+/// Deleted keys leave their bytes in the arena until they are half of it; then it is compacted.
+#[derive(Debug, Clone, Default)]
+struct KeyMap {
+    table: HashTable<KeyEntry>,
+    bytes: Vec<u8>,
+    /// Arena bytes of deleted keys.
+    garbage: usize,
+    many: Vec<Vec<Target>>,
+    free_many: Vec<u32>,
+    hasher: foldhash::fast::RandomState,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct KeyEntry {
+    /// Where the key's bytes start in the arena.
+    at: u32,
+    /// The key's length, with `MANY` set when `target.sub` indexes `KeyMap::many` instead.
+    len: u32,
+    target: Target,
+}
+
+const MANY: u32 = 1 << 31;
+
+impl KeyEntry {
+    fn key<'a>(&self, bytes: &'a [u8]) -> &'a [u8] {
+        let at = self.at as usize;
+        &bytes[at..at + (self.len & !MANY) as usize]
+    }
+}
+
+impl KeyMap {
+    /// The targets of `key`.
+    #[inline]
+    fn get(&self, key: &[u8]) -> Option<&[Target]> {
+        if self.table.is_empty() {
+            return None; // many paths have no key of a kind: skip hashing the value
+        }
+        let e = self
+            .table
+            .find(self.hasher.hash_one(key), |e| e.key(&self.bytes) == key)?;
+        Some(if e.len & MANY != 0 {
+            &self.many[e.target.sub as usize]
+        } else {
+            std::slice::from_ref(&e.target)
+        })
+    }
+
+    /// Adds target `t` to `key`; returns whether the key is new.
+    fn add(&mut self, key: &[u8], t: Target) -> bool {
+        let hash = self.hasher.hash_one(key);
+        let KeyMap {
+            table,
+            bytes,
+            many,
+            free_many,
+            hasher,
+            ..
+        } = self;
+        if let Some(e) = table.find_mut(hash, |e| e.key(bytes) == key) {
+            if e.len & MANY != 0 {
+                many[e.target.sub as usize].push(t);
+            } else {
+                let list = vec![e.target, t];
+                let index = match free_many.pop() {
+                    Some(i) => {
+                        many[i as usize] = list;
+                        i
+                    }
+                    None => {
+                        many.push(list);
+                        (many.len() - 1) as u32
+                    }
+                };
+                e.len |= MANY;
+                e.target = Target { sub: index, bit: 0 };
+            }
+            return false;
+        }
+        let at = u32::try_from(bytes.len())
+            .ok()
+            .filter(|_| key.len() < MANY as usize)
+            .expect("less than 2 GiB of keys on one path");
+        bytes.extend_from_slice(key);
+        let entry = KeyEntry {
+            at,
+            len: key.len() as u32,
+            target: t,
+        };
+        table.insert_unique(hash, entry, |e| hasher.hash_one(e.key(bytes)));
+        true
+    }
+
+    /// Removes target `t` from `key`; returns whether it was there.
+    fn remove(&mut self, key: &[u8], t: Target) -> bool {
+        let hash = self.hasher.hash_one(key);
+        let KeyMap {
+            table,
+            bytes,
+            many,
+            free_many,
+            garbage,
+            ..
+        } = self;
+        let Ok(mut found) = table.find_entry(hash, |e| e.key(bytes) == key) else {
+            return false;
+        };
+        let e = found.get_mut();
+        if e.len & MANY != 0 {
+            let index = e.target.sub as usize;
+            let list = &mut many[index];
+            let Some(i) = list.iter().position(|x| *x == t) else {
+                return false;
+            };
+            list.swap_remove(i);
+            if list.len() == 1 {
+                e.target = list[0];
+                e.len &= !MANY;
+                many[index] = Vec::new();
+                free_many.push(index as u32);
+                if free_many.len() == many.len() {
+                    *many = Vec::new();
+                    *free_many = Vec::new();
+                }
+            } else if list.len() <= list.capacity() / 4 {
+                list.shrink_to(list.len() * 2); // give memory back as the list empties
+            }
+            return true;
+        }
+        if e.target != t {
+            return false;
+        }
+        *garbage += key.len();
+        found.remove();
+        if table.is_empty() {
+            *self = KeyMap::default();
+        } else if self.garbage > self.bytes.len() / 2 {
+            self.compact();
+        }
+        true
+    }
+
+    /// Rewrites the arena without the bytes of deleted keys.
+    fn compact(&mut self) {
+        let mut bytes = Vec::with_capacity(self.bytes.len() - self.garbage);
+        for e in self.table.iter_mut() {
+            let key = e.key(&self.bytes);
+            e.at = bytes.len() as u32;
+            bytes.extend_from_slice(key);
+        }
+        self.bytes = bytes;
+        self.garbage = 0;
+        self.table
+            .shrink_to_fit(|e| self.hasher.hash_one(e.key(&self.bytes)));
+    }
+}
+
 /// Prefixes (or suffixes) keyed by their bytes, with the set of distinct lengths present.
 #[derive(Debug, Default, Clone)]
 struct Affixes {
-    map: HashMap<Box<[u8]>, Targets>,
+    map: KeyMap,
     /// Distinct lengths, ascending, each with how many keys have it.
     lengths: Vec<(usize, u32)>,
 }
 
 impl Affixes {
     fn add(&mut self, key: &[u8], t: Target) {
-        let entry = self.map.entry(key.into()).or_default();
-        if entry.is_empty() {
+        if self.map.add(key, t) {
             match self.lengths.binary_search_by_key(&key.len(), |&(l, _)| l) {
                 Ok(i) => self.lengths[i].1 += 1,
                 Err(i) => self.lengths.insert(i, (key.len(), 1)),
             }
         }
-        push(entry, t);
     }
 
     fn remove(&mut self, key: &[u8], t: Target) -> bool {
-        let removed = pull_key(&mut self.map, key, t);
-        if removed && !self.map.contains_key(key) {
+        let removed = self.map.remove(key, t);
+        if removed && self.map.get(key).is_none() {
             if let Ok(i) = self.lengths.binary_search_by_key(&key.len(), |&(l, _)| l) {
                 self.lengths[i].1 -= 1;
                 if self.lengths[i].1 == 0 {
@@ -605,4 +761,54 @@ fn build_cidr_index(cidrs: &[(IpRange, Target)]) -> [IntervalIndex<u128, Target>
         IntervalIndex::build(&intervals)
     };
     [family(false), family(true)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(sub: u32) -> Target {
+        Target { sub, bit: 0 }
+    }
+
+    fn sorted(ts: Option<&[Target]>) -> Vec<u32> {
+        let mut v: Vec<u32> = ts.unwrap_or_default().iter().map(|t| t.sub).collect();
+        v.sort();
+        v
+    }
+
+    /// Keys go from one target to many and back, deleted keys' bytes are compacted away, and an
+    /// emptied map holds nothing.
+    #[test]
+    fn key_map_adds_and_removes() {
+        let mut m = KeyMap::default();
+        let key = |i: u32| format!("key-{i}").into_bytes();
+        for i in 0..100 {
+            assert!(m.add(&key(i), t(i)));
+        }
+        for i in 0..100 {
+            assert!(!m.add(&key(i % 10), t(1000 + i)));
+        }
+        assert_eq!(
+            sorted(m.get(&key(3))),
+            [3, 1003, 1013, 1023, 1033, 1043, 1053, 1063, 1073, 1083, 1093]
+        );
+        assert_eq!(sorted(m.get(&key(42))), [42]);
+        assert_eq!(m.get(b"key-"), None);
+        assert!(!m.remove(&key(42), t(43)));
+        for i in 10..100 {
+            assert!(m.remove(&key(i), t(i)));
+            assert_eq!(m.get(&key(i)), None);
+        }
+        assert!(m.bytes.len() < 100 * 6, "compacted: {}", m.bytes.len());
+        for i in 0..100 {
+            assert!(m.remove(&key(i % 10), t(1000 + i)));
+        }
+        assert!(m.many.is_empty() && m.free_many.is_empty());
+        for i in 0..10 {
+            assert_eq!(sorted(m.get(&key(i))), [i]);
+            assert!(m.remove(&key(i), t(i)));
+        }
+        assert!(m.table.is_empty() && m.table.capacity() == 0 && m.bytes.capacity() == 0);
+    }
 }
