@@ -54,6 +54,10 @@ pub struct Machine<N = String> {
     /// The slot of every rule, found by hashing its name, so that names are stored only once.
     by_name: HashTable<u32>,
     hasher: foldhash::fast::RandomState,
+    /// The records of every rule's patterns (see `code`), each rule's in one run.
+    records: Vec<u8>,
+    /// Bytes of `records` no rule uses any more.
+    garbage: usize,
     /// Sub-rules with no positive condition (only `exists: false`), and each one's place here.
     absent_only: Vec<u32>,
     absent_slot: HashMap<u32, usize>,
@@ -66,8 +70,11 @@ pub struct Machine<N = String> {
 #[derive(Debug, Clone)]
 struct Rule<N> {
     name: N,
-    /// A record of each pattern added under the name (usually one), concatenated (see `code`).
-    patterns: Box<[u8]>,
+    /// Where the records of the patterns added under the name (usually one) are in
+    /// `Machine::records`: `records[at..at + len]`. (An offset into one arena instead of a boxed
+    /// slice per rule: 8 bytes less per rule, and one allocation less.)
+    at: u32,
+    len: u32,
 }
 
 /// Counts describing a machine's contents.
@@ -105,6 +112,8 @@ impl<N> Machine<N> {
             free_rules: Vec::new(),
             by_name: HashTable::new(),
             hasher: Default::default(),
+            records: Vec::new(),
+            garbage: 0,
             absent_only: Vec::new(),
             absent_slot: HashMap::default(),
             scoped_nodes: 0,
@@ -255,15 +264,12 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             for (&sub, sub_rule) in subs.iter().zip(parsed.sub_rules()) {
                 self.uninstall(sub, sub_rule.conditions().iter().map(|c| c.test()));
             }
-            if self.rule(slot).patterns.is_empty() {
+            if self.rule(slot).len == 0 {
                 self.forget_rule(slot);
             }
             return Err(error);
         }
-        let rule = self.rule_mut(slot);
-        let mut records = std::mem::take(&mut rule.patterns).into_vec();
-        code::put_record(&mut records, &subs, &tests);
-        rule.patterns = records.into_boxed_slice();
+        self.append_record(slot, &subs, &tests);
         self.patterns += 1;
         Ok(())
     }
@@ -271,7 +277,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
     /// Where among the records of rule `slot` is the pattern `parsed`, whose tests code is
     /// `tests`: the one with the same paths (the nodes of its sub-rules) and the same code.
     fn position(&self, slot: u32, parsed: &Pattern, tests: &[u8]) -> Option<code::Record<'_>> {
-        code::records(&self.rule(slot).patterns).find(|r| {
+        code::records(self.records_of(slot)).find(|r| {
             r.code == tests
                 && r.subs.len() == parsed.sub_rules().len()
                 && r.subs
@@ -302,16 +308,13 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         self.rules[slot as usize].as_ref().expect("a rule's slot")
     }
 
-    fn rule_mut(&mut self, slot: u32) -> &mut Rule<N> {
-        self.rules[slot as usize].as_mut().expect("a rule's slot")
-    }
-
     /// Gives `name` (not in the machine) a slot, with no patterns yet.
     fn new_rule(&mut self, name: N) -> u32 {
         let hash = self.hasher.hash_one(&name);
         let rule = Some(Rule {
             name,
-            patterns: Box::default(),
+            at: 0,
+            len: 0,
         });
         let slot = match self.free_rules.pop() {
             Some(s) => {
@@ -397,11 +400,8 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             return Ok(false);
         };
         let (subs, span) = (record.subs, record.span);
-        let rule = self.rule_mut(slot);
-        let mut records = std::mem::take(&mut rule.patterns).into_vec();
-        records.drain(span);
-        rule.patterns = records.into_boxed_slice();
-        let now_empty = rule.patterns.is_empty();
+        self.remove_record(slot, span);
+        let now_empty = self.rule(slot).len == 0;
         for (&sub, sub_rule) in subs.iter().zip(parsed.sub_rules()) {
             self.uninstall(sub, sub_rule.conditions().iter().map(|c| c.test()));
         }
@@ -417,7 +417,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let Some(slot) = self.find(name) else {
             return 0;
         };
-        let records = std::mem::take(&mut self.rule_mut(slot).patterns);
+        let records = self.records_of(slot).to_vec();
         let mut count = 0;
         for record in code::records(&records) {
             let tests = code::decode(record.code, record.subs.len());
@@ -450,11 +450,86 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         })
     }
 
+    /// The records of rule `slot`'s patterns.
+    fn records_of(&self, slot: u32) -> &[u8] {
+        let rule = self.rule(slot);
+        &self.records[rule.at as usize..(rule.at + rule.len) as usize]
+    }
+
+    /// Appends the record of a pattern to rule `slot`'s, moving them to the end of the arena
+    /// first if they are not there.
+    fn append_record(&mut self, slot: u32, subs: &[u32], tests: &[u8]) {
+        let Machine {
+            rules,
+            records,
+            garbage,
+            ..
+        } = self;
+        let rule = rules[slot as usize].as_mut().expect("a rule's slot");
+        let (at, len) = (rule.at as usize, rule.len as usize);
+        let needed = len + tests.len() + 6 * (subs.len() + 2);
+        if records.capacity() - records.len() < needed {
+            records.reserve_exact(needed.max(records.len() / 8));
+        }
+        if at + len != records.len() || len == 0 {
+            records.extend_from_within(at..at + len);
+            *garbage += len;
+        }
+        let start = records.len() - len;
+        code::put_record(records, subs, tests);
+        let end = u32::try_from(records.len()).expect("less than 4 GiB of pattern records");
+        rule.at = start as u32;
+        rule.len = end - rule.at;
+        self.collect_garbage();
+    }
+
+    /// Removes the record at `span` (within rule `slot`'s records).
+    fn remove_record(&mut self, slot: u32, span: std::ops::Range<usize>) {
+        let Machine {
+            rules,
+            records,
+            garbage,
+            ..
+        } = self;
+        let rule = rules[slot as usize].as_mut().expect("a rule's slot");
+        let (at, end) = (rule.at as usize, (rule.at + rule.len) as usize);
+        records.copy_within(at + span.end..end, at + span.start);
+        rule.len -= span.len() as u32;
+        if end == records.len() {
+            records.truncate(end - span.len());
+        } else {
+            *garbage += span.len();
+        }
+        self.collect_garbage();
+    }
+
+    /// Rewrites the record arena without unused bytes once they are half of it.
+    fn collect_garbage(&mut self) {
+        if self.garbage <= self.records.len() / 2 {
+            return;
+        }
+        let mut records = Vec::with_capacity(self.records.len() - self.garbage);
+        for rule in self.rules.iter_mut().flatten() {
+            let (at, len) = (rule.at as usize, rule.len as usize);
+            rule.at = records.len() as u32;
+            records.extend_from_slice(&self.records[at..at + len]);
+        }
+        self.records = records;
+        self.garbage = 0;
+    }
+
     /// Frees the slot of a rule that has no patterns left.
     fn forget_rule(&mut self, slot: u32) {
         let hash = self.hasher.hash_one(&self.rule(slot).name);
         if let Ok(entry) = self.by_name.find_entry(hash, |&s| s == slot) {
             entry.remove();
+        }
+        let rule = self.rule(slot);
+        let (at, len) = (rule.at as usize, rule.len as usize);
+        if at + len == self.records.len() {
+            self.records.truncate(at);
+        } else {
+            self.garbage += len;
         }
         self.rules[slot as usize] = None;
         self.free_rules.push(slot);
@@ -462,6 +537,10 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             self.rules = Vec::new();
             self.free_rules = Vec::new();
             self.by_name = HashTable::new();
+            self.records = Vec::new();
+            self.garbage = 0;
+        } else {
+            self.collect_garbage();
         }
     }
 
@@ -689,5 +768,42 @@ mod tests {
         }
         assert_eq!(m.delete_rules_named(&"keep".to_string()), 1);
         assert_eq!(m.stats(), Stats::default());
+    }
+
+    /// Rules' records move in the arena as patterns are added to and deleted from them between
+    /// other rules' adds, and the arena is compacted; every pattern stays where its rule finds it.
+    #[test]
+    fn records_move_and_compact() {
+        let mut m = Machine::new();
+        let p = |i: usize, j: usize| format!(r#"{{"f{j}": ["v{i}"]}}"#);
+        for j in 0..4 {
+            for i in 0..50 {
+                m.add_rule(format!("r{i}"), p(i, j)).unwrap();
+            }
+        }
+        for i in (0..50).step_by(2) {
+            for j in [1, 3] {
+                assert!(m.delete_rule(&format!("r{i}"), p(i, j)).unwrap());
+            }
+        }
+        for i in (1..50).step_by(2) {
+            assert_eq!(m.delete_rules_named(&format!("r{i}")), 4);
+        }
+        assert!(m.garbage <= m.records.len() / 2);
+        assert_eq!(m.stats().patterns, 50);
+        for i in (0..50).step_by(2) {
+            for j in 0..4 {
+                let event = format!(r#"{{"f{j}": "v{i}"}}"#);
+                let expected = if j % 2 == 0 {
+                    vec![format!("r{i}")]
+                } else {
+                    vec![]
+                };
+                assert_eq!(names(&m, &event), expected, "{event}");
+            }
+            assert_eq!(m.delete_rules_named(&format!("r{i}")), 2);
+        }
+        assert_eq!(m.stats(), Stats::default());
+        assert!(m.records.capacity() == 0 && m.garbage == 0);
     }
 }
