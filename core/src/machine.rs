@@ -284,7 +284,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                     .iter()
                     .zip(parsed.sub_rules())
                     .all(|(&sub, sub_rule)| {
-                        let nodes = &self.subs[sub as usize].nodes;
+                        let nodes = self.subs[sub as usize].nodes();
                         nodes.len() == sub_rule.conditions().len()
                             && nodes
                                 .iter()
@@ -582,7 +582,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         }
         let info = SubInfo::new(rule, &nodes, &positive);
         self.adjust_scopes(&info, 1);
-        if info.positive.iter().all(|&p| p == 0) {
+        if info.positive().iter().all(|&p| p == 0) {
             self.absent_slot.insert(sub, self.absent_only.len());
             self.absent_only.push(sub);
         }
@@ -594,7 +594,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
     fn uninstall<'t>(&mut self, sub: u32, tests: impl Iterator<Item = &'t Test>) {
         let info = std::mem::replace(&mut self.subs[sub as usize], SubInfo::free());
         self.adjust_scopes(&info, -1);
-        for (bit, (test, &node)) in tests.zip(info.nodes.iter()).enumerate() {
+        for (bit, (test, &node)) in tests.zip(info.nodes().iter()).enumerate() {
             let target = Target {
                 sub,
                 bit: bit as u32,
@@ -632,11 +632,11 @@ impl<N: Clone + Eq + Hash> Machine<N> {
     /// resolved element by element for it: nodes with two or more of its conditions at or below
     /// them, at least one of them positive.
     fn adjust_scopes(&mut self, info: &SubInfo, delta: i32) {
-        if info.nodes.len() < 2 {
+        if info.nodes().len() < 2 {
             return;
         }
         let mut seen: SmallVec<[NodeId; 8]> = SmallVec::new();
-        for &node in info.nodes.iter() {
+        for &node in info.nodes().iter() {
             let lineage: SmallVec<[NodeId; 8]> = self.trie.lineage(node).collect();
             for q in lineage {
                 if seen.contains(&q) {
@@ -645,10 +645,10 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                 seen.push(q);
                 let mut under = 0;
                 let mut positive_under = 0;
-                for (bit, &n) in info.nodes.iter().enumerate() {
+                for (bit, &n) in info.nodes().iter().enumerate() {
                     if self.trie.contains(q, n) {
                         under += 1;
-                        if info.positive[bit / 64] & (1 << (bit % 64)) != 0 {
+                        if info.positive()[bit / 64] & (1 << (bit % 64)) != 0 {
                             positive_under += 1;
                         }
                     }

@@ -161,13 +161,13 @@ impl Run<'_> {
         Self::fold_groups(&mut log[start..], words, subs, |sub, words| {
             let info = &subs[sub as usize];
             let mut under: SmallVec<[u64; 2]> = SmallVec::from_elem(0, words.len());
-            for (bit, &node) in info.nodes.iter().enumerate() {
+            for (bit, &node) in info.nodes().iter().enumerate() {
                 if trie.contains(q, node) {
                     under[bit / 64] |= 1 << (bit % 64);
                 }
             }
-            let positive_under = |w: usize| under[w] & info.positive[w];
-            let absent_under = |w: usize| under[w] & !info.positive[w];
+            let positive_under = |w: usize| under[w] & info.positive()[w];
+            let absent_under = |w: usize| under[w] & !info.positive()[w];
             let any_positive = (0..words.len()).any(|w| positive_under(w) != 0);
             if !any_positive {
                 for (w, &(_, vetoes)) in words.iter().enumerate() {
@@ -259,10 +259,10 @@ impl Run<'_> {
             f.2 |= e.vetoes;
         }
         let matched = |info: &SubInfo, words: &[(u64, u64)]| {
-            info.positive.iter().any(|&p| p != 0)
+            info.positive().iter().any(|&p| p != 0)
                 && words
                     .iter()
-                    .zip(info.positive.iter())
+                    .zip(info.positive().iter())
                     .all(|(&(hits, vetoes), &positive)| hits & positive == positive && vetoes == 0)
         };
         for &(sub, hits, vetoes) in folded.iter() {

@@ -1,89 +1,88 @@
 //! What matching needs to know about a sub-rule, stored without allocating for the usual sizes.
 //!
-//! There is one `SubInfo` per sub-rule, so its size is paid per rule. Most sub-rules have one or
-//! two conditions (at most 64, one mask word): then the path nodes and the positive mask are held
-//! inline, and a `SubInfo` is 40 bytes with nothing on the heap (a boxed slice and a small vector
-//! took 56 and an allocation). Both read as slices, as before.
+//! There is one `SubInfo` per sub-rule, so its size is paid per rule. Most sub-rules have at most
+//! three conditions: then the path nodes and the positive mask are held inline, and a `SubInfo` is
+//! 32 bytes with nothing on the heap (a boxed slice and a small vector took 48 and an
+//! allocation). Wider sub-rules keep both on the heap, behind one pointer.
 
 use crate::compile::paths::NodeId;
-use std::ops::Deref;
 
 /// What matching needs to know about a sub-rule.
 #[derive(Debug, Clone)]
 pub(crate) struct SubInfo {
     /// The rule (name slot) the sub-rule belongs to.
     pub rule: u32,
-    /// The path node of each condition, indexed by condition bit.
-    pub nodes: Nodes,
-    /// Which condition bits are positive (not `exists: false`), one word per 64 conditions.
-    pub positive: Mask,
+    /// Up to three path nodes, `NO_NODE` after the last (unused when `wide` is set).
+    nodes: [NodeId; 3],
+    /// The positive mask (unused when `wide` is set).
+    positive: u64,
+    wide: Option<Box<Wide>>,
 }
+
+/// The nodes and mask of a sub-rule of more than three conditions.
+#[derive(Debug, Clone)]
+struct Wide {
+    nodes: Box<[NodeId]>,
+    positive: Box<[u64]>,
+}
+
+/// Marks unused inline nodes (no trie has this many nodes).
+const NO_NODE: NodeId = NodeId::MAX;
 
 impl SubInfo {
     pub(crate) fn new(rule: u32, nodes: &[NodeId], positive: &[u64]) -> Self {
-        SubInfo {
-            rule,
-            nodes: match *nodes {
-                [a] => Nodes::Inline([a, NO_NODE]),
-                [a, b] => Nodes::Inline([a, b]),
-                _ => Nodes::Heap(nodes.into()),
-            },
-            positive: match *positive {
-                [p] => Mask::One(p),
-                _ => Mask::Heap(positive.into()),
+        match (nodes, positive) {
+            (_, &[p]) if nodes.len() <= 3 => {
+                let mut inline = [NO_NODE; 3];
+                inline[..nodes.len()].copy_from_slice(nodes);
+                SubInfo {
+                    rule,
+                    nodes: inline,
+                    positive: p,
+                    wide: None,
+                }
+            }
+            _ => SubInfo {
+                rule,
+                nodes: [NO_NODE; 3],
+                positive: 0,
+                wide: Some(Box::new(Wide {
+                    nodes: nodes.into(),
+                    positive: positive.into(),
+                })),
             },
         }
     }
 
     /// A free slot's placeholder.
     pub(crate) fn free() -> Self {
-        SubInfo::new(u32::MAX, &[], &[])
+        SubInfo::new(u32::MAX, &[], &[0])
     }
 
+    /// The path node of each condition, indexed by condition bit.
+    #[inline]
+    pub(crate) fn nodes(&self) -> &[NodeId] {
+        match &self.wide {
+            Some(w) => &w.nodes,
+            None => {
+                let n = self.nodes.iter().take_while(|&&n| n != NO_NODE).count();
+                &self.nodes[..n]
+            }
+        }
+    }
+
+    /// Which condition bits are positive (not `exists: false`), one word per 64 conditions.
+    #[inline]
+    pub(crate) fn positive(&self) -> &[u64] {
+        match &self.wide {
+            Some(w) => &w.positive,
+            None => std::slice::from_ref(&self.positive),
+        }
+    }
+
+    #[inline]
     pub(crate) fn words(&self) -> usize {
-        self.positive.len()
-    }
-}
-
-/// Marks the second inline node as absent (no trie has this many nodes).
-const NO_NODE: NodeId = NodeId::MAX;
-
-/// Path nodes: up to two inline, more on the heap.
-#[derive(Debug, Clone)]
-pub(crate) enum Nodes {
-    Heap(Box<[NodeId]>),
-    Inline([NodeId; 2]),
-}
-
-impl Deref for Nodes {
-    type Target = [NodeId];
-
-    #[inline]
-    fn deref(&self) -> &[NodeId] {
-        match self {
-            Nodes::Heap(v) => v,
-            Nodes::Inline(v) if v[1] == NO_NODE => &v[..1],
-            Nodes::Inline(v) => v,
-        }
-    }
-}
-
-/// Mask words: one inline, more on the heap.
-#[derive(Debug, Clone)]
-pub(crate) enum Mask {
-    Heap(Box<[u64]>),
-    One(u64),
-}
-
-impl Deref for Mask {
-    type Target = [u64];
-
-    #[inline]
-    fn deref(&self) -> &[u64] {
-        match self {
-            Mask::Heap(v) => v,
-            Mask::One(p) => std::slice::from_ref(p),
-        }
+        self.wide.as_ref().map_or(1, |w| w.positive.len())
     }
 }
 
@@ -93,15 +92,16 @@ mod tests {
 
     #[test]
     fn reads_back_what_it_holds() {
-        for n in 0..5u32 {
+        for n in 0..6u32 {
             let nodes: Vec<NodeId> = (10..10 + n).collect();
             for words in [vec![5u64], vec![1, 2]] {
                 let info = SubInfo::new(7, &nodes, &words);
-                assert_eq!(&*info.nodes, &nodes[..]);
-                assert_eq!(&*info.positive, &words[..]);
+                assert_eq!(info.nodes(), &nodes[..]);
+                assert_eq!(info.positive(), &words[..]);
                 assert_eq!(info.words(), words.len());
+                assert_eq!(info.wide.is_some(), n > 3 || words.len() > 1);
             }
         }
-        assert_eq!(std::mem::size_of::<SubInfo>(), 40);
+        assert_eq!(std::mem::size_of::<SubInfo>(), 32);
     }
 }
