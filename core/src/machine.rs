@@ -12,7 +12,7 @@
 //! latter.
 
 use crate::compile::paths::{NodeId, PathTrie, ROOT};
-use crate::compile::Target;
+use crate::compile::{push_slot, Target};
 use crate::error::{EventError, PatternError};
 use crate::event::scan;
 use crate::limits::Limits;
@@ -675,17 +675,6 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             }
         }
     }
-}
-
-/// Appends to a slot table, growing it by an eighth rather than doubling it. The rule and
-/// sub-rule tables are the two largest vectors, with an element per rule: doubling leaves up to half
-/// of them unused (a quarter on average), an eighth at most this way. Amortised, each element is
-/// moved eight times, a few nanoseconds per added rule (large blocks are moved by remapping pages).
-fn push_slot<T>(table: &mut Vec<T>, value: T) {
-    if table.len() == table.capacity() {
-        table.reserve_exact(table.len() / 8 + 4);
-    }
-    table.push(value);
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@
 
 use super::globs::Globs;
 use super::interval::IntervalIndex;
-use super::Target;
+use super::{push_slot, Target};
 use crate::casefold;
 use crate::event::Leaf;
 use crate::number;
@@ -384,7 +384,7 @@ fn push(ts: &mut Targets, t: Target) {
         Targets::None => Targets::One(t),
         Targets::One(first) => Targets::Many(Box::new(vec![first, t])),
         Targets::Many(mut v) => {
-            v.push(t);
+            push_slot(&mut v, t);
             Targets::Many(v)
         }
     };
@@ -441,10 +441,12 @@ fn pull_pair<M>(list: &mut Vec<(M, Target)>, same: impl Fn(&M) -> bool, t: Targe
 
 /// Byte-string keys (exact strings, prefixes, suffixes, folded forms) and their targets.
 ///
-/// A path can hold a key per rule, so an entry is kept to 16 bytes: the key's place in one byte
+/// A path can hold a key per rule, so an entry is kept to 12 bytes: the key's place in one byte
 /// arena and one target inline. (A map of boxed keys to target vectors took 40 bytes and an
-/// allocation per key.) Keys with several targets keep them in `many`, the entry pointing there.
-/// Deleted keys leave their bytes in the arena until they are half of it; then it is compacted.
+/// allocation per key.) In the arena each key is preceded by a varint of its length, shifted left
+/// by one, with the low bit set when the key has several targets: then they are in `many`, and
+/// the entry's `target.sub` says where. Deleted keys leave their bytes in the arena until they are
+/// half of it; then it is compacted.
 #[derive(Debug, Clone, Default)]
 struct KeyMap {
     table: HashTable<KeyEntry>,
@@ -458,19 +460,42 @@ struct KeyMap {
 
 #[derive(Debug, Clone, Copy)]
 struct KeyEntry {
-    /// Where the key's bytes start in the arena.
+    /// Where the key's header starts in the arena.
     at: u32,
-    /// The key's length, with `MANY` set when `target.sub` indexes `KeyMap::many` instead.
-    len: u32,
     target: Target,
 }
 
-const MANY: u32 = 1 << 31;
-
 impl KeyEntry {
+    /// Where the key's bytes are in the arena, and whether it has several targets.
+    #[inline]
+    fn place(&self, bytes: &[u8]) -> (std::ops::Range<usize>, bool) {
+        let mut at = self.at as usize;
+        let first = bytes[at];
+        let mut header = u64::from(first & 0x7f);
+        let mut shift = 7;
+        at += 1;
+        if first >= 0x80 {
+            loop {
+                let b = bytes[at];
+                at += 1;
+                header |= u64::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    break;
+                }
+                shift += 7;
+            }
+        }
+        (at..at + (header >> 1) as usize, first & 1 != 0)
+    }
+
+    #[inline]
     fn key<'a>(&self, bytes: &'a [u8]) -> &'a [u8] {
-        let at = self.at as usize;
-        &bytes[at..at + (self.len & !MANY) as usize]
+        &bytes[self.place(bytes).0]
+    }
+
+    /// Where the key's header and bytes are in the arena.
+    fn span(&self, bytes: &[u8]) -> std::ops::Range<usize> {
+        self.at as usize..self.place(bytes).0.end
     }
 }
 
@@ -484,7 +509,7 @@ impl KeyMap {
         let e = self
             .table
             .find(self.hasher.hash_one(key), |e| e.key(&self.bytes) == key)?;
-        Some(if e.len & MANY != 0 {
+        Some(if self.bytes[e.at as usize] & 1 != 0 {
             &self.many[e.target.sub as usize]
         } else {
             std::slice::from_ref(&e.target)
@@ -503,8 +528,9 @@ impl KeyMap {
             ..
         } = self;
         if let Some(e) = table.find_mut(hash, |e| e.key(bytes) == key) {
-            if e.len & MANY != 0 {
-                many[e.target.sub as usize].push(t);
+            let flag = &mut bytes[e.at as usize];
+            if *flag & 1 != 0 {
+                push_slot(&mut many[e.target.sub as usize], t);
             } else {
                 let list = vec![e.target, t];
                 let index = match free_many.pop() {
@@ -513,25 +539,30 @@ impl KeyMap {
                         i
                     }
                     None => {
-                        many.push(list);
+                        push_slot(many, list);
                         (many.len() - 1) as u32
                     }
                 };
-                e.len |= MANY;
+                *flag |= 1;
                 e.target = Target { sub: index, bit: 0 };
             }
             return false;
         }
-        let at = u32::try_from(bytes.len())
-            .ok()
-            .filter(|_| key.len() < MANY as usize)
-            .expect("less than 2 GiB of keys on one path");
+        let at = u32::try_from(bytes.len() + key.len() + 10)
+            .map(|_| bytes.len() as u32)
+            .expect("less than 4 GiB of keys on one path");
+        let needed = key.len() + 10;
+        if bytes.capacity() - bytes.len() < needed {
+            bytes.reserve_exact(needed.max(bytes.len() / 8)); // grow by an eighth, as push_slot
+        }
+        let mut header = (key.len() as u64) << 1;
+        while header >= 0x80 {
+            bytes.push(header as u8 | 0x80);
+            header >>= 7;
+        }
+        bytes.push(header as u8);
         bytes.extend_from_slice(key);
-        let entry = KeyEntry {
-            at,
-            len: key.len() as u32,
-            target: t,
-        };
+        let entry = KeyEntry { at, target: t };
         table.insert_unique(hash, entry, |e| hasher.hash_one(e.key(bytes)));
         true
     }
@@ -551,7 +582,7 @@ impl KeyMap {
             return false;
         };
         let e = found.get_mut();
-        if e.len & MANY != 0 {
+        if bytes[e.at as usize] & 1 != 0 {
             let index = e.target.sub as usize;
             let list = &mut many[index];
             let Some(i) = list.iter().position(|x| *x == t) else {
@@ -560,7 +591,7 @@ impl KeyMap {
             list.swap_remove(i);
             if list.len() == 1 {
                 e.target = list[0];
-                e.len &= !MANY;
+                bytes[e.at as usize] &= !1;
                 many[index] = Vec::new();
                 free_many.push(index as u32);
                 if free_many.len() == many.len() {
@@ -575,7 +606,7 @@ impl KeyMap {
         if e.target != t {
             return false;
         }
-        *garbage += key.len();
+        *garbage += e.span(bytes).len();
         found.remove();
         if table.is_empty() {
             *self = KeyMap::default();
@@ -589,9 +620,9 @@ impl KeyMap {
     fn compact(&mut self) {
         let mut bytes = Vec::with_capacity(self.bytes.len() - self.garbage);
         for e in self.table.iter_mut() {
-            let key = e.key(&self.bytes);
+            let span = e.span(&self.bytes);
             e.at = bytes.len() as u32;
-            bytes.extend_from_slice(key);
+            bytes.extend_from_slice(&self.bytes[span]);
         }
         self.bytes = bytes;
         self.garbage = 0;
@@ -810,5 +841,36 @@ mod tests {
             assert!(m.remove(&key(i), t(i)));
         }
         assert!(m.table.is_empty() && m.table.capacity() == 0 && m.bytes.capacity() == 0);
+    }
+
+    /// Keys of every header size (one, two and three varint bytes) read back, alone or shared.
+    #[test]
+    fn key_map_long_keys() {
+        let mut m = KeyMap::default();
+        let key = |n: usize| vec![b'a' + (n % 26) as u8; n];
+        let lengths = [0, 1, 63, 64, 65, 8191, 8192, 20000];
+        for (i, &n) in lengths.iter().enumerate() {
+            assert!(m.add(&key(n), t(i as u32)));
+        }
+        for (i, &n) in lengths.iter().enumerate().step_by(2) {
+            assert!(!m.add(&key(n), t(100 + i as u32)));
+        }
+        for (i, &n) in lengths.iter().enumerate() {
+            let expected = if i % 2 == 0 {
+                vec![i as u32, 100 + i as u32]
+            } else {
+                vec![i as u32]
+            };
+            assert_eq!(sorted(m.get(&key(n))), expected, "{n}");
+            assert_eq!(m.get(&[key(n), b"#".to_vec()].concat()), None);
+        }
+        for (i, &n) in lengths.iter().enumerate() {
+            assert!(m.remove(&key(n), t(i as u32)));
+        }
+        for (i, &n) in lengths.iter().enumerate().step_by(2) {
+            assert_eq!(sorted(m.get(&key(n))), [100 + i as u32]);
+            assert!(m.remove(&key(n), t(100 + i as u32)));
+        }
+        assert!(m.table.is_empty() && m.bytes.capacity() == 0);
     }
 }
