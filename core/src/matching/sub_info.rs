@@ -3,7 +3,10 @@
 //! There is one `SubInfo` per sub-rule, so its size is paid per rule. Most sub-rules have at most
 //! three conditions: then the path nodes and the positive mask are held inline, and a `SubInfo` is
 //! 32 bytes with nothing on the heap (a boxed slice and a small vector took 48 and an
-//! allocation). Wider sub-rules keep both on the heap, behind one pointer.
+//! allocation). Wider sub-rules keep their nodes on the heap, behind one pointer; their mask stays
+//! inline up to 64 conditions, because folding the hits of an event reads the mask (and the number
+//! of mask words) of every sub-rule it touched, and a pointer to chase there would cost a cache
+//! miss per sub-rule.
 
 use crate::compile::paths::NodeId;
 
@@ -12,14 +15,16 @@ use crate::compile::paths::NodeId;
 pub(crate) struct SubInfo {
     /// The rule (name slot) the sub-rule belongs to.
     pub rule: u32,
-    /// Up to three path nodes, `NO_NODE` after the last (unused when `wide` is set).
+    /// Up to three path nodes, `NO_NODE` after the last; when `wide` is set, `[words, ..]`: the
+    /// number of mask words.
     nodes: [NodeId; 3],
-    /// The positive mask (unused when `wide` is set).
+    /// The positive mask, when it is one word.
     positive: u64,
     wide: Option<Box<Wide>>,
 }
 
-/// The nodes and mask of a sub-rule of more than three conditions.
+/// The nodes of a sub-rule of more than three conditions, and its mask when it is wider than a
+/// word.
 #[derive(Debug, Clone)]
 struct Wide {
     nodes: Box<[NodeId]>,
@@ -44,11 +49,15 @@ impl SubInfo {
             }
             _ => SubInfo {
                 rule,
-                nodes: [NO_NODE; 3],
-                positive: 0,
+                nodes: [positive.len() as u32, NO_NODE, NO_NODE],
+                positive: positive.first().copied().unwrap_or(0),
                 wide: Some(Box::new(Wide {
                     nodes: nodes.into(),
-                    positive: positive.into(),
+                    positive: if positive.len() > 1 {
+                        positive.into()
+                    } else {
+                        Box::default()
+                    },
                 })),
             },
         }
@@ -75,14 +84,17 @@ impl SubInfo {
     #[inline]
     pub(crate) fn positive(&self) -> &[u64] {
         match &self.wide {
-            Some(w) => &w.positive,
-            None => std::slice::from_ref(&self.positive),
+            Some(w) if self.words() > 1 => &w.positive,
+            _ => std::slice::from_ref(&self.positive),
         }
     }
 
     #[inline]
     pub(crate) fn words(&self) -> usize {
-        self.wide.as_ref().map_or(1, |w| w.positive.len())
+        match self.wide {
+            Some(_) => self.nodes[0] as usize,
+            None => 1,
+        }
     }
 }
 
