@@ -620,6 +620,10 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             if let Some(&moved) = self.absent_only.get(i) {
                 self.absent_slot.insert(moved, i);
             }
+            if self.absent_only.is_empty() {
+                self.absent_only = Vec::new();
+                self.absent_slot = HashMap::default();
+            }
         }
         self.free_subs.push(sub);
         if self.free_subs.len() == self.subs.len() {

@@ -79,10 +79,10 @@ fn pattern(i: usize) -> (String, String) {
         ),
         5 => (
             format!(
-                r#"{{"e": [{{"exists": true}}], "f{n}": [{{"exists": false}}], "g": [true, null]}}"#
+                r#"{{"$or": [{{"e": [{{"exists": true}}], "f{n}": [{{"exists": false}}], "g": [true, null]}}, {{"a{i}": [{{"exists": false}}]}}]}}"#
             ),
             format!(
-                r#"{{"g": [true, null], "f{n}": [{{"exists": false}}], "e": [{{"exists": true}}]}}"#
+                r#"{{"$or": [{{"g": [true, null], "f{n}": [{{"exists": false}}], "e": [{{"exists": true}}]}}, {{"a{i}": [{{"exists": false}}]}}]}}"#
             ),
         ),
         6 => (
