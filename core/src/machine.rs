@@ -6,6 +6,13 @@
 //! Deleting reverses exactly that, so memory returns when rules go. Matching never looks at a rule
 //! that no value of the event hit (see `matching` for how hits become matches).
 //!
+//! **Memory per rule.** A machine can hold hundreds of thousands of rules, so what is kept per
+//! rule is kept once and small: the name only in its rule slot (found from a name through a hash
+//! table of slot numbers, not a second copy as a map key); instead of the pattern text, a compact
+//! record of what was installed (see `code`), all rules' records in one arena; the tables with an
+//! element per rule grow by an eighth rather than doubling (`push_slot`). The value indexes and
+//! sub-rule slots make the same choices (see `compile::values` and `matching::sub_info`).
+//!
 //! Mutation takes `&mut self` and matching `&self`: the borrow checker guarantees that no reader
 //! sees a half-added rule, and a `Machine` is `Send + Sync`, so it can be shared behind an `Arc`
 //! (readers in parallel) or an `RwLock` (readers and writers). Wrappers in the bindings do the
@@ -18,14 +25,14 @@ use crate::event::scan;
 use crate::limits::Limits;
 use crate::matching::{exact, Run, Scratch, SubInfo};
 use crate::pattern::{Matcher, Pattern, SubRule, Test};
-
-mod code;
 use foldhash::HashMap;
 use hashbrown::HashTable;
 use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::hash::BuildHasher;
 use std::hash::Hash;
+
+mod code;
 
 /// Up to this many wildcards with a middle star on one path, every add checks the path's
 /// automaton against `Limits::max_wildcard_states`; beyond it, each doubling does.

@@ -18,6 +18,10 @@
 //!
 //! Anything-but matchers are tested one by one (linear in their number at this path); each test is
 //! linear in the value and never backtracks.
+//!
+//! Storage is laid out for memory per rule, since a path can hold a key per rule: byte-string keys
+//! live in one arena per map with 12-byte entries (`KeyMap`), and a key's targets are held inline
+//! when there is one, which is the usual case (`Targets`, and `KeyMap`'s entries).
 
 use super::globs::Globs;
 use super::interval::IntervalIndex;
