@@ -21,3 +21,14 @@ pub(crate) struct Target {
     /// The condition's index in its sub-rule (its bit in the sub-rule's masks).
     pub bit: u32,
 }
+
+/// Appends to a vector, growing it by an eighth rather than doubling it. Used for the vectors
+/// with an element per rule (rule and sub-rule slots, key arenas, targets shared by many rules):
+/// doubling leaves up to half of them unused (a quarter on average), an eighth at most this way.
+/// Amortised, each element is moved eight times, a few nanoseconds per added rule.
+pub(crate) fn push_slot<T>(table: &mut Vec<T>, value: T) {
+    if table.len() == table.capacity() {
+        table.reserve_exact(table.len() / 8 + 4);
+    }
+    table.push(value);
+}

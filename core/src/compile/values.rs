@@ -24,20 +24,24 @@
 //! compares with, its ranges as closed intervals of doubles) is derived once after each change, on
 //! the first match, like the interval index: a leaf then skips every kind the path lacks on one bit
 //! test, and most numbers are compared on a cheap approximation without being parsed exactly.
+//!
+//! Storage is laid out for memory per rule, since a path can hold a key per rule: byte-string keys
+//! live in one arena per map with 12-byte entries (`KeyMap`), and a key's targets are held inline
+//! when there is one, which is the usual case (`Targets`, and `KeyMap`'s entries).
 
 use super::globs::Globs;
 use super::interval::IntervalIndex;
-use super::Target;
+use super::{push_slot, Target};
 use crate::casefold;
 use crate::event::Leaf;
 use crate::number;
 use crate::pattern::{AnythingBut, Bound, IpRange, Matcher, NumericRange, Wildcard};
 use foldhash::HashMap;
-use smallvec::SmallVec;
+use hashbrown::HashTable;
 use std::cmp::Ordering;
+use std::hash::BuildHasher;
+use std::ops::Deref;
 use std::sync::OnceLock;
-
-type Targets = SmallVec<[Target; 1]>;
 
 /// Up to this many numeric ranges on a path are tested directly; beyond, through the index.
 const LINEAR_RANGES: usize = 8;
@@ -50,14 +54,14 @@ pub(crate) trait Emit {
 /// All matchers on one path.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct ValueIndex {
-    strings: HashMap<Box<[u8]>, Targets>,
+    strings: KeyMap,
     numbers: HashMap<u64, Targets>,
     trues: Targets,
     falses: Targets,
     nulls: Targets,
     prefixes: Affixes,
     suffixes: Affixes,
-    folded: HashMap<Box<[u8]>, Targets>,
+    folded: KeyMap,
     folded_prefixes: Affixes,
     folded_suffixes: Affixes,
     wildcards: Globs,
@@ -87,7 +91,7 @@ impl ValueIndex {
         self.derived = OnceLock::new();
         match matcher {
             Matcher::String(s) => {
-                push(self.strings.entry(s.as_bytes().into()).or_default(), target)
+                self.strings.add(s.as_bytes(), target);
             }
             Matcher::Number(n) => push(
                 self.numbers.entry(number::key_of(n.value)).or_default(),
@@ -110,12 +114,7 @@ impl ValueIndex {
             }
             Matcher::EqualsIgnoreCase(s) => {
                 self.folding += 1;
-                push(
-                    self.folded
-                        .entry(casefold::fold(s).into_bytes().into())
-                        .or_default(),
-                    target,
-                )
+                self.folded.add(casefold::fold(s).as_bytes(), target);
             }
             Matcher::Wildcard(w) => self.wildcards.add(w, target, wildcard_budget),
             Matcher::Numeric(r) => match r.equals_value() {
@@ -159,7 +158,7 @@ impl ValueIndex {
     pub(crate) fn remove(&mut self, matcher: &Matcher, target: Target) {
         self.derived = OnceLock::new();
         let removed = match matcher {
-            Matcher::String(s) => pull_key(&mut self.strings, s.as_bytes(), target),
+            Matcher::String(s) => self.strings.remove(s.as_bytes(), target),
             Matcher::Number(n) => pull_key(&mut self.numbers, &number::key_of(n.value), target),
             Matcher::Bool(true) => pull(&mut self.trues, target),
             Matcher::Bool(false) => pull(&mut self.falses, target),
@@ -181,7 +180,7 @@ impl ValueIndex {
                 r
             }
             Matcher::EqualsIgnoreCase(s) => {
-                let r = pull_key(&mut self.folded, casefold::fold(s).as_bytes(), target);
+                let r = self.folded.remove(casefold::fold(s).as_bytes(), target);
                 self.folding -= usize::from(r);
                 r
             }
@@ -399,8 +398,8 @@ impl ValueIndex {
         }
         Derived {
             kinds,
-            string_lengths: length_bits(self.strings.keys().map(|k| k.len())),
-            folded_lengths: length_bits(self.folded.keys().map(|k| k.len())),
+            string_lengths: length_bits(self.strings.key_lengths()),
+            folded_lengths: length_bits(self.folded.key_lengths()),
             zones: zones(&mut critical, 48),
             coarse_zones: zones(&mut critical, 20),
             ranges: ranges.into_boxed_slice(),
@@ -531,21 +530,69 @@ fn emit_all(ts: &[Target], out: &mut impl Emit) {
     }
 }
 
+/// The targets of one matcher key (or list). Most keys belong to one condition, so one target is
+/// held inline, without an allocation; a key shared by several conditions holds a vector. 16
+/// bytes, which matters in maps with a key per rule.
+#[derive(Debug, Clone, Default)]
+enum Targets {
+    #[default]
+    None,
+    One(Target),
+    // Boxed so that the enum is 16 bytes: a bare Vec would make every entry 8 bytes larger.
+    #[allow(clippy::box_collection)]
+    Many(Box<Vec<Target>>),
+}
+
+impl Deref for Targets {
+    type Target = [Target];
+
+    #[inline]
+    fn deref(&self) -> &[Target] {
+        match self {
+            Targets::None => &[],
+            Targets::One(t) => std::slice::from_ref(t),
+            Targets::Many(v) => v,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Targets {
+    type Item = &'a Target;
+    type IntoIter = std::slice::Iter<'a, Target>;
+
+    #[inline]
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 fn push(ts: &mut Targets, t: Target) {
-    ts.push(t);
+    *ts = match std::mem::take(ts) {
+        Targets::None => Targets::One(t),
+        Targets::One(first) => Targets::Many(Box::new(vec![first, t])),
+        Targets::Many(mut v) => {
+            push_slot(&mut v, t);
+            Targets::Many(v)
+        }
+    };
 }
 
 fn pull(ts: &mut Targets, t: Target) -> bool {
-    match ts.iter().position(|x| *x == t) {
-        Some(i) => {
-            ts.swap_remove(i);
-            if ts.is_empty() {
-                *ts = Targets::new(); // give back a spilled buffer
+    let Some(i) = ts.iter().position(|x| *x == t) else {
+        return false;
+    };
+    *ts = match std::mem::take(ts) {
+        Targets::Many(mut v) if v.len() > 2 => {
+            v.swap_remove(i);
+            if v.len() <= v.capacity() / 4 {
+                v.shrink_to(v.len() * 2); // give memory back as the vector empties
             }
-            true
+            Targets::Many(v)
         }
-        None => false,
-    }
+        Targets::Many(v) => Targets::One(v[1 - i]),
+        Targets::One(_) | Targets::None => Targets::None,
+    };
+    true
 }
 
 fn pull_key<K, Q>(map: &mut HashMap<K, Targets>, key: &Q, t: Target) -> bool
@@ -579,29 +626,228 @@ fn pull_pair<M>(list: &mut Vec<(M, Target)>, same: impl Fn(&M) -> bool, t: Targe
     }
 }
 
+/// Byte-string keys (exact strings, prefixes, suffixes, folded forms) and their targets.
+///
+/// A path can hold a key per rule, so an entry is kept to 12 bytes: the key's place in one byte
+/// arena and one target inline. (A map of boxed keys to target vectors took 40 bytes and an
+/// allocation per key.) In the arena each key is preceded by a varint of its length, shifted left
+/// by one, with the low bit set when the key has several targets: then they are in `many`, and
+/// the entry's `target.sub` says where. Deleted keys leave their bytes in the arena until they are
+/// half of it; then it is compacted.
+#[derive(Debug, Clone, Default)]
+struct KeyMap {
+    table: HashTable<KeyEntry>,
+    bytes: Vec<u8>,
+    /// Arena bytes of deleted keys.
+    garbage: usize,
+    many: Vec<Vec<Target>>,
+    free_many: Vec<u32>,
+    hasher: foldhash::fast::RandomState,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct KeyEntry {
+    /// Where the key's header starts in the arena.
+    at: u32,
+    target: Target,
+}
+
+impl KeyEntry {
+    /// Where the key's bytes are in the arena, and whether it has several targets.
+    #[inline]
+    fn place(&self, bytes: &[u8]) -> (std::ops::Range<usize>, bool) {
+        let mut at = self.at as usize;
+        let first = bytes[at];
+        let mut header = u64::from(first & 0x7f);
+        let mut shift = 7;
+        at += 1;
+        if first >= 0x80 {
+            loop {
+                let b = bytes[at];
+                at += 1;
+                header |= u64::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    break;
+                }
+                shift += 7;
+            }
+        }
+        (at..at + (header >> 1) as usize, first & 1 != 0)
+    }
+
+    #[inline]
+    fn key<'a>(&self, bytes: &'a [u8]) -> &'a [u8] {
+        &bytes[self.place(bytes).0]
+    }
+
+    /// Where the key's header and bytes are in the arena.
+    fn span(&self, bytes: &[u8]) -> std::ops::Range<usize> {
+        self.at as usize..self.place(bytes).0.end
+    }
+}
+
+impl KeyMap {
+    fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+
+    /// The lengths of the keys.
+    fn key_lengths(&self) -> impl Iterator<Item = usize> + '_ {
+        self.table.iter().map(|e| e.key(&self.bytes).len())
+    }
+
+    /// The targets of `key`.
+    #[inline]
+    fn get(&self, key: &[u8]) -> Option<&[Target]> {
+        if self.table.is_empty() {
+            return None; // many paths have no key of a kind: skip hashing the value
+        }
+        let e = self
+            .table
+            .find(self.hasher.hash_one(key), |e| e.key(&self.bytes) == key)?;
+        Some(if self.bytes[e.at as usize] & 1 != 0 {
+            &self.many[e.target.sub as usize]
+        } else {
+            std::slice::from_ref(&e.target)
+        })
+    }
+
+    /// Adds target `t` to `key`; returns whether the key is new.
+    fn add(&mut self, key: &[u8], t: Target) -> bool {
+        let hash = self.hasher.hash_one(key);
+        let KeyMap {
+            table,
+            bytes,
+            many,
+            free_many,
+            hasher,
+            ..
+        } = self;
+        if let Some(e) = table.find_mut(hash, |e| e.key(bytes) == key) {
+            let flag = &mut bytes[e.at as usize];
+            if *flag & 1 != 0 {
+                push_slot(&mut many[e.target.sub as usize], t);
+            } else {
+                let list = vec![e.target, t];
+                let index = match free_many.pop() {
+                    Some(i) => {
+                        many[i as usize] = list;
+                        i
+                    }
+                    None => {
+                        push_slot(many, list);
+                        (many.len() - 1) as u32
+                    }
+                };
+                *flag |= 1;
+                e.target = Target { sub: index, bit: 0 };
+            }
+            return false;
+        }
+        let at = u32::try_from(bytes.len() + key.len() + 10)
+            .map(|_| bytes.len() as u32)
+            .expect("less than 4 GiB of keys on one path");
+        let needed = key.len() + 10;
+        if bytes.capacity() - bytes.len() < needed {
+            bytes.reserve_exact(needed.max(bytes.len() / 8)); // grow by an eighth, as push_slot
+        }
+        let mut header = (key.len() as u64) << 1;
+        while header >= 0x80 {
+            bytes.push(header as u8 | 0x80);
+            header >>= 7;
+        }
+        bytes.push(header as u8);
+        bytes.extend_from_slice(key);
+        let entry = KeyEntry { at, target: t };
+        table.insert_unique(hash, entry, |e| hasher.hash_one(e.key(bytes)));
+        true
+    }
+
+    /// Removes target `t` from `key`; returns whether it was there.
+    fn remove(&mut self, key: &[u8], t: Target) -> bool {
+        let hash = self.hasher.hash_one(key);
+        let KeyMap {
+            table,
+            bytes,
+            many,
+            free_many,
+            garbage,
+            ..
+        } = self;
+        let Ok(mut found) = table.find_entry(hash, |e| e.key(bytes) == key) else {
+            return false;
+        };
+        let e = found.get_mut();
+        if bytes[e.at as usize] & 1 != 0 {
+            let index = e.target.sub as usize;
+            let list = &mut many[index];
+            let Some(i) = list.iter().position(|x| *x == t) else {
+                return false;
+            };
+            list.swap_remove(i);
+            if list.len() == 1 {
+                e.target = list[0];
+                bytes[e.at as usize] &= !1;
+                many[index] = Vec::new();
+                free_many.push(index as u32);
+                if free_many.len() == many.len() {
+                    *many = Vec::new();
+                    *free_many = Vec::new();
+                }
+            } else if list.len() <= list.capacity() / 4 {
+                list.shrink_to(list.len() * 2); // give memory back as the list empties
+            }
+            return true;
+        }
+        if e.target != t {
+            return false;
+        }
+        *garbage += e.span(bytes).len();
+        found.remove();
+        if table.is_empty() {
+            *self = KeyMap::default();
+        } else if self.garbage > self.bytes.len() / 2 {
+            self.compact();
+        }
+        true
+    }
+
+    /// Rewrites the arena without the bytes of deleted keys.
+    fn compact(&mut self) {
+        let mut bytes = Vec::with_capacity(self.bytes.len() - self.garbage);
+        for e in self.table.iter_mut() {
+            let span = e.span(&self.bytes);
+            e.at = bytes.len() as u32;
+            bytes.extend_from_slice(&self.bytes[span]);
+        }
+        self.bytes = bytes;
+        self.garbage = 0;
+        self.table
+            .shrink_to_fit(|e| self.hasher.hash_one(e.key(&self.bytes)));
+    }
+}
+
 /// Prefixes (or suffixes) keyed by their bytes, with the set of distinct lengths present.
 #[derive(Debug, Default, Clone)]
 struct Affixes {
-    map: HashMap<Box<[u8]>, Targets>,
+    map: KeyMap,
     /// Distinct lengths, ascending, each with how many keys have it.
     lengths: Vec<(usize, u32)>,
 }
 
 impl Affixes {
     fn add(&mut self, key: &[u8], t: Target) {
-        let entry = self.map.entry(key.into()).or_default();
-        if entry.is_empty() {
+        if self.map.add(key, t) {
             match self.lengths.binary_search_by_key(&key.len(), |&(l, _)| l) {
                 Ok(i) => self.lengths[i].1 += 1,
                 Err(i) => self.lengths.insert(i, (key.len(), 1)),
             }
         }
-        entry.push(t);
     }
 
     fn remove(&mut self, key: &[u8], t: Target) -> bool {
-        let removed = pull_key(&mut self.map, key, t);
-        if removed && !self.map.contains_key(key) {
+        let removed = self.map.remove(key, t);
+        if removed && self.map.get(key).is_none() {
             if let Ok(i) = self.lengths.binary_search_by_key(&key.len(), |&(l, _)| l) {
                 self.lengths[i].1 -= 1;
                 if self.lengths[i].1 == 0 {
@@ -977,5 +1223,81 @@ mod tests {
             hits(&index, Leaf::Number(b"5", Some(5.0))),
             vec![(3, false)]
         );
+    }
+
+    fn t(sub: u32) -> Target {
+        Target { sub, bit: 0 }
+    }
+
+    fn sorted(ts: Option<&[Target]>) -> Vec<u32> {
+        let mut v: Vec<u32> = ts.unwrap_or_default().iter().map(|t| t.sub).collect();
+        v.sort();
+        v
+    }
+
+    /// Keys go from one target to many and back, deleted keys' bytes are compacted away, and an
+    /// emptied map holds nothing.
+    #[test]
+    fn key_map_adds_and_removes() {
+        let mut m = KeyMap::default();
+        let key = |i: u32| format!("key-{i}").into_bytes();
+        for i in 0..100 {
+            assert!(m.add(&key(i), t(i)));
+        }
+        for i in 0..100 {
+            assert!(!m.add(&key(i % 10), t(1000 + i)));
+        }
+        assert_eq!(
+            sorted(m.get(&key(3))),
+            [3, 1003, 1013, 1023, 1033, 1043, 1053, 1063, 1073, 1083, 1093]
+        );
+        assert_eq!(sorted(m.get(&key(42))), [42]);
+        assert_eq!(m.get(b"key-"), None);
+        assert!(!m.remove(&key(42), t(43)));
+        for i in 10..100 {
+            assert!(m.remove(&key(i), t(i)));
+            assert_eq!(m.get(&key(i)), None);
+        }
+        assert!(m.bytes.len() < 100 * 6, "compacted: {}", m.bytes.len());
+        for i in 0..100 {
+            assert!(m.remove(&key(i % 10), t(1000 + i)));
+        }
+        assert!(m.many.is_empty() && m.free_many.is_empty());
+        for i in 0..10 {
+            assert_eq!(sorted(m.get(&key(i))), [i]);
+            assert!(m.remove(&key(i), t(i)));
+        }
+        assert!(m.table.is_empty() && m.table.capacity() == 0 && m.bytes.capacity() == 0);
+    }
+
+    /// Keys of every header size (one, two and three varint bytes) read back, alone or shared.
+    #[test]
+    fn key_map_long_keys() {
+        let mut m = KeyMap::default();
+        let key = |n: usize| vec![b'a' + (n % 26) as u8; n];
+        let lengths = [0, 1, 63, 64, 65, 8191, 8192, 20000];
+        for (i, &n) in lengths.iter().enumerate() {
+            assert!(m.add(&key(n), t(i as u32)));
+        }
+        for (i, &n) in lengths.iter().enumerate().step_by(2) {
+            assert!(!m.add(&key(n), t(100 + i as u32)));
+        }
+        for (i, &n) in lengths.iter().enumerate() {
+            let expected = if i % 2 == 0 {
+                vec![i as u32, 100 + i as u32]
+            } else {
+                vec![i as u32]
+            };
+            assert_eq!(sorted(m.get(&key(n))), expected, "{n}");
+            assert_eq!(m.get(&[key(n), b"#".to_vec()].concat()), None);
+        }
+        for (i, &n) in lengths.iter().enumerate() {
+            assert!(m.remove(&key(n), t(i as u32)));
+        }
+        for (i, &n) in lengths.iter().enumerate().step_by(2) {
+            assert_eq!(sorted(m.get(&key(n))), [100 + i as u32]);
+            assert!(m.remove(&key(n), t(100 + i as u32)));
+        }
+        assert!(m.table.is_empty() && m.bytes.capacity() == 0);
     }
 }

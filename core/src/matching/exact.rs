@@ -160,7 +160,7 @@ pub(crate) fn decide(
         let sub = exact.hits[i].0;
         let j = i + exact.hits[i..].iter().take_while(|h| h.0 == sub).count();
         let info = &subs[sub as usize];
-        if info.positive.iter().any(|&p| p != 0) {
+        if info.positive().iter().any(|&p| p != 0) {
             match exact.sub_rule_holds(info, i..j) {
                 Ok(true) => scratch.rules.push(info.rule),
                 Ok(false) => {}
@@ -207,9 +207,9 @@ impl ExactScratch {
         info: &SubInfo,
         range: std::ops::Range<usize>,
     ) -> Result<bool, TooComplex> {
-        let is_positive = |bit: u32| info.positive[(bit / 64) as usize] & (1 << (bit % 64)) != 0;
+        let is_positive = |bit: u32| info.positive()[(bit / 64) as usize] & (1 << (bit % 64)) != 0;
         let mut used = 0;
-        for bit in 0..info.nodes.len() as u32 {
+        for bit in 0..info.nodes().len() as u32 {
             if !is_positive(bit) {
                 continue;
             }

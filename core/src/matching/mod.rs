@@ -32,6 +32,9 @@
 //! the event's values touch.
 
 pub(crate) mod exact;
+mod sub_info;
+
+pub(crate) use sub_info::SubInfo;
 
 use crate::compile::paths::{Key, NodeId, PathTrie};
 use crate::compile::values::Emit;
@@ -42,23 +45,6 @@ use smallvec::SmallVec;
 
 /// Logs up to this long are folded by linear search instead of through the stamped table.
 const SHORT_LOG: usize = 16;
-
-/// What matching needs to know about a sub-rule.
-#[derive(Debug, Clone)]
-pub(crate) struct SubInfo {
-    /// The rule (name slot) the sub-rule belongs to.
-    pub rule: u32,
-    /// The path node of each condition, indexed by condition bit.
-    pub nodes: Box<[NodeId]>,
-    /// Which condition bits are positive (not `exists: false`), one word per 64 conditions.
-    pub positive: SmallVec<[u64; 1]>,
-}
-
-impl SubInfo {
-    pub(crate) fn words(&self) -> usize {
-        self.positive.len()
-    }
-}
 
 /// Hits and vetoes for 64 conditions of one sub-rule.
 #[derive(Debug, Clone, Copy)]
@@ -175,13 +161,13 @@ impl Run<'_> {
         Self::fold_groups(&mut log[start..], words, subs, |sub, words| {
             let info = &subs[sub as usize];
             let mut under: SmallVec<[u64; 2]> = SmallVec::from_elem(0, words.len());
-            for (bit, &node) in info.nodes.iter().enumerate() {
+            for (bit, &node) in info.nodes().iter().enumerate() {
                 if trie.contains(q, node) {
                     under[bit / 64] |= 1 << (bit % 64);
                 }
             }
-            let positive_under = |w: usize| under[w] & info.positive[w];
-            let absent_under = |w: usize| under[w] & !info.positive[w];
+            let positive_under = |w: usize| under[w] & info.positive()[w];
+            let absent_under = |w: usize| under[w] & !info.positive()[w];
             let any_positive = (0..words.len()).any(|w| positive_under(w) != 0);
             if !any_positive {
                 for (w, &(_, vetoes)) in words.iter().enumerate() {
@@ -273,10 +259,10 @@ impl Run<'_> {
             f.2 |= e.vetoes;
         }
         let matched = |info: &SubInfo, words: &[(u64, u64)]| {
-            info.positive.iter().any(|&p| p != 0)
+            info.positive().iter().any(|&p| p != 0)
                 && words
                     .iter()
-                    .zip(info.positive.iter())
+                    .zip(info.positive().iter())
                     .all(|(&(hits, vetoes), &positive)| hits & positive == positive && vetoes == 0)
         };
         for &(sub, hits, vetoes) in folded.iter() {
