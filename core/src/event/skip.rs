@@ -6,8 +6,9 @@
 //! closing brackets; drop quotes escaped by a backslash; turn the quote mask into an "inside a
 //! string" mask with a prefix XOR; and count the brackets outside strings. A block whose closing
 //! brackets cannot bring the depth to zero (fewer of them than the brackets open when it starts)
-//! costs two population counts, however many brackets it holds; only the block where the value
-//! may end, and the first one, are walked bracket by bracket.
+//! costs two population counts, however many brackets it holds; in a block where the value may
+//! end, only its closing brackets are visited. Brackets are walked one by one only where the
+//! nesting limit may be passed.
 //!
 //! What is checked inside a skipped value: that strings end, that brackets balance, and that the
 //! bracket closing the value is of the kind that opened it. Escapes, control characters, numbers,
@@ -82,12 +83,35 @@ fn skip_with<C: Classify>(text: &[u8], start: usize, depth_left: usize) -> Skipp
         let close = masks.close & outside;
         let opens = open.count_ones() as usize;
         let closes = close.count_ones() as usize;
-        if closes < depth && depth + opens <= depth_left {
-            // The depth stays above zero and within the limit all through the block.
+        if depth + opens <= depth_left {
+            // Within the nesting limit all through the block. The value cannot end here unless
+            // there are as many closing brackets as brackets open when the block starts; if
+            // there are, it ends at the first closing bracket that brings the depth back to
+            // zero. Only closing brackets are visited, with the opening ones before each
+            // counted, so the loop has no branch on which kind of bracket comes next (a
+            // processor mispredicts those on every block of coordinates).
+            if closes >= depth {
+                let mut rest = close;
+                let mut closed = 0;
+                while rest != 0 {
+                    let i = rest.trailing_zeros() as usize;
+                    let opened = (open & ((1u64 << i) - 1)).count_ones() as usize;
+                    if depth + opened == closed + 1 {
+                        // `[` + 2 is `]` and `{` + 2 is `}`.
+                        if block[i] != opener + 2 {
+                            return Err(("unexpected closing bracket", pos + i));
+                        }
+                        return Ok(pos + i + 1);
+                    }
+                    closed += 1;
+                    rest &= rest - 1;
+                }
+            }
             depth = depth + opens - closes;
             pos += 64;
             continue;
         }
+        // The nesting limit may be passed in this block: walk every bracket to find where.
         let mut brackets = open | close;
         while brackets != 0 {
             let i = brackets.trailing_zeros() as usize;
