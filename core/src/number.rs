@@ -248,6 +248,15 @@ impl Spelling {
     }
 }
 
+/// A number's value from its first eight significant digits (see [`Spelling::coarse`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Coarse {
+    pub value: f64,
+    /// No digit was dropped, so `value` is the number's correctly rounded value (one correctly
+    /// rounded division of two exactly represented integers), not an approximation.
+    pub exact: bool,
+}
+
 impl Spelling {
     /// The number's first eight significant digits as a double (the rest truncated), from two
     /// loads and one eight-digit conversion: within 10^-7 of the value relative to it, plus one
@@ -257,7 +266,7 @@ impl Spelling {
     /// (its leading digits may not be significant), has more than eight integer digits, or lies
     /// too near the end of `text` for the loads.
     #[inline(always)]
-    pub(crate) fn coarse(&self, text: &[u8]) -> Option<f64> {
+    pub(crate) fn coarse(&self, text: &[u8]) -> Option<Coarse> {
         let start = usize::from(self.negative);
         let integer_len = self.integer_end - start;
         let (fraction_start, fraction_end) = self.fraction;
@@ -277,7 +286,10 @@ impl Spelling {
         let digits = integer | fraction | ((0x30 * ONES) & !low_bytes(integer_len + taken));
         // The digits are the value times 10^(8 - integer_len), truncated.
         let magnitude = eight_digits(digits) as f64 / EXACT_POWERS[8 - integer_len];
-        Some(if self.negative { -magnitude } else { magnitude })
+        Some(Coarse {
+            value: if self.negative { -magnitude } else { magnitude },
+            exact: taken == fraction_end - fraction_start,
+        })
     }
 }
 
@@ -589,11 +601,19 @@ mod tests {
             let spelled = spelling(&text).expect("a number");
             assert_eq!(spelled.len, len);
             let number = &text[..len];
-            let Some(c) = spelled.coarse(&text) else {
+            let Some(Coarse { value: c, exact }) = spelled.coarse(&text) else {
                 continue;
             };
             coarse_ones += 1;
             let v = value_of(number);
+            if exact {
+                assert_eq!(
+                    c.to_bits(),
+                    v.to_bits(),
+                    "{}",
+                    String::from_utf8_lossy(number)
+                );
+            }
             let shown = String::from_utf8_lossy(number);
             assert!(c != 0.0 && (c < 0.0) == (v < 0.0), "{shown}: {c}");
             assert!((c - v).abs() <= v.abs() * 1.01e-7, "{shown}: {c} vs {v}");
@@ -603,11 +623,20 @@ mod tests {
             );
         }
         assert!(coarse_ones > 10_000, "{coarse_ones}");
+        let approximate = |value| {
+            Some(Coarse {
+                value,
+                exact: false,
+            })
+        };
+        let exact = |value| Some(Coarse { value, exact: true });
         for (text, want) in [
-            ("-122.35771102002066,", Some(-122.35771)),
-            ("37.73938866422106}", Some(37.739388)),
-            ("12345678.9,        ", Some(12345678.0)),
-            ("5,                 ", Some(5.0)),
+            ("-122.35771102002066,", approximate(-122.35771)),
+            ("37.73938866422106}", approximate(37.739388)),
+            ("12345678.9,        ", approximate(12345678.0)),
+            ("5,                 ", exact(5.0)),
+            ("-37.125,           ", exact(-37.125)),
+            ("1234.5678,         ", exact(1234.5678)),
             ("123456789,         ", None), // nine integer digits
             ("0.5,               ", None), // a leading zero
             ("1e5,               ", None), // an exponent

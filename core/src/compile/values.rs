@@ -310,7 +310,13 @@ impl ValueIndex {
         }
     }
 
-    fn match_number(&self, d: &Derived, text: &[u8], coarse: Option<f64>, out: &mut impl Emit) {
+    fn match_number(
+        &self,
+        d: &Derived,
+        text: &[u8],
+        coarse: Option<number::Coarse>,
+        out: &mut impl Emit,
+    ) {
         // Parsing a long number exactly costs more than everything else done with it, and most
         // numbers are far from every value the matchers compare with: then an approximation
         // within 2^-51 gives the same comparisons, and no equality can hold. Only numbers close
@@ -318,7 +324,9 @@ impl ValueIndex {
         // Most numbers are decided by their first eight digits (`coarse`, from the scanner);
         // then the finer approximation; only numbers within 2^-48 of a critical value are parsed.
         let (v, near) = match coarse {
-            Some(c) if !in_zone(&d.coarse_zones, c) => (c, false),
+            // Short numbers (eight digits or fewer) are known exactly at once.
+            Some(c) if c.exact => (c.value, true),
+            Some(c) if !in_zone(&d.coarse_zones, c.value) => (c.value, false),
             _ => match number::approximate(text) {
                 Some(a) if !in_zone(&d.zones, a) => (a, false),
                 _ => (number::value_of(text), true),
@@ -1219,10 +1227,7 @@ mod tests {
         assert_eq!(hits(&index, Leaf::Bool(true)), vec![(3, false), (9, true)]);
         index.remove_absent(target(9));
         assert_eq!(hits(&index, Leaf::Bool(true)), vec![(3, false)]);
-        assert_eq!(
-            hits(&index, Leaf::Number(b"5", Some(5.0))),
-            vec![(3, false)]
-        );
+        assert_eq!(hits(&index, Leaf::Number(b"5", None)), vec![(3, false)]);
     }
 
     fn t(sub: u32) -> Target {

@@ -27,7 +27,7 @@ pub(crate) enum Leaf<'a> {
     /// A number, as written (its grammar checked), and its coarse value
     /// ([`Spelling::coarse`](crate::number::Spelling::coarse), read in the same pass) when it has
     /// one.
-    Number(&'a [u8], Option<f64>),
+    Number(&'a [u8], Option<crate::number::Coarse>),
     Bool(bool),
     Null,
 }
