@@ -161,6 +161,12 @@ class Machine {
   #handle
   // The limits, read once: they never change, so every read of `limits` is the same frozen object.
   #limits
+  // The addon knows each rule name by a slot (a small integer it reuses once the name is gone) and
+  // matching reports slots, written to `#slots`; `#names[slot]` is the name, the very string given
+  // to `addRule`. This is cheaper than having the addon create the names' strings on every match.
+  // `#slots` is kept at least as long as `#names`, so that every match fits.
+  #names = []
+  #slots = new Uint32Array(16)
 
   constructor(options) {
     this.#native = new native.NativeMachine(limitsOf(options, Machine))
@@ -170,37 +176,62 @@ class Machine {
 
   addRule(name, pattern) {
     checkName(name, Machine.prototype.addRule)
-    const failure = this.#native.addRule(name, textOf(pattern, 'pattern', Machine.prototype.addRule))
-    if (failure != null) raise(failure, Machine.prototype.addRule)
+    const slot = this.#native.addRule(name, textOf(pattern, 'pattern', Machine.prototype.addRule))
+    if (typeof slot !== 'number') raise(slot, Machine.prototype.addRule)
+    // The addon reads a name as UTF-8, a lone surrogate becoming U+FFFD; the name kept here is
+    // the same, so that `matchesForEvent` returns what `ruleNames` does.
+    this.#names[slot] = name.isWellFormed() ? name : name.toWellFormed()
+    if (slot >= this.#slots.length) this.#slots = new Uint32Array(2 * this.#slots.length + slot)
   }
 
   deleteRule(name, pattern) {
     checkName(name, Machine.prototype.deleteRule)
     const result = this.#native.deleteRule(name, textOf(pattern, 'pattern', Machine.prototype.deleteRule))
-    if (typeof result !== 'boolean') raise(result, Machine.prototype.deleteRule)
-    return result
+    if (typeof result === 'boolean') return result
+    if (typeof result !== 'number') raise(result, Machine.prototype.deleteRule)
+    // The name's last pattern is gone, and so is its slot.
+    this.#names[result] = undefined
+    return true
   }
 
   deleteRules(name) {
     checkName(name, Machine.prototype.deleteRules)
-    return this.#native.deleteRules(name)
+    const result = this.#native.deleteRules(name)
+    if (result.length === 0) return 0
+    this.#names[result[1]] = undefined
+    return result[0]
   }
 
   matchesForEvent(event) {
     // The common cases first and inline: this is the per-event hot path.
-    const result =
+    const slots = this.#slots
+    const count =
       typeof event === 'string'
-        ? native.matchesText(this.#handle, event)
+        ? native.matchesText(this.#handle, event, slots)
         : event instanceof Uint8Array
-          ? native.matchesBytes(this.#handle, event)
-          : this.#matchOther(event)
-    if (!Array.isArray(result)) raise(result, Machine.prototype.matchesForEvent)
+          ? native.matchesBytes(this.#handle, event, slots)
+          : this.#matchOther(event, slots)
+    if (typeof count !== 'number') raise(count, Machine.prototype.matchesForEvent)
+    if (count === 0) return []
+    if (count > slots.length) return this.#matchAgain(event, count)
+    const names = this.#names
+    const result = [names[slots[0]]]
+    for (let i = 1; i < count; i++) result.push(names[slots[i]])
     return result
   }
 
-  #matchOther(event) {
+  #matchOther(event, slots) {
     const text = textOf(event, 'event', Machine.prototype.matchesForEvent)
-    return typeof text === 'string' ? native.matchesText(this.#handle, text) : native.matchesBytes(this.#handle, text)
+    return typeof text === 'string'
+      ? native.matchesText(this.#handle, text, slots)
+      : native.matchesBytes(this.#handle, text, slots)
+  }
+
+  // Not reached while `#slots` is as long as `#names` (more names cannot match), but should it
+  // be, a longer `#slots` is made and the event matched again.
+  #matchAgain(event, count) {
+    this.#slots = new Uint32Array(count)
+    return this.matchesForEvent(event)
   }
 
   get size() {

@@ -177,3 +177,75 @@ test('deleting every rule empties the machine completely', () => {
   assert.deepEqual(machine.stats(), { names: 0, patterns: 0, subRules: 0, paths: 0 })
   assert.deepEqual(machine.matchesForEvent({ a: { b: 1 } }), [])
 })
+
+test('matched names are the strings given, across deletes, re-adds and non-ASCII names', () => {
+  const machine = new Machine()
+  const names = ['', 'ünïcödé ✓', '日本語', '😀 emoji', 'a\u0000b', 'plain', '\ud800 lone surrogate']
+  for (const name of names) machine.addRule(name, { a: [1] })
+  assert.deepEqual(sorted(machine.matchesForEvent({ a: 1 })), sorted(names.map((n) => n.toWellFormed())))
+
+  // A name deleted then added again with another pattern is found under its new pattern only.
+  assert.equal(machine.deleteRule('日本語', { a: [1] }), true)
+  assert.equal(machine.has('日本語'), false)
+  machine.addRule('new', { a: [1] })
+  machine.addRule('日本語', { b: [2] })
+  assert.ok(!machine.matchesForEvent({ a: 1 }).includes('日本語'))
+  assert.deepEqual(machine.matchesForEvent({ b: 2 }), ['日本語'])
+  assert.equal(machine.deleteRules('日本語'), 1)
+  assert.deepEqual(machine.matchesForEvent({ b: 2 }), [])
+  machine.addRule('other', { b: [2] })
+  assert.deepEqual(machine.matchesForEvent({ b: 2 }), ['other'])
+
+  // Deleting one of two patterns keeps the name.
+  machine.addRule('two', { c: [1] })
+  machine.addRule('two', { c: [2] })
+  assert.equal(machine.deleteRule('two', { c: [1] }), true)
+  assert.deepEqual(machine.matchesForEvent({ c: 2 }), ['two'])
+  assert.deepEqual(machine.matchesForEvent({ c: 1 }), [])
+
+  // A failed add of a new name leaves no trace of it.
+  assert.throws(() => machine.addRule('broken', '{"a": '))
+  assert.equal(machine.has('broken'), false)
+  assert.ok(!machine.ruleNames().includes('broken'))
+})
+
+test('many rules matching one event are all returned, after growing and many add/delete cycles', () => {
+  const machine = new Machine()
+  const N = 3000
+  for (let i = 0; i < N; i++) machine.addRule(`rule-${i}-ü`, { k: ['v'] })
+  const all = Array.from({ length: N }, (_, i) => `rule-${i}-ü`).sort()
+  assert.deepEqual(sorted(machine.matchesForEvent({ k: 'v' })), all)
+  assert.deepEqual(sorted(machine.matchesForEvent(Buffer.from('{"k": "v"}'))), all)
+
+  // Cycles of deleting and re-adding reuse slots: nothing is left of deleted names.
+  for (let round = 0; round < 20; round++) {
+    for (let i = 0; i < N; i += 2) {
+      if (round % 2 === 0) assert.equal(machine.deleteRules(`rule-${i}-ü`), 1)
+      else assert.equal(machine.deleteRule(`rule-${i}-ü`, { k: ['v'] }), true)
+    }
+    for (let i = 0; i < N; i += 2) machine.addRule(`round-${round}-${i}`, { k: ['v'] })
+    for (let i = 0; i < N; i += 2) assert.equal(machine.deleteRules(`round-${round}-${i}`), 1)
+    for (let i = 0; i < N; i += 2) machine.addRule(`rule-${i}-ü`, { k: ['v'] })
+  }
+  assert.equal(machine.size, N)
+  assert.deepEqual(sorted(machine.matchesForEvent({ k: 'v' })), all)
+  assert.deepEqual(sorted(machine.ruleNames()), all)
+})
+
+test('slots of deleted names are released and reused, so they stay below the names held at once', () => {
+  const native = require('../native.js')
+  const machine = new native.NativeMachine()
+  let highest = 0
+  for (let round = 0; round < 200; round++) {
+    const slots = []
+    for (let i = 0; i < 10; i++) slots.push(machine.addRule(`r${round}-${i}`, '{"a": [1]}'))
+    assert.equal(machine.addRule(`r${round}-0`, '{"b": [1]}'), slots[0], 'a known name keeps its slot')
+    highest = Math.max(highest, ...slots)
+    assert.deepEqual(machine.deleteRules(`r${round}-0`), [2, slots[0]])
+    assert.deepEqual(machine.deleteRules(`r${round}-0`), [])
+    for (let i = 1; i < 10; i++) assert.equal(machine.deleteRule(`r${round}-${i}`, '{"a": [1]}'), slots[i])
+    assert.equal(machine.deleteRule(`r${round}-1`, '{"a": [1]}'), false)
+  }
+  assert.ok(highest < 10, `highest slot ${highest}`)
+  assert.equal(machine.size, 0)
+})

@@ -1,5 +1,9 @@
-//! The per-event entry points, `matchesText(handle, string)` and `matchesBytes(handle, bytes)`,
-//! written against the raw Node-API instead of through `#[napi]`.
+//! The per-event entry points, `matchesText(handle, string, slots)` and
+//! `matchesBytes(handle, bytes, slots)`, written against the raw Node-API instead of through
+//! `#[napi]`. Each returns how many rules matched and writes their slots (see `state.rs`) to the
+//! `Uint32Array` `slots`; `index.js` turns them into names. Building the names' JS strings here
+//! instead cost a string creation and an array store through Node-API per matched rule, which was
+//! most of the cost of a call when events match a few rules.
 //!
 //! Why: a `#[napi]` method call costs about 3,000 instructions before any work is done (napi-rs 3
 //! tracks every borrow of a class instance or argument in a scope with its own allocations and a
@@ -12,10 +16,10 @@
 //! a private field next to its `NativeMachine`. It is an object rather than an external because
 //! not every Node-API runtime can type-tag externals.
 //!
-//! Nothing here calls JavaScript while a borrow of the state is held, except `napi_set_element` on
-//! an array this function just created (reachable only through a setter someone installed on
-//! `Array.prototype`); the `RefCell`s in `State` and the `catch_unwind` below turn even that into a
-//! thrown error rather than undefined behaviour.
+//! Nothing here calls JavaScript while a borrow of the state is held, except when building a
+//! `Failure` object (reachable only through a setter someone installed on `Object.prototype`);
+//! the `RefCell`s in `State` and the `catch_unwind` below turn even that into a thrown error rather
+//! than undefined behaviour.
 
 use crate::failure::Failure;
 use crate::state::State;
@@ -117,13 +121,13 @@ unsafe fn state_of<'a>(env: sys::napi_env, value: sys::napi_value) -> Result<&'a
     Ok(unsafe { &*(data as *const State) })
 }
 
-/// The call's two arguments.
-unsafe fn two_args(
+/// The call's three arguments: the handle, the event and the `Uint32Array` the slots go to.
+unsafe fn args(
     env: sys::napi_env,
     info: sys::napi_callback_info,
-) -> Result<[sys::napi_value; 2], Throw> {
-    let mut argc = 2;
-    let mut argv = [ptr::null_mut(); 2];
+) -> Result<[sys::napi_value; 3], Throw> {
+    let mut argc = 3;
+    let mut argv = [ptr::null_mut(); 3];
     check(unsafe {
         sys::napi_get_cb_info(
             env,
@@ -134,49 +138,83 @@ unsafe fn two_args(
             ptr::null_mut(),
         )
     })?;
-    if argc < 2 {
-        return Err(type_error("expected a machine handle and an event"));
+    if argc < 3 {
+        return Err(type_error(
+            "expected a machine handle, an event and a Uint32Array",
+        ));
     }
     Ok(argv)
 }
 
-/// Matches `event` and builds the JS result: an array of rule names, or a `Failure` object.
+/// Where the slots of the matched rules go: the elements of a `Uint32Array`.
+struct Slots {
+    data: *mut u32,
+    len: usize,
+}
+
+impl Slots {
+    /// Whether the elements share memory with the `len` bytes at `bytes` (an event). `index.js`
+    /// never passes such a pair, and refusing it keeps the event, read during matching, from
+    /// being written to.
+    fn overlaps(&self, bytes: *const u8, len: usize) -> bool {
+        let (start, end) = (self.data as usize, self.data as usize + self.len * 4);
+        let (other_start, other_end) = (bytes as usize, bytes as usize + len);
+        self.len > 0 && len > 0 && start < other_end && other_start < end
+    }
+}
+
+/// The elements of `value`, if it is a `Uint32Array`.
+unsafe fn slots_of(env: sys::napi_env, value: sys::napi_value) -> Result<Slots, Throw> {
+    let (mut kind, mut len, mut data) = (0, 0, ptr::null_mut());
+    let status = unsafe {
+        sys::napi_get_typedarray_info(
+            env,
+            value,
+            &mut kind,
+            &mut len,
+            &mut data,
+            ptr::null_mut(),
+            ptr::null_mut(),
+        )
+    };
+    if status != sys::Status::napi_ok || kind != sys::TypedarrayType::uint32_array {
+        return Err(type_error("expected a Uint32Array for the slots"));
+    }
+    Ok(Slots {
+        data: data.cast(),
+        len,
+    })
+}
+
+/// Matches `event` and builds the JS result: the number of rules matched, their slots written to
+/// the start of `slots` (as many as fit: `index.js` keeps it large enough, and calls again with a
+/// larger one should it not be), or a `Failure` object.
+///
+/// # Safety
+/// `slots` must not overlap `event` (see `Slots::overlaps`), and must stay valid for the call.
 unsafe fn respond(
     env: sys::napi_env,
     state: &State,
     event: &[u8],
+    slots: Slots,
 ) -> Result<sys::napi_value, Throw> {
-    let mut array = ptr::null_mut();
-    check(unsafe { sys::napi_create_array(env, &mut array) })?;
-    let mut status = sys::Status::napi_ok;
-    let mut index = 0;
-    let outcome = state.for_each_match(event, |name| {
-        if status != sys::Status::napi_ok {
-            return;
-        }
-        let mut string = ptr::null_mut();
-        // SAFETY: `name` is valid UTF-8 of the given length.
-        status = unsafe {
-            sys::napi_create_string_utf8(
-                env,
-                name.as_ptr().cast(),
-                name.len() as isize,
-                &mut string,
-            )
-        };
-        if status == sys::Status::napi_ok {
-            status = unsafe { sys::napi_set_element(env, array, index, string) };
-            index += 1;
-        }
-    });
-    check(status)?;
-    match outcome {
-        Ok(()) => Ok(array),
-        Err(failure) => unsafe { Failure::to_napi_value(env, failure) }.map_err(|_| Throw {
+    let mut matched = state
+        .matched
+        .try_borrow_mut()
+        .map_err(|_| type_error("re-entrant call"))?;
+    if let Err(failure) = state.collect_matches(event, &mut matched) {
+        return unsafe { Failure::to_napi_value(env, failure) }.map_err(|_| Throw {
             type_error: false,
             message: "could not report an invalid event",
-        }),
+        });
     }
+    let fit = matched.len().min(slots.len);
+    // SAFETY: Node-API gave `slots` (a `Uint32Array` is 4-byte aligned); it stays put during this
+    // call, which runs no JS, and does not overlap `event` or `matched` (Rust's own memory).
+    unsafe { ptr::copy_nonoverlapping(matched.as_ptr(), slots.data, fit) };
+    let mut count = ptr::null_mut();
+    check(unsafe { sys::napi_create_uint32(env, matched.len() as u32, &mut count) })?;
+    Ok(count)
 }
 
 /// Runs `body`, turning a `Throw` (or a panic, which must not unwind into Node) into a JS exception.
@@ -213,8 +251,9 @@ unsafe extern "C" fn matches_bytes(
 ) -> sys::napi_value {
     unsafe {
         guard(env, || {
-            let [handle, event] = two_args(env, info)?;
+            let [handle, event, slots] = args(env, info)?;
             let state = state_of(env, handle)?;
+            let slots = slots_of(env, slots)?;
             let (mut kind, mut length, mut data) = (0, 0, ptr::null_mut());
             let status = sys::napi_get_typedarray_info(
                 env,
@@ -228,6 +267,9 @@ unsafe extern "C" fn matches_bytes(
             if status != sys::Status::napi_ok || kind != sys::TypedarrayType::uint8_array {
                 return Err(type_error("expected a Uint8Array"));
             }
+            if slots.overlaps(data as *const u8, length) {
+                return Err(type_error("the event and the slots share memory"));
+            }
             // SAFETY: Node-API gives the typed array's bytes; they stay put during this call,
             // which runs no JS that could detach or resize them (see the module docs). Data may be
             // null when the length is 0.
@@ -236,7 +278,7 @@ unsafe extern "C" fn matches_bytes(
             } else {
                 std::slice::from_raw_parts(data as *const u8, length)
             };
-            respond(env, state, bytes)
+            respond(env, state, bytes, slots)
         })
     }
 }
@@ -248,8 +290,9 @@ unsafe extern "C" fn matches_text(
 ) -> sys::napi_value {
     unsafe {
         guard(env, || {
-            let [handle, event] = two_args(env, info)?;
+            let [handle, event, slots] = args(env, info)?;
             let state = state_of(env, handle)?;
+            let slots = slots_of(env, slots)?;
             let mut text = state
                 .text
                 .try_borrow_mut()
@@ -272,7 +315,7 @@ unsafe extern "C" fn matches_text(
             ))?;
             // SAFETY: Node-API wrote `written` (<= `length`) bytes into the reserved capacity.
             text.set_len(written);
-            respond(env, state, &text)
+            respond(env, state, &text, slots)
         })
     }
 }

@@ -4,9 +4,9 @@
 use crate::failure::Failure;
 use crate::hot;
 use crate::input::bytes_of;
-use crate::state::State;
+use crate::state::{State, NO_SLOT};
 use ferruler::{Limits, Machine};
-use napi::bindgen_prelude::{Either, Env, Unknown};
+use napi::bindgen_prelude::{Either, Either3, Env, Unknown};
 use napi_derive::napi;
 use std::cell::RefMut;
 use std::rc::Rc;
@@ -115,38 +115,60 @@ impl NativeMachine {
         Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), value) })
     }
 
-    /// Adds `pattern` under `name`; `null` on success.
+    /// Adds `pattern` under `name`: the name's slot (what matching reports for it) on success.
     #[napi(catch_unwind)]
     pub fn add_rule(
         &self,
         name: String,
         pattern: Either<String, &[u8]>,
-    ) -> napi::Result<Option<Failure>> {
+    ) -> napi::Result<Either<u32, Failure>> {
         let mut machine = self.machine_mut()?;
-        Ok(machine
-            .add_rule(name, bytes_of(&pattern))
-            .err()
-            .map(Failure::from))
+        let mut names = self.state.names.borrow_mut();
+        let (slot, new) = names.get_or_insert(name.clone());
+        match machine.add_rule(slot, bytes_of(&pattern)) {
+            Ok(()) => Ok(Either::A(slot)),
+            Err(e) => {
+                if new {
+                    names.remove(&name);
+                }
+                Ok(Either::B(e.into()))
+            }
+        }
     }
 
-    /// Deletes `pattern` from `name`: whether it was there.
+    /// Deletes `pattern` from `name`: `false` if it was not there, `true` if it was and the name
+    /// has other patterns left, and the name's slot, now free, if it was its last pattern.
     #[napi(catch_unwind)]
     pub fn delete_rule(
         &self,
         name: String,
         pattern: Either<String, &[u8]>,
-    ) -> napi::Result<Either<bool, Failure>> {
+    ) -> napi::Result<Either3<bool, u32, Failure>> {
         let mut machine = self.machine_mut()?;
-        Ok(match machine.delete_rule(&name, bytes_of(&pattern)) {
-            Ok(found) => Either::A(found),
-            Err(e) => Either::B(e.into()),
+        let mut names = self.state.names.borrow_mut();
+        // An unknown name is still given to the engine, so that an invalid pattern is reported.
+        let slot = names.get(&name).unwrap_or(NO_SLOT);
+        Ok(match machine.delete_rule(&slot, bytes_of(&pattern)) {
+            Ok(true) if !machine.contains_rule(&slot) => {
+                names.remove(&name);
+                Either3::B(slot)
+            }
+            Ok(found) => Either3::A(found),
+            Err(e) => Either3::C(e.into()),
         })
     }
 
-    /// Deletes every pattern of `name`: how many there were.
+    /// Deletes every pattern of `name`: `[]` if it had none, else `[how many, its freed slot]`.
     #[napi(catch_unwind)]
-    pub fn delete_rules(&self, name: String) -> napi::Result<u32> {
-        Ok(count(self.machine_mut()?.delete_rules_named(&name)))
+    pub fn delete_rules(&self, name: String) -> napi::Result<Vec<u32>> {
+        let mut machine = self.machine_mut()?;
+        let mut names = self.state.names.borrow_mut();
+        let Some(slot) = names.get(&name) else {
+            return Ok(Vec::new());
+        };
+        let deleted = count(machine.delete_rules_named(&slot));
+        names.remove(&name);
+        Ok(vec![deleted, slot])
     }
 
     /// Distinct rule names.
@@ -158,13 +180,13 @@ impl NativeMachine {
     /// Whether a rule of this name exists.
     #[napi]
     pub fn has(&self, name: String) -> bool {
-        self.state.machine.borrow().contains_rule(&name)
+        self.state.names.borrow().contains(&name)
     }
 
     /// The rule names, in no particular order.
     #[napi]
     pub fn rule_names(&self) -> Vec<String> {
-        self.state.machine.borrow().rule_names().cloned().collect()
+        self.state.names.borrow().iter().cloned().collect()
     }
 
     /// Validates `pattern` against this machine's limits; `null` if it is valid.
@@ -193,7 +215,7 @@ impl NativeMachine {
 impl NativeMachine {
     /// The machine, for a change. The borrow can only conflict if JS re-enters the machine while
     /// it is matching (see `hot.rs`); that is refused with an error rather than a panic.
-    fn machine_mut(&self) -> napi::Result<RefMut<'_, Machine<String>>> {
+    fn machine_mut(&self) -> napi::Result<RefMut<'_, Machine<u32>>> {
         self.state.machine.try_borrow_mut().map_err(|_| {
             napi::Error::new(
                 napi::Status::GenericFailure,

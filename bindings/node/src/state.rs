@@ -6,18 +6,74 @@
 //! frees it. Both live on one JS thread (a worker thread loads its own copy of the addon), hence
 //! `Rc` and `RefCell` rather than their thread-safe versions. Matching never calls back into JS, so
 //! a borrow is never re-entered; the `RefCell`s turn that invariant into a checked one.
+//!
+//! Rules are known to the engine by a *slot*, a small integer standing for the rule's name, rather
+//! than by the name itself: matching reports slots, and `index.js` turns them into names with an
+//! array of the JS strings it was given (slot -> name). That way a match costs no JS string
+//! creation, and the strings are plain JS values owned by the JS `Machine`, collected with it.
 
 use crate::failure::Failure;
 use ferruler::{Limits, Machine, Scratch};
 use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// A slot that is never given to a name (slots are below the number of names).
+pub const NO_SLOT: u32 = u32::MAX;
 
 #[derive(Default)]
 pub struct State {
-    pub machine: RefCell<Machine<String>>,
+    pub machine: RefCell<Machine<u32>>,
+    pub names: RefCell<Names>,
     /// Working memory reused by every match.
     pub scratch: RefCell<Scratch>,
     /// Reused to transcode string events to UTF-8 without allocating per call.
     pub text: RefCell<Vec<u8>>,
+    /// Reused to collect the matched slots before they are copied out to JS.
+    pub matched: RefCell<Vec<u32>>,
+}
+
+/// The slot of each rule name. Freed slots are reused first, so slots stay below the number of
+/// names the machine has held at once.
+#[derive(Default)]
+pub struct Names {
+    slots: HashMap<String, u32>,
+    free: Vec<u32>,
+    next: u32,
+}
+
+impl Names {
+    /// The slot of `name`, if it has one.
+    pub fn get(&self, name: &str) -> Option<u32> {
+        self.slots.get(name).copied()
+    }
+
+    /// The slot of `name`, given one if it had none (then `true`).
+    pub fn get_or_insert(&mut self, name: String) -> (u32, bool) {
+        if let Some(&slot) = self.slots.get(&name) {
+            return (slot, false);
+        }
+        let slot = self.free.pop().unwrap_or_else(|| {
+            self.next += 1;
+            self.next - 1
+        });
+        self.slots.insert(name, slot);
+        (slot, true)
+    }
+
+    /// Frees the slot of `name`.
+    pub fn remove(&mut self, name: &str) {
+        if let Some(slot) = self.slots.remove(name) {
+            self.free.push(slot);
+        }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.slots.contains_key(name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &String> {
+        self.slots.keys()
+    }
 }
 
 impl State {
@@ -29,12 +85,13 @@ impl State {
         }
     }
 
-    /// Calls `each` with the name of every rule `event` matches (each once).
-    pub fn for_each_match(&self, event: &[u8], each: impl FnMut(&String)) -> Result<(), Failure> {
+    /// Collects into `matched` the slot of every rule `event` matches (each once).
+    pub fn collect_matches(&self, event: &[u8], matched: &mut Vec<u32>) -> Result<(), Failure> {
         let machine = self.machine.borrow();
         let mut scratch = self.scratch.borrow_mut();
+        matched.clear();
         machine
-            .for_each_match(event, &mut scratch, each)
+            .for_each_match(event, &mut scratch, |&slot| matched.push(slot))
             .map_err(|e| Failure::event(e, event))
     }
 }
