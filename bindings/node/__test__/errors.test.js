@@ -246,15 +246,21 @@ test('the raw per-event entry points reject anything index.js never passes them,
   assert.throws(() => native.matchesText(handle, Buffer.from('{}'), slots), TypeError)
   assert.throws(() => native.matchesBytes(handle, '{}', slots), TypeError)
   assert.throws(() => native.matchesText(), TypeError)
+  // The slots are looked at when something matched: take a machine that matches everything.
+  const everything = new native.NativeMachine()
+  everything.addRule('r', '{"a": [{"exists": false}]}')
+  const all = everything.handle()
   for (const bad of [undefined, null, [], new Int32Array(4), new Uint8Array(16), {}]) {
-    assert.throws(() => native.matchesText(handle, '{}', bad), TypeError)
-    assert.throws(() => native.matchesBytes(handle, Buffer.from('{}'), bad), TypeError)
+    assert.throws(() => native.matchesText(all, '{}', bad), TypeError)
+    assert.throws(() => native.matchesBytes(all, Buffer.from('{}'), bad), TypeError)
   }
   // The slots may not share memory with a byte event.
   const shared = new ArrayBuffer(16)
   new Uint8Array(shared).set(Buffer.from('{}'))
-  assert.throws(() => native.matchesBytes(handle, new Uint8Array(shared, 0, 2), new Uint32Array(shared)), TypeError)
-  assert.equal(native.matchesBytes(handle, new Uint8Array(shared, 0, 2), new Uint32Array(shared, 4)), 0)
+  assert.throws(() => native.matchesBytes(all, new Uint8Array(shared, 0, 2), new Uint32Array(shared)), TypeError)
+  assert.equal(native.matchesBytes(all, new Uint8Array(shared, 0, 2), new Uint32Array(shared, 4)), 1)
+  assert.equal(new Uint32Array(shared, 4)[0], 0)
+  assert.equal(native.matchesText(all, '{}', new Uint32Array(0)), 1, 'the count, even when the slots do not fit')
   assert.equal(native.matchesText(handle, '{}', slots), 0)
   assert.equal(native.matchesText(handle, '{}', new Uint32Array(0)), 0)
 })

@@ -188,15 +188,13 @@ unsafe fn slots_of(env: sys::napi_env, value: sys::napi_value) -> Result<Slots, 
 
 /// Matches `event` and builds the JS result: the number of rules matched, their slots written to
 /// the start of `slots` (as many as fit: `index.js` keeps it large enough, and calls again with a
-/// larger one should it not be), or a `Failure` object.
-///
-/// # Safety
-/// `slots` must not overlap `event` (see `Slots::overlaps`), and must stay valid for the call.
+/// larger one should it not be), or a `Failure` object. `slots` is only looked at when some rule
+/// matched, which keeps the common no-match call to the fewest Node-API calls.
 unsafe fn respond(
     env: sys::napi_env,
     state: &State,
     event: &[u8],
-    slots: Slots,
+    slots: sys::napi_value,
 ) -> Result<sys::napi_value, Throw> {
     let mut matched = state
         .matched
@@ -208,10 +206,16 @@ unsafe fn respond(
             message: "could not report an invalid event",
         });
     }
-    let fit = matched.len().min(slots.len);
-    // SAFETY: Node-API gave `slots` (a `Uint32Array` is 4-byte aligned); it stays put during this
-    // call, which runs no JS, and does not overlap `event` or `matched` (Rust's own memory).
-    unsafe { ptr::copy_nonoverlapping(matched.as_ptr(), slots.data, fit) };
+    if !matched.is_empty() {
+        let slots = unsafe { slots_of(env, slots) }?;
+        if slots.overlaps(event.as_ptr(), event.len()) {
+            return Err(type_error("the event and the slots share memory"));
+        }
+        let fit = matched.len().min(slots.len);
+        // SAFETY: Node-API gave `slots` (a `Uint32Array` is 4-byte aligned); it stays put during
+        // this call, which runs no JS, and overlaps neither `event` nor `matched` (Rust's own).
+        unsafe { ptr::copy_nonoverlapping(matched.as_ptr(), slots.data, fit) };
+    }
     let mut count = ptr::null_mut();
     check(unsafe { sys::napi_create_uint32(env, matched.len() as u32, &mut count) })?;
     Ok(count)
@@ -253,7 +257,6 @@ unsafe extern "C" fn matches_bytes(
         guard(env, || {
             let [handle, event, slots] = args(env, info)?;
             let state = state_of(env, handle)?;
-            let slots = slots_of(env, slots)?;
             let (mut kind, mut length, mut data) = (0, 0, ptr::null_mut());
             let status = sys::napi_get_typedarray_info(
                 env,
@@ -266,9 +269,6 @@ unsafe extern "C" fn matches_bytes(
             );
             if status != sys::Status::napi_ok || kind != sys::TypedarrayType::uint8_array {
                 return Err(type_error("expected a Uint8Array"));
-            }
-            if slots.overlaps(data as *const u8, length) {
-                return Err(type_error("the event and the slots share memory"));
             }
             // SAFETY: Node-API gives the typed array's bytes; they stay put during this call,
             // which runs no JS that could detach or resize them (see the module docs). Data may be
@@ -292,7 +292,6 @@ unsafe extern "C" fn matches_text(
         guard(env, || {
             let [handle, event, slots] = args(env, info)?;
             let state = state_of(env, handle)?;
-            let slots = slots_of(env, slots)?;
             let mut text = state
                 .text
                 .try_borrow_mut()
