@@ -163,23 +163,42 @@ impl Slots {
     }
 }
 
-/// The elements of `value`, if it is a `Uint32Array`.
-unsafe fn slots_of(env: sys::napi_env, value: sys::napi_value) -> Result<Slots, Throw> {
-    let (mut kind, mut len, mut data) = (0, 0, ptr::null_mut());
+/// The data pointer and element count of `value`, if it is a typed array of `kind`; otherwise a
+/// `TypeError` saying `expected`.
+unsafe fn typed_array(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    kind: sys::napi_typedarray_type,
+    expected: &'static str,
+) -> Result<(*mut c_void, usize), Throw> {
+    let (mut found, mut len, mut data) = (0, 0, ptr::null_mut());
     let status = unsafe {
         sys::napi_get_typedarray_info(
             env,
             value,
-            &mut kind,
+            &mut found,
             &mut len,
             &mut data,
             ptr::null_mut(),
             ptr::null_mut(),
         )
     };
-    if status != sys::Status::napi_ok || kind != sys::TypedarrayType::uint32_array {
-        return Err(type_error("expected a Uint32Array for the slots"));
+    if status != sys::Status::napi_ok || found != kind {
+        return Err(type_error(expected));
     }
+    Ok((data, len))
+}
+
+/// The elements of `value`, if it is a `Uint32Array`.
+unsafe fn slots_of(env: sys::napi_env, value: sys::napi_value) -> Result<Slots, Throw> {
+    let (data, len) = unsafe {
+        typed_array(
+            env,
+            value,
+            sys::TypedarrayType::uint32_array,
+            "expected a Uint32Array for the slots",
+        )
+    }?;
     Ok(Slots {
         data: data.cast(),
         len,
@@ -257,19 +276,12 @@ unsafe extern "C" fn matches_bytes(
         guard(env, || {
             let [handle, event, slots] = args(env, info)?;
             let state = state_of(env, handle)?;
-            let (mut kind, mut length, mut data) = (0, 0, ptr::null_mut());
-            let status = sys::napi_get_typedarray_info(
+            let (data, length) = typed_array(
                 env,
                 event,
-                &mut kind,
-                &mut length,
-                &mut data,
-                ptr::null_mut(),
-                ptr::null_mut(),
-            );
-            if status != sys::Status::napi_ok || kind != sys::TypedarrayType::uint8_array {
-                return Err(type_error("expected a Uint8Array"));
-            }
+                sys::TypedarrayType::uint8_array,
+                "expected a Uint8Array",
+            )?;
             // SAFETY: Node-API gives the typed array's bytes; they stay put during this call,
             // which runs no JS that could detach or resize them (see the module docs). Data may be
             // null when the length is 0.
