@@ -2,18 +2,20 @@
 //!
 //! EventBridge compares numbers by value, as IEEE-754 doubles: `35`, `35.0` and `3.5e1` are equal,
 //! and a numeric range compares doubles. So a number is parsed once, from its original spelling,
-//! with correct rounding (Rust's `f64::from_str`), and everything after that works on the double.
+//! with correct rounding (fast-float's parser), and everything after that works on the double.
 //! A number too large for a double becomes an infinity in an event (it is still greater than every
 //! finite bound); in a pattern it is rejected, because a rule about infinity is surely a mistake.
 //!
 //! Event numbers on a rule path are on the hot path of numeric rule sets: coordinates like
 //! `-122.35771102002066` have 17 digits. The scanner reads each one once: [`spelling`] checks the
 //! grammar and notes where the integer, fraction and exponent digits lie, and
-//! [`Spelling::approximate`] turns those digits into a close double without looking for them
-//! again, in the event's own text (so eight-byte loads run past the number's end into the rest of
-//! the event instead of taking slower paths near the end of a short slice). Digits are taken eight
-//! at a time (SWAR, as fast-float does): one 64-bit load finds the end of a run of digits, and one
-//! multiply-shift sequence converts eight digits to an integer.
+//! [`Spelling::coarse`] turns the first eight digits into a double without looking for them again,
+//! in the event's own text (so eight-byte loads run past the number's end into the rest of the
+//! event). That value decides almost every comparison; a number too close to a value the rules
+//! compare with is read again, by [`approximate`] (all its digits) and, closer still, by
+//! [`value_of`] (correctly rounded). Digits are taken eight at a time (SWAR, as fast-float does):
+//! one 64-bit load finds the end of a run of digits, and one multiply-shift sequence converts eight
+//! digits to an integer.
 
 /// `0x01` in every byte of a word.
 const ONES: u64 = 0x0101_0101_0101_0101;

@@ -2,7 +2,8 @@
 //!
 //! The readers recurse once per level of JSON nesting, and the limits on nesting are configurable,
 //! while a thread's stack is whatever its creator chose (Python and Node worker threads can be
-//! small; debug builds use large frames). Each recursive step therefore goes through [`deep`],
+//! small; debug builds use large frames). Each recursive step therefore goes through [`deep`]
+//! (the event scanner's only from 16 levels down, since a few frames fit any stack),
 //! which continues on a freshly allocated stack segment when less than a red zone is left. In the
 //! common, shallow case this is a comparison against the current stack pointer.
 
