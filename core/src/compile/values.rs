@@ -468,10 +468,20 @@ struct Derived {
     ranges: Box<[(f64, f64, Target)]>,
 }
 
+/// Zone lists up to this long are searched by counting instead of by bisection.
+const COUNTED_ZONES: usize = 16;
+
 /// Whether `a` is inside one of `zones` (see `Derived::zones`), so that a closer value is needed.
+/// A short list is counted with independent comparisons: a bisection is a chain of dependent
+/// loads and compares on the way from the number's text to every test made with it.
 #[inline]
 fn in_zone(zones: &[f64], a: f64) -> bool {
-    zones.partition_point(|&b| b <= a) % 2 == 1
+    let below = if zones.len() <= COUNTED_ZONES {
+        zones.iter().map(|&b| usize::from(b <= a)).sum()
+    } else {
+        zones.partition_point(|&b| b <= a)
+    };
+    below % 2 == 1
 }
 
 /// The length bit set (see `Derived::string_lengths`) of keys of `lengths`.
