@@ -55,6 +55,17 @@ impl<'a> Key<'a> {
         Key { bytes, word }
     }
 
+    /// The key held in the first `len` bytes of `chunk` (`len` below 16), as
+    /// [`short_plain`](crate::event::strings::short_plain) finds it: no bounds to check.
+    #[inline(always)]
+    pub(crate) fn in_chunk(chunk: &'a [u8; 16], len: usize) -> Self {
+        let w = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
+        Key {
+            bytes: &chunk[..len.min(15)],
+            word: w & LOW_BYTES[len.min(8)],
+        }
+    }
+
     /// Whether one of the key's first eight bytes is a dot (exact for keys of eight bytes or
     /// fewer; longer keys always answer true).
     #[inline]

@@ -15,7 +15,7 @@
 //! can exhaust the stack.
 
 use super::skip;
-use super::strings::{string_end, unescape_into, utf8};
+use super::strings::{short_plain, string_end, unescape_into, utf8};
 use crate::compile::paths::Key;
 use crate::error::EventError;
 
@@ -260,51 +260,111 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
             return Ok(());
         }
         self.sink.object_start();
+        // The loop keeps its place in a local and in compact JSON settles each member with a few
+        // tests of the next byte and, for short plain keys and skipped string values, one SSE2
+        // test per string; anything else (whitespace, escapes, long strings, errors) goes through
+        // the general methods, which keep their place in `self.pos`.
+        let text = self.text;
+        let mut pos = self.pos;
         loop {
-            if self.next_byte() != Some(b'"') {
-                return Err(self.unexpected("a double-quoted field name"));
-            }
-            let start = self.pos + 1;
-            let (end, escaped) =
-                string_end(self.text, start).map_err(|(m, at)| EventError::new(m, at))?;
-            self.pos = end + 1;
-            let child = if escaped {
-                {
-                    let n = node;
-                    self.buffers.key.clear();
-                    unescape_into(&self.text[start..end], start, &mut self.buffers.key)
-                        .map_err(|(m, at)| EventError::new(m, at))?;
-                    let key = std::mem::take(&mut self.buffers.key);
-                    let c = self.sink.child(n, Key::new(&key));
-                    self.buffers.key = key;
-                    c
+            if text.get(pos) != Some(&b'"') {
+                self.pos = pos;
+                if self.next_byte() != Some(b'"') {
+                    return Err(self.unexpected("a double-quoted field name"));
                 }
-            } else {
-                self.sink.child(node, Key::within(self.text, start, end))
+                pos = self.pos;
+            }
+            let start = pos + 1;
+            let child = match short_plain(text, start) {
+                Some((chunk, len)) => {
+                    pos = start + len + 1;
+                    self.sink.child(node, Key::in_chunk(chunk, len))
+                }
+                None => {
+                    let (child, end) = self.member_key(node, start)?;
+                    pos = end + 1;
+                    child
+                }
             };
-            if self.next_byte() != Some(b':') {
-                return Err(self.unexpected("':' after a field name"));
+            if text.get(pos) == Some(&b':') {
+                pos += 1;
+            } else {
+                self.pos = pos;
+                if self.next_byte() != Some(b':') {
+                    return Err(self.unexpected("':' after a field name"));
+                }
+                pos = self.pos + 1;
             }
-            self.pos += 1;
             match child {
-                Some(c) => match self.next_byte() {
-                    Some(b'{' | b'[') => self.value_at(c)?,
-                    _ => self.scalar_at(c)?,
-                },
-                None => self.skip_value()?,
+                Some(c) => {
+                    self.pos = pos;
+                    match self.next_byte() {
+                        Some(b'{' | b'[') => self.value_at(c)?,
+                        _ => self.scalar_at(c)?,
+                    }
+                    pos = self.pos;
+                }
+                None => {
+                    let plain = match text.get(pos) {
+                        Some(b'"') => short_plain(text, pos + 1),
+                        _ => None,
+                    };
+                    match plain {
+                        Some((_, len)) => pos += len + 2,
+                        None => {
+                            self.pos = pos;
+                            self.skip_value()?;
+                            pos = self.pos;
+                        }
+                    }
+                }
             }
-            match self.next_byte() {
-                Some(b',') => self.pos += 1,
+            match text.get(pos) {
+                Some(b',') => pos += 1,
                 Some(b'}') => {
-                    self.pos += 1;
+                    self.pos = pos + 1;
                     break;
                 }
-                _ => return Err(self.unexpected("',' or '}'")),
+                _ => {
+                    self.pos = pos;
+                    match self.next_byte() {
+                        Some(b',') => pos = self.pos + 1,
+                        Some(b'}') => {
+                            self.pos += 1;
+                            break;
+                        }
+                        _ => return Err(self.unexpected("',' or '}'")),
+                    }
+                }
             }
         }
         self.sink.object_end();
         self.depth -= 1;
         Ok(())
+    }
+
+    /// The key of a member that is not short and plain (escaped, long, malformed or near the
+    /// end), looked up under `node`; returns the child and the offset of the closing quote.
+    #[inline(never)]
+    fn member_key(
+        &mut self,
+        node: S::Node,
+        start: usize,
+    ) -> Result<(Option<S::Node>, usize), EventError> {
+        let (end, escaped) =
+            string_end(self.text, start).map_err(|(m, at)| EventError::new(m, at))?;
+        let child = if escaped {
+            self.buffers.key.clear();
+            unescape_into(&self.text[start..end], start, &mut self.buffers.key)
+                .map_err(|(m, at)| EventError::new(m, at))?;
+            let key = std::mem::take(&mut self.buffers.key);
+            let c = self.sink.child(node, Key::new(&key));
+            self.buffers.key = key;
+            c
+        } else {
+            self.sink.child(node, Key::within(self.text, start, end))
+        };
+        Ok((child, end))
     }
 
     /// An array at `node`. Arrays nested directly in arrays stay at the same node, and an event can

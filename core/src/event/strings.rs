@@ -13,15 +13,29 @@ pub(crate) fn string_end(
     start: usize,
 ) -> Result<(usize, bool), (&'static str, usize)> {
     // Most keys and values are short and plain: one 16-byte test, inline, settles them.
+    match short_plain(text, start) {
+        Some((_, len)) => Ok((start + len, false)),
+        None => string_end_general(text, start),
+    }
+}
+
+/// A string of fewer than 16 bytes with no escape or control character, whose contents start at
+/// `start`: the 16 bytes from `start` (the contents, the closing quote, and what follows) and the
+/// contents' length, from one SSE2 test. `None` for any other string, or near the end of the
+/// text, or without SSE2 (the x86_64 baseline): then [`string_end`] takes the general path.
+#[inline(always)]
+pub(crate) fn short_plain(text: &[u8], start: usize) -> Option<(&[u8; 16], usize)> {
     #[cfg(target_arch = "x86_64")]
-    if let Some(chunk) = text.get(start..start + 16) {
-        let mask = sse2_special(chunk.try_into().expect("16 bytes"));
-        let j = start + mask.trailing_zeros() as usize;
-        if mask != 0 && text[j] == b'"' {
-            return Ok((j, false));
+    {
+        let chunk: &[u8; 16] = text.get(start..)?.get(..16)?.try_into().ok()?;
+        let len = sse2_special(chunk).trailing_zeros() as usize;
+        if len < 16 && chunk[len] == b'"' {
+            return Some((chunk, len));
         }
     }
-    string_end_general(text, start)
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (text, start);
+    None
 }
 
 /// [`string_end`] for strings that are long, escaped, malformed or near the end of the text.
