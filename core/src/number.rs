@@ -346,9 +346,10 @@ impl Spelling {
         // The integer digits, then as many fraction digits as fit in eight, then '0's.
         let taken = (8 - integer_len).min(fraction_end - fraction_start);
         let integer = word(text, start) & low_bytes(integer_len);
-        let fraction = (word(text, fraction_start) & low_bytes(taken))
-            .checked_shl(8 * integer_len as u32)
-            .unwrap_or(0);
+        // (With eight integer digits none of the fraction is taken, so the shift by 64 that
+        // wraps to 0 shifts nothing.)
+        let fraction =
+            (word(text, fraction_start) & low_bytes(taken)).wrapping_shl(8 * integer_len as u32);
         let digits = integer | fraction | ((0x30 * ONES) & !low_bytes(integer_len + taken));
         // The digits are the value times 10^(8 - integer_len), truncated. When digits were
         // dropped the value is approximate anyway, and a multiplication by the (rounded)
@@ -372,10 +373,22 @@ impl Spelling {
 /// `1 / 10^k` for the `k` of [`Spelling::coarse`], each rounded once.
 const RECIPROCAL_POWERS: [f64; 9] = [1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8];
 
+/// `LOW_BYTES[n]` has the low `n` bytes set. A table, not a shift: the lengths it is indexed by
+/// vary from one key or number to the next, and a shift by them needs a guard for the full word.
+pub(crate) const LOW_BYTES: [u64; 9] = {
+    let mut t = [u64::MAX; 9];
+    let mut n = 0;
+    while n < 8 {
+        t[n] = (1u64 << (8 * n)) - 1;
+        n += 1;
+    }
+    t
+};
+
 /// A word with its low `n` bytes set (`n` at most 8).
 #[inline(always)]
 fn low_bytes(n: usize) -> u64 {
-    u64::MAX.checked_shr(8 * (8 - n) as u32).unwrap_or(0)
+    LOW_BYTES[n.min(8)]
 }
 
 /// [`Spelling::approximate`] for a text holding one valid number and nothing else.

@@ -48,7 +48,7 @@ impl<'a> Key<'a> {
                 let w = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
                 // The low `len` bytes, by table: key lengths vary around eight, and a branch on
                 // them is mispredicted often.
-                w & LOW_BYTES[bytes.len().min(8)]
+                w & crate::number::LOW_BYTES[bytes.len().min(8)]
             }
             None => prefix_word(bytes),
         };
@@ -62,7 +62,7 @@ impl<'a> Key<'a> {
         let w = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
         Key {
             bytes: &chunk[..len.min(15)],
-            word: w & LOW_BYTES[len.min(8)],
+            word: w & crate::number::LOW_BYTES[len.min(8)],
         }
     }
 
@@ -75,17 +75,6 @@ impl<'a> Key<'a> {
         self.bytes.len() > 8 || (x.wrapping_sub(ONES) & !x & (ONES << 7)) != 0
     }
 }
-
-/// `LOW_BYTES[n]` has the low `n` bytes set.
-const LOW_BYTES: [u64; 9] = {
-    let mut t = [u64::MAX; 9];
-    let mut n = 0;
-    while n < 8 {
-        t[n] = (1u64 << (8 * n)) - 1;
-        n += 1;
-    }
-    t
-};
 
 /// The first (up to) eight bytes of `bytes` as a little-endian word, zero-padded.
 fn prefix_word(bytes: &[u8]) -> u64 {
