@@ -374,28 +374,35 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
     fn array(&mut self, node: S::Node) -> Result<(), EventError> {
         // The flags of arrays opened here sit above `base` on the shared stack (an object inside
         // one of these arrays may reach further arrays, which stack above ours and are gone again
-        // before we look at the top).
+        // before we look at the top). The innermost array's flag is also kept in `scoped`.
         let base = self.buffers.arrays.len();
-        self.open_array(node)?;
+        let mut scoped = self.open_array(node)?;
+        let objects_lead_on = self.sink.has_children(node);
         let mut just_opened = true;
         loop {
             // Before an element, or before the `]` of an array just opened.
             let next = self.next_byte();
             if just_opened && next == Some(b']') {
-                if self.close_array(node, base) {
-                    return Ok(());
+                match self.close_array(node, base) {
+                    Some(top) => scoped = top,
+                    None => return Ok(()),
                 }
             } else {
-                if self.buffers.arrays.last() == Some(&true) {
+                if scoped {
                     self.sink.element_start(node);
                 }
-                if next == Some(b'[') {
-                    self.open_array(node)?;
-                    just_opened = true;
-                    continue;
+                match next {
+                    Some(b'[') => {
+                        scoped = self.open_array(node)?;
+                        just_opened = true;
+                        continue;
+                    }
+                    Some(b'{') if !objects_lead_on => self.skip_container()?,
+                    Some(b'{') if self.depth < SHALLOW => self.object(node)?,
+                    Some(b'{') => crate::stack::deep(|| self.object(node))?,
+                    _ => self.scalar_at(node)?,
                 }
-                self.value_at(node)?;
-                if self.buffers.arrays.last() == Some(&true) {
+                if scoped {
                     self.sink.element_end(node);
                 }
             }
@@ -408,41 +415,42 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
                         just_opened = false;
                         break;
                     }
-                    Some(b']') => {
-                        if self.close_array(node, base) {
-                            return Ok(());
-                        }
-                    }
+                    Some(b']') => match self.close_array(node, base) {
+                        Some(top) => scoped = top,
+                        None => return Ok(()),
+                    },
                     _ => return Err(self.unexpected("',' or ']'")),
                 }
             }
         }
     }
 
-    fn open_array(&mut self, node: S::Node) -> Result<(), EventError> {
+    /// Opens an array at `node` (`pos` at its `[`); returns whether its elements are reported.
+    fn open_array(&mut self, node: S::Node) -> Result<bool, EventError> {
         self.enter()?;
         let scoped = self.sink.array_start(node);
         self.buffers.arrays.push(scoped);
         self.pos += 1; // '['
-        Ok(())
+        Ok(scoped)
     }
 
-    /// Closes the innermost open array, whose `]` is at `pos`. Returns true when it was the one
-    /// the current `array` call opened first (stack back at `base`); otherwise it was an element of
-    /// the array around it, and that element ends.
-    fn close_array(&mut self, node: S::Node, base: usize) -> bool {
+    /// Closes the innermost open array, whose `]` is at `pos`. Returns `None` when it was the one
+    /// the current `array` call opened first (stack back at `base`); otherwise it was an element
+    /// of the array around it, which ends, and the result is that array's flag.
+    fn close_array(&mut self, node: S::Node, base: usize) -> Option<bool> {
         self.pos += 1;
         if self.buffers.arrays.pop() == Some(true) {
             self.sink.array_end(node);
         }
         self.depth -= 1;
         if self.buffers.arrays.len() == base {
-            return true;
+            return None;
         }
-        if self.buffers.arrays.last() == Some(&true) {
+        let scoped = self.buffers.arrays.last() == Some(&true);
+        if scoped {
             self.sink.element_end(node);
         }
-        false
+        Some(scoped)
     }
 
     #[inline(always)]
