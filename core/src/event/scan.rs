@@ -190,50 +190,58 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
                 }
             }
             Some(b'[') => self.array(node),
-            _ => self.scalar_at(node),
+            _ => {
+                self.pos = self.scalar_at(node, self.pos)?;
+                Ok(())
+            }
         }
     }
 
-    /// A string, number or literal at `node` (`pos` at its first byte). Inlined into the loops
-    /// over members and elements: most values are scalars, and a call per value costs more than
-    /// reading a short one.
+    /// A string, number or literal at `node`, starting at `pos`; returns the offset just past it.
+    /// Inlined into the loops over members and elements, which keep their place in a local: most
+    /// values are scalars, and a call per value costs more than reading a short one.
     #[inline(always)]
-    fn scalar_at(&mut self, node: S::Node) -> Result<(), EventError> {
-        if self.text.get(self.pos) == Some(&b'"') {
+    fn scalar_at(&mut self, node: S::Node, pos: usize) -> Result<usize, EventError> {
+        let text = self.text;
+        if text.get(pos) == Some(&b'"') {
+            let start = pos + 1;
             if !self.sink.has_values(node) {
-                return self.skip_string();
+                let (end, _) = string_end(text, start).map_err(|(m, at)| EventError::new(m, at))?;
+                return Ok(end + 1);
             }
-            let start = self.pos + 1;
-            let (end, escaped) =
-                string_end(self.text, start).map_err(|(m, at)| EventError::new(m, at))?;
-            self.pos = end + 1;
+            let (end, escaped) = match short_plain(text, start) {
+                Some((_, len)) => (start + len, false),
+                None => string_end(text, start).map_err(|(m, at)| EventError::new(m, at))?,
+            };
             let bytes: &[u8] = if escaped {
                 self.buffers.value.clear();
-                unescape_into(&self.text[start..end], start, &mut self.buffers.value)
+                unescape_into(&text[start..end], start, &mut self.buffers.value)
                     .map_err(|(m, at)| EventError::new(m, at))?;
                 &self.buffers.value
             } else {
-                &self.text[start..end]
+                &text[start..end]
             };
             let s = utf8(bytes).map_err(|e| {
                 EventError::new("string is not valid UTF-8", start + e.valid_up_to())
             })?;
             self.sink.leaf(node, Leaf::String(s));
+            Ok(end + 1)
         } else {
             let wanted = self.sink.has_values(node);
-            let leaf = self.scalar(wanted)?;
+            let (leaf, len) = self.scalar(pos, wanted)?;
             if wanted {
                 self.sink.leaf(node, leaf);
             }
+            Ok(pos + len)
         }
-        Ok(())
     }
 
-    /// Reads a number or a literal; a number's coarse value is worked out only if `wanted`.
+    /// Reads the number or literal at `pos`, and its length; a number's coarse value is worked
+    /// out only if `wanted`.
     #[inline(always)]
-    fn scalar(&mut self, wanted: bool) -> Result<Leaf<'a>, EventError> {
-        let rest: &'a [u8] = &self.text[self.pos..];
-        let (leaf, len) = match rest.first() {
+    fn scalar(&mut self, pos: usize, wanted: bool) -> Result<(Leaf<'a>, usize), EventError> {
+        let rest: &'a [u8] = &self.text[pos..];
+        Ok(match rest.first() {
             Some(b't') if rest.starts_with(b"true") => (Leaf::Bool(true), 4),
             Some(b'f') if rest.starts_with(b"false") => (Leaf::Bool(false), 5),
             Some(b'n') if rest.starts_with(b"null") => (Leaf::Null, 4),
@@ -242,12 +250,16 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
                     let coarse = if wanted { number.coarse(rest) } else { None };
                     (Leaf::Number(&rest[..number.len], coarse), number.len)
                 }
-                None => return Err(self.fail("invalid number")),
+                None => {
+                    self.pos = pos;
+                    return Err(self.fail("invalid number"));
+                }
             },
-            _ => return Err(self.unexpected("a JSON value")),
-        };
-        self.pos += len;
-        Ok(leaf)
+            _ => {
+                self.pos = pos;
+                return Err(self.unexpected("a JSON value"));
+            }
+        })
     }
 
     fn object(&mut self, node: S::Node) -> Result<(), EventError> {
@@ -296,14 +308,16 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
                 pos = self.pos + 1;
             }
             match child {
-                Some(c) => {
-                    self.pos = pos;
-                    match self.next_byte() {
-                        Some(b'{' | b'[') => self.value_at(c)?,
-                        _ => self.scalar_at(c)?,
+                Some(c) => match text.get(pos) {
+                    Some(&b) if b > b' ' && b != b'{' && b != b'[' => {
+                        pos = self.scalar_at(c, pos)?
                     }
-                    pos = self.pos;
-                }
+                    _ => {
+                        self.pos = pos;
+                        self.value_at(c)?;
+                        pos = self.pos;
+                    }
+                },
                 None => {
                     let plain = match text.get(pos) {
                         Some(b'"') => short_plain(text, pos + 1),
@@ -400,7 +414,7 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
                     Some(b'{') if !objects_lead_on => self.skip_container()?,
                     Some(b'{') if self.depth < SHALLOW => self.object(node)?,
                     Some(b'{') => crate::stack::deep(|| self.object(node))?,
-                    _ => self.scalar_at(node)?,
+                    _ => self.pos = self.scalar_at(node, self.pos)?,
                 }
                 if scoped {
                     self.sink.element_end(node);
