@@ -207,18 +207,69 @@ impl Run<'_> {
     /// when no value vetoed them.
     pub(crate) fn finish(&mut self, absent_only: &[u32]) {
         let subs = self.subs;
+        let scratch = &mut *self.scratch;
+        // Sub-rules of more than 64 conditions, which are rare, are folded by sorting (`wide`).
+        scratch.wide.clear();
+        let short = scratch.log.len() <= SHORT_LOG;
+        if short {
+            fold_short(
+                &mut scratch.log,
+                subs,
+                &mut scratch.wide,
+                &mut scratch.rules,
+            );
+        } else {
+            scratch.fold_long(subs);
+        }
         let Scratch {
             log,
             words,
+            rules,
+            stamps,
+            generation,
+            wide,
+            ..
+        } = scratch;
+        if !wide.is_empty() {
+            Self::fold_groups(wide, words, subs, |sub, words| {
+                let info = &subs[sub as usize];
+                if matched(info, words) {
+                    rules.push(info.rule);
+                }
+            });
+        }
+        for &sub in absent_only {
+            let touched = if subs[sub as usize].words() > 1 {
+                wide.binary_search_by_key(&sub, |e| e.sub).is_ok()
+            } else if short {
+                log.iter().any(|e| e.sub == sub)
+            } else {
+                stamps[sub as usize].0 == *generation
+            };
+            if !touched {
+                rules.push(subs[sub as usize].rule);
+            }
+        }
+        sort_distinct(rules);
+    }
+}
+
+impl Scratch {
+    /// Folds a long log through a stamped table as large as the machine's sub-rules: one pass, no
+    /// sorting (but touching the table can miss the cache, so only for long logs). Pushes the
+    /// rules of the sub-rules of one mask word that matched, and the entries of wider ones to
+    /// `wide`.
+    #[inline(never)]
+    fn fold_long(&mut self, subs: &[SubInfo]) {
+        let Scratch {
+            log,
             rules,
             stamps,
             folded,
             generation,
             wide,
             ..
-        } = &mut *self.scratch;
-        // Fold the log per sub-rule through a stamped table: one pass, no sorting. (Sub-rules of
-        // more than 64 conditions, which are rare, take the sorting path.)
+        } = self;
         *generation = generation.wrapping_add(1);
         if *generation == 0 {
             stamps.iter_mut().for_each(|s| s.0 = 0);
@@ -228,70 +279,83 @@ impl Run<'_> {
             stamps.resize(subs.len(), (0, 0));
         }
         folded.clear();
-        wide.clear();
-        // A short log is folded by searching the few slots so far; a long one through the
-        // stamped table (a table as large as the machine's sub-rules, so touching it can miss the
-        // cache: only worth it when the search would be long).
-        let short = log.len() <= SHORT_LOG;
         for e in log.iter() {
             if subs[e.sub as usize].words() > 1 {
                 wide.push(*e);
                 continue;
             }
-            let slot = if short {
-                match folded.iter().position(|f| f.0 == e.sub) {
-                    Some(i) => i,
-                    None => {
-                        folded.push((e.sub, 0, 0));
-                        folded.len() - 1
-                    }
-                }
-            } else {
-                let stamp = &mut stamps[e.sub as usize];
-                if stamp.0 != *generation {
-                    *stamp = (*generation, folded.len() as u32);
-                    folded.push((e.sub, 0, 0));
-                }
-                stamp.1 as usize
-            };
-            let f = &mut folded[slot];
+            let stamp = &mut stamps[e.sub as usize];
+            if stamp.0 != *generation {
+                *stamp = (*generation, folded.len() as u32);
+                folded.push((e.sub, 0, 0));
+            }
+            let f = &mut folded[stamp.1 as usize];
             f.1 |= e.hits;
             f.2 |= e.vetoes;
         }
-        let matched = |info: &SubInfo, words: &[(u64, u64)]| {
-            info.positive().iter().any(|&p| p != 0)
-                && words
-                    .iter()
-                    .zip(info.positive().iter())
-                    .all(|(&(hits, vetoes), &positive)| hits & positive == positive && vetoes == 0)
-        };
         for &(sub, hits, vetoes) in folded.iter() {
             let info = &subs[sub as usize];
-            if matched(info, &[(hits, vetoes)]) {
+            if matched_word(info.positive_word(), hits, vetoes) {
                 rules.push(info.rule);
             }
         }
-        Self::fold_groups(wide, words, subs, |sub, words| {
-            let info = &subs[sub as usize];
-            if matched(info, words) {
-                rules.push(info.rule);
-            }
-        });
-        for &sub in absent_only {
-            let touched = if subs[sub as usize].words() > 1 {
-                wide.binary_search_by_key(&sub, |e| e.sub).is_ok()
-            } else if short {
-                folded.iter().any(|f| f.0 == sub)
-            } else {
-                stamps[sub as usize].0 == *generation
-            };
-            if !touched {
-                rules.push(subs[sub as usize].rule);
-            }
-        }
+    }
+}
+
+/// Sorts `rules` and drops repeats.
+fn sort_distinct(rules: &mut Vec<u32>) {
+    if rules.len() > 1 {
         rules.sort_unstable();
         rules.dedup();
     }
+}
+
+/// Folds a short log (the usual one: a few entries) in place, pushing the rules of the
+/// sub-rules of one mask word that matched and the entries of wider ones to `wide`. Each
+/// sub-rule's first entry takes in the later ones, which are emptied so that they are passed over
+/// (no entry is empty otherwise: every emit and verdict sets a bit).
+fn fold_short(log: &mut [Entry], subs: &[SubInfo], wide: &mut Vec<Entry>, rules: &mut Vec<u32>) {
+    for i in 0..log.len() {
+        let (done, later) = log.split_at_mut(i + 1);
+        let Entry {
+            sub,
+            mut hits,
+            mut vetoes,
+            ..
+        } = done[i];
+        if hits | vetoes == 0 {
+            continue;
+        }
+        let info = &subs[sub as usize];
+        if info.words() > 1 {
+            wide.push(done[i]);
+            continue;
+        }
+        for e in later.iter_mut().filter(|e| e.sub == sub) {
+            hits |= e.hits;
+            vetoes |= e.vetoes;
+            (e.hits, e.vetoes) = (0, 0);
+        }
+        if matched_word(info.positive_word(), hits, vetoes) {
+            rules.push(info.rule);
+        }
+    }
+}
+
+/// [`matched`] for a sub-rule of one mask word, whose positive mask is `positive`.
+#[inline]
+fn matched_word(positive: u64, hits: u64, vetoes: u64) -> bool {
+    positive != 0 && hits & positive == positive && vetoes == 0
+}
+
+/// Whether a sub-rule with these folded hits and vetoes (one pair per mask word) matched: it has
+/// a positive condition, and all of them are hit, and no condition is vetoed.
+fn matched(info: &SubInfo, words: &[(u64, u64)]) -> bool {
+    info.positive().iter().any(|&p| p != 0)
+        && words
+            .iter()
+            .zip(info.positive().iter())
+            .all(|(&(hits, vetoes), &positive)| hits & positive == positive && vetoes == 0)
 }
 
 impl Sink for Run<'_> {

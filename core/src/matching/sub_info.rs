@@ -89,6 +89,12 @@ impl SubInfo {
         }
     }
 
+    /// The first word of the positive mask: all of it when [`words`](Self::words) is 1.
+    #[inline]
+    pub(crate) fn positive_word(&self) -> u64 {
+        self.positive
+    }
+
     #[inline]
     pub(crate) fn words(&self) -> usize {
         match self.wide {
