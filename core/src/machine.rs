@@ -806,4 +806,29 @@ mod tests {
         assert_eq!(m.stats(), Stats::default());
         assert!(m.records.capacity() == 0 && m.garbage == 0);
     }
+
+    /// A hit inside an array element never joins a log entry made before the element began:
+    /// the element's hits must stay inside it to be judged together when it ends.
+    #[test]
+    fn hits_in_an_element_stay_in_it() {
+        let mut m = Machine::new();
+        m.add_rule("r".to_string(), r#"{"x": [1], "a": {"b": [1], "c": [2]}}"#)
+            .unwrap();
+        m.add_rule("s".to_string(), r#"{"a": {"b": [1], "c": [2]}}"#)
+            .unwrap();
+        let hit = [
+            r#"{"x": 1, "a": [{"b": 1, "c": 2}]}"#,
+            r#"{"a": [{"b": 1}, {"b": 1, "c": 2}], "x": 1}"#,
+        ];
+        for event in hit {
+            assert_eq!(names(&m, event), ["r", "s"], "{event}");
+        }
+        let miss = [
+            r#"{"x": 1, "a": [{"b": 1}, {"c": 2}]}"#,
+            r#"{"a": [{"c": 2}, {"b": 1}], "x": 1}"#,
+        ];
+        for event in miss {
+            assert!(names(&m, event).is_empty(), "{event}");
+        }
+    }
 }

@@ -8,7 +8,7 @@
 //! leaves every `exists: false` condition without a leaf compatible with all the chosen ones.
 //! The search backtracks, trying the condition with fewest candidates first.
 
-use super::{Entry, Scratch, SubInfo};
+use super::{Log, Scratch, SubInfo};
 use crate::compile::paths::{Key, NodeId, PathTrie, ROOT};
 use crate::error::EventError;
 use crate::event::scan::{self, Sink};
@@ -32,7 +32,7 @@ pub(crate) struct ExactScratch {
     leaves: Vec<Recorded>,
     trails: Vec<(u32, u32)>,
     hits: Vec<Hit>,
-    emitted: Vec<Entry>,
+    emitted: Log,
     candidates: Vec<Vec<u32>>,
     vetoes: Vec<u32>,
     chosen: Vec<u32>,
@@ -74,7 +74,7 @@ impl Sink for Recorder<'_> {
         let s = &mut *self.s;
         s.emitted.clear();
         values.match_leaf(leaf, self.fold, &mut s.emitted);
-        if s.emitted.is_empty() {
+        if s.emitted.entries.is_empty() {
             return;
         }
         let index = s.leaves.len() as u32;
@@ -84,7 +84,7 @@ impl Sink for Recorder<'_> {
             start,
             end: s.trails.len() as u32,
         });
-        for e in &s.emitted {
+        for e in &s.emitted.entries {
             for (mask, veto) in [(e.hits, false), (e.vetoes, true)] {
                 let mut m = mask;
                 while m != 0 {

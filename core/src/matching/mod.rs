@@ -3,7 +3,8 @@
 //! While the scanner reads an event, every leaf value is tested against its path's value index,
 //! which emits *targets*: (sub-rule, condition bit) pairs, either as hits or, for `exists: false`
 //! conditions, as vetoes. They go into a log of entries carrying bit masks, so repeated hits are
-//! harmless (OR is idempotent) and no per-rule counter is ever scanned.
+//! harmless (OR is idempotent) and no per-rule counter is ever scanned; a repeated hit joins its
+//! sub-rule's entry when it can, so the log stays short (see [`Log`]).
 //!
 //! **Arrays.** Two conditions of one sub-rule may not be satisfied by values from different
 //! elements of the same array. With conditions grouped by path, that rule has a simple recursive
@@ -63,7 +64,7 @@ pub(crate) struct Entry {
 /// [`Machine::matches_for_event`]: crate::Machine::matches_for_event
 #[derive(Debug, Default)]
 pub struct Scratch {
-    pub(crate) log: Vec<Entry>,
+    pub(crate) log: Log,
     scopes: Vec<usize>,
     verdicts: Vec<Entry>,
     /// Path nodes reached by the keys of each walked object, and where each object's list starts.
@@ -83,14 +84,55 @@ pub struct Scratch {
     pub(crate) rules: Vec<u32>,
 }
 
-impl Emit for Vec<Entry> {
+/// Slots of `Log::recent`.
+const RECENT: usize = 16;
+
+/// The hit log of an event, as the value indexes write to it.
+///
+/// A hit joins the entry its sub-rule and mask word already have, when that is known: hits are
+/// ORed, so the log stays as short as the number of distinct sub-rules hit (a path read in many
+/// array elements, such as the coordinates of a polygon, hits the same ones over and over) and
+/// folding it costs less. Where that entry is is remembered in `recent`, by sub-rule modulo its
+/// size: one probe, which a hit that is not repeated (most are not) pays and nothing else.
+/// Entries below `floor`, where the array element being read began, are not joined: they are
+/// outside it, and the element's entries are folded into a verdict on their own when it ends.
+#[derive(Debug, Default)]
+pub(crate) struct Log {
+    pub entries: Vec<Entry>,
+    floor: usize,
+    /// Where the latest entries of some sub-rules are; only a guess, checked before use (it may
+    /// be from an earlier event or element, or another sub-rule).
+    recent: [u32; RECENT],
+}
+
+impl Log {
+    pub(crate) fn clear(&mut self) {
+        self.entries.clear();
+        self.floor = 0;
+    }
+}
+
+impl Emit for Log {
     #[inline]
     fn emit(&mut self, t: Target, veto: bool) {
         let mask = 1u64 << (t.bit % 64);
+        let word = t.bit / 64;
         let (hits, vetoes) = if veto { (0, mask) } else { (mask, 0) };
-        self.push(Entry {
+        let slot = &mut self.recent[t.sub as usize % RECENT];
+        let at = *slot as usize;
+        if at >= self.floor {
+            if let Some(e) = self.entries.get_mut(at) {
+                if e.sub == t.sub && e.word == word {
+                    e.hits |= hits;
+                    e.vetoes |= vetoes;
+                    return;
+                }
+            }
+        }
+        *slot = self.entries.len() as u32;
+        self.entries.push(Entry {
             sub: t.sub,
-            word: t.bit / 64,
+            word,
             hits,
             vetoes,
         });
@@ -152,13 +194,14 @@ impl Run<'_> {
             .expect("element_start pushed a scope");
         let Scratch {
             log,
+            scopes,
             verdicts,
             words,
             ..
         } = &mut *self.scratch;
         verdicts.clear();
         let (trie, subs) = (self.trie, self.subs);
-        Self::fold_groups(&mut log[start..], words, subs, |sub, words| {
+        Self::fold_groups(&mut log.entries[start..], words, subs, |sub, words| {
             let info = &subs[sub as usize];
             let mut under: SmallVec<[u64; 2]> = SmallVec::from_elem(0, words.len());
             for (bit, &node) in info.nodes().iter().enumerate() {
@@ -198,8 +241,9 @@ impl Run<'_> {
                 }
             }
         });
-        log.truncate(start);
-        log.extend_from_slice(verdicts);
+        log.entries.truncate(start);
+        log.entries.extend_from_slice(verdicts);
+        log.floor = scopes.last().copied().unwrap_or(0);
     }
 
     /// Decides which rules matched, leaving their slots, sorted and distinct, in `scratch.rules`.
@@ -210,10 +254,10 @@ impl Run<'_> {
         let scratch = &mut *self.scratch;
         // Sub-rules of more than 64 conditions, which are rare, are folded by sorting (`wide`).
         scratch.wide.clear();
-        let short = scratch.log.len() <= SHORT_LOG;
+        let short = scratch.log.entries.len() <= SHORT_LOG;
         if short {
             fold_short(
-                &mut scratch.log,
+                &mut scratch.log.entries,
                 subs,
                 &mut scratch.wide,
                 &mut scratch.rules,
@@ -242,7 +286,7 @@ impl Run<'_> {
             let touched = if subs[sub as usize].words() > 1 {
                 wide.binary_search_by_key(&sub, |e| e.sub).is_ok()
             } else if short {
-                log.iter().any(|e| e.sub == sub)
+                log.entries.iter().any(|e| e.sub == sub)
             } else {
                 stamps[sub as usize].0 == *generation
             };
@@ -279,7 +323,7 @@ impl Scratch {
             stamps.resize(subs.len(), (0, 0));
         }
         folded.clear();
-        for e in log.iter() {
+        for e in log.entries.iter() {
             if subs[e.sub as usize].words() > 1 {
                 wide.push(*e);
                 continue;
@@ -396,7 +440,9 @@ impl Sink for Run<'_> {
     }
 
     fn element_start(&mut self, _node: NodeId) {
-        self.scratch.scopes.push(self.scratch.log.len());
+        let log = &mut self.scratch.log;
+        log.floor = log.entries.len();
+        self.scratch.scopes.push(log.floor);
     }
 
     fn element_end(&mut self, node: NodeId) {
