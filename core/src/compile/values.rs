@@ -39,7 +39,7 @@ use crate::pattern::{AnythingBut, Bound, IpRange, Matcher, NumericRange, Wildcar
 use foldhash::HashMap;
 use hashbrown::HashTable;
 use std::cmp::Ordering;
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hasher};
 use std::ops::Deref;
 use std::sync::OnceLock;
 
@@ -238,28 +238,17 @@ impl ValueIndex {
             }
             Leaf::Bool(b) => {
                 emit_all(if b { &self.trues } else { &self.falses }, out);
-                self.anything_but_other(out);
+                self.emit_anything_but(out);
             }
             Leaf::Null => {
                 emit_all(&self.nulls, out);
-                self.anything_but_other(out);
+                self.emit_anything_but(out);
             }
         }
     }
 
     fn match_string(&self, d: &Derived, s: &str, fold_buf: &mut Vec<u8>, out: &mut impl Emit) {
         let bytes = s.as_bytes();
-        if d.kinds & STRINGS != 0 && has_length(d.string_lengths, bytes.len()) {
-            if let Some(ts) = self.strings.get(bytes) {
-                emit_all(ts, out);
-            }
-        }
-        if d.kinds & PREFIXES != 0 {
-            self.prefixes.matches(bytes, true, out);
-        }
-        if d.kinds & SUFFIXES != 0 {
-            self.suffixes.matches(bytes, false, out);
-        }
         // The folded value, when some matcher needs it. For an ASCII value it is the ASCII lower
         // case, of the same length: then the lengths of the folded keys can rule out a fold, and
         // anything-but ignoring case compares ignoring ASCII case without one.
@@ -271,31 +260,56 @@ impl ValueIndex {
         if fold {
             fold_buf.clear();
             casefold::fold_into(s, fold_buf);
-            if d.kinds & FOLDED != 0 {
-                if let Some(ts) = self.folded.get(fold_buf.as_slice()) {
+        }
+        // (Paths with anything-but only skip all of these on one test.)
+        if d.kinds & STRING_KINDS & !ANYTHING_BUT != 0 {
+            if d.kinds & STRINGS != 0 && has_length(d.string_lengths, bytes.len()) {
+                if let Some(ts) = self.strings.get(bytes) {
                     emit_all(ts, out);
                 }
             }
-            if d.kinds & FOLDED_AFFIXES != 0 {
-                self.folded_prefixes.matches(fold_buf, true, out);
-                self.folded_suffixes.matches(fold_buf, false, out);
+            if d.kinds & PREFIXES != 0 {
+                self.prefixes.matches(bytes, true, out);
             }
-        }
-        if d.kinds & WILDCARDS != 0 {
-            self.wildcards.matches(bytes, |t| out.emit(t, false));
-        }
-        if d.kinds & CIDRS != 0 {
-            if let Some(ip) = crate::pattern::parse_ip_bytes(bytes) {
-                let [v4, v6] = self
-                    .cidr_index
-                    .get_or_init(|| build_cidr_index(&self.cidrs));
-                match ip {
-                    crate::pattern::Ip::V4(a) => v4.stab(a as u128, |t| out.emit(t, false)),
-                    crate::pattern::Ip::V6(a) => v6.stab(a, |t| out.emit(t, false)),
+            if d.kinds & SUFFIXES != 0 {
+                self.suffixes.matches(bytes, false, out);
+            }
+            if fold {
+                if d.kinds & FOLDED != 0 {
+                    if let Some(ts) = self.folded.get(fold_buf.as_slice()) {
+                        emit_all(ts, out);
+                    }
+                }
+                if d.kinds & FOLDED_AFFIXES != 0 {
+                    self.folded_prefixes.matches(fold_buf, true, out);
+                    self.folded_suffixes.matches(fold_buf, false, out);
+                }
+            }
+            if d.kinds & WILDCARDS != 0 {
+                self.wildcards.matches(bytes, |t| out.emit(t, false));
+            }
+            if d.kinds & CIDRS != 0 {
+                if let Some(ip) = crate::pattern::parse_ip_bytes(bytes) {
+                    let [v4, v6] = self
+                        .cidr_index
+                        .get_or_init(|| build_cidr_index(&self.cidrs));
+                    match ip {
+                        crate::pattern::Ip::V4(a) => v4.stab(a as u128, |t| out.emit(t, false)),
+                        crate::pattern::Ip::V6(a) => v6.stab(a, |t| out.emit(t, false)),
+                    }
                 }
             }
         }
         if d.kinds & ANYTHING_BUT != 0 {
+            // Most values have a length that no excluded value has (when the folded value, if
+            // compared, has the value's length), and then no exclusion holds.
+            if d.kinds & EXCLUDED_PATTERNS == 0
+                && (!fold || ascii)
+                && !has_length(d.excluded_lengths, bytes.len())
+            {
+                self.emit_anything_but(out);
+                return;
+            }
             // (Without a fold, the value is ASCII, or no exclusion ignores case.)
             let folded = if fold {
                 Folded::Bytes(fold_buf)
@@ -382,6 +396,15 @@ impl ValueIndex {
             (!self.anything_but.is_empty(), ANYTHING_BUT),
             (!self.numbers.is_empty(), NUMBERS),
             (!self.ranges.is_empty(), RANGES),
+            (
+                self.anything_but.iter().any(|(x, _)| {
+                    matches!(
+                        x,
+                        Exclusion::Prefixes(_) | Exclusion::Suffixes(_) | Exclusion::Wildcards(_)
+                    )
+                }),
+                EXCLUDED_PATTERNS,
+            ),
         ] {
             if present {
                 kinds |= kind;
@@ -408,14 +431,23 @@ impl ValueIndex {
             kinds,
             string_lengths: length_bits(self.strings.key_lengths()),
             folded_lengths: length_bits(self.folded.key_lengths()),
+            excluded_lengths: length_bits(self.anything_but.iter().flat_map(|(x, _)| {
+                match x {
+                    Exclusion::Strings(v) | Exclusion::IgnoreCase(v) => v.as_slice(),
+                    _ => &[],
+                }
+                .iter()
+                .map(|v| v.len())
+            })),
             zones: zones(&mut critical, 48),
             coarse_zones: zones(&mut critical, 20),
             ranges: ranges.into_boxed_slice(),
         }
     }
 
-    /// Booleans and null are never excluded by anything-but (which only lists strings or numbers).
-    fn anything_but_other(&self, out: &mut impl Emit) {
+    /// Every anything-but target: for values no exclusion holds for, such as booleans and null
+    /// (anything-but only lists strings or numbers).
+    fn emit_anything_but(&self, out: &mut impl Emit) {
         for (_, t) in &self.anything_but {
             out.emit(*t, false);
         }
@@ -439,6 +471,8 @@ const CIDRS: u32 = 1 << 9;
 const ANYTHING_BUT: u32 = 1 << 10;
 const NUMBERS: u32 = 1 << 11;
 const RANGES: u32 = 1 << 12;
+/// Anything-but excluding prefixes, suffixes or wildcards (not only listed values).
+const EXCLUDED_PATTERNS: u32 = 1 << 13;
 /// The kinds that can match a string, and a number.
 const STRING_KINDS: u32 =
     STRINGS | PREFIXES | SUFFIXES | FOLDED | FOLDED_AFFIXES | WILDCARDS | CIDRS | ANYTHING_BUT;
@@ -456,6 +490,8 @@ struct Derived {
     string_lengths: u64,
     /// The same for the folded (equals-ignore-case) keys.
     folded_lengths: u64,
+    /// The same for the strings anything-but excludes (folded when ignoring case).
+    excluded_lengths: u64,
     /// Half-open zones `[low, high)` around every number the numeric matchers compare with
     /// (equality values, range bounds, excluded numbers), sorted, disjoint and flattened: outside
     /// them, an approximation of a value compares with those numbers as the value itself does.
@@ -722,7 +758,7 @@ impl KeyMap {
         }
         let e = self
             .table
-            .find(self.hasher.hash_one(key), |e| e.key(&self.bytes) == key)?;
+            .find(hash(&self.hasher, key), |e| e.key(&self.bytes) == key)?;
         Some(if self.bytes[e.at as usize] & 1 != 0 {
             &self.many[e.target.sub as usize]
         } else {
@@ -732,7 +768,7 @@ impl KeyMap {
 
     /// Adds target `t` to `key`; returns whether the key is new.
     fn add(&mut self, key: &[u8], t: Target) -> bool {
-        let hash = self.hasher.hash_one(key);
+        let hash = hash(&self.hasher, key);
         let KeyMap {
             table,
             bytes,
@@ -777,13 +813,13 @@ impl KeyMap {
         bytes.push(header as u8);
         bytes.extend_from_slice(key);
         let entry = KeyEntry { at, target: t };
-        table.insert_unique(hash, entry, |e| hasher.hash_one(e.key(bytes)));
+        table.insert_unique(hash, entry, |e| self::hash(hasher, e.key(bytes)));
         true
     }
 
     /// Removes target `t` from `key`; returns whether it was there.
     fn remove(&mut self, key: &[u8], t: Target) -> bool {
-        let hash = self.hasher.hash_one(key);
+        let hash = hash(&self.hasher, key);
         let KeyMap {
             table,
             bytes,
@@ -841,8 +877,18 @@ impl KeyMap {
         self.bytes = bytes;
         self.garbage = 0;
         self.table
-            .shrink_to_fit(|e| self.hasher.hash_one(e.key(&self.bytes)));
+            .shrink_to_fit(|e| hash(&self.hasher, e.key(&self.bytes)));
     }
+}
+
+/// The hash of a `KeyMap` key. Written out rather than `hash_one`, whose slice `Hash` impl (a
+/// length prefix, then the bytes) the compiler may leave uninlined: the call then costs more
+/// than hashing a short key. (The key's length still enters the hash, as a rotation.)
+#[inline(always)]
+fn hash(hasher: &foldhash::fast::RandomState, key: &[u8]) -> u64 {
+    let mut h = hasher.build_hasher();
+    h.write(key);
+    h.finish()
 }
 
 /// Prefixes (or suffixes) keyed by their bytes, with the set of distinct lengths present.
