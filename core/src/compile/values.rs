@@ -922,6 +922,7 @@ impl Affixes {
         removed
     }
 
+    #[inline]
     fn matches(&self, value: &[u8], prefix: bool, out: &mut impl Emit) {
         for &(len, _) in &self.lengths {
             if len > value.len() {
