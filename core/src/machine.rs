@@ -831,4 +831,19 @@ mod tests {
             assert!(names(&m, event).is_empty(), "{event}");
         }
     }
+
+    /// A rule whose sub-rules (`$or` branches) match together is named once, in slot order.
+    #[test]
+    fn rules_are_named_once_in_order() {
+        let mut m = Machine::new();
+        m.add_rule("a".to_string(), r#"{"z": [1]}"#).unwrap();
+        m.add_rule(
+            "b".to_string(),
+            r#"{"$or": [{"x": [1]}, {"y": [1]}, {"z": [1]}]}"#,
+        )
+        .unwrap();
+        m.add_rule("c".to_string(), r#"{"x": [1]}"#).unwrap();
+        let event = r#"{"z": 1, "y": 1, "x": 1}"#;
+        assert_eq!(m.matches_for_event(event).unwrap(), ["a", "b", "c"]);
+    }
 }

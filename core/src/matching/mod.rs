@@ -255,16 +255,19 @@ impl Run<'_> {
         // Sub-rules of more than 64 conditions, which are rare, are folded by sorting (`wide`).
         scratch.wide.clear();
         let short = scratch.log.entries.len() <= SHORT_LOG;
-        if short {
+        // Rules added after the first `sorted` are sorted at the end.
+        let sorted = if short {
             fold_short(
                 &mut scratch.log.entries,
                 subs,
                 &mut scratch.wide,
                 &mut scratch.rules,
             );
+            scratch.rules.len()
         } else {
             scratch.fold_long(subs);
-        }
+            0
+        };
         let Scratch {
             log,
             words,
@@ -294,7 +297,10 @@ impl Run<'_> {
                 rules.push(subs[sub as usize].rule);
             }
         }
-        sort_distinct(rules);
+        if rules.len() > sorted.max(1) {
+            rules.sort_unstable();
+            rules.dedup();
+        }
     }
 }
 
@@ -346,16 +352,9 @@ impl Scratch {
     }
 }
 
-/// Sorts `rules` and drops repeats.
-fn sort_distinct(rules: &mut Vec<u32>) {
-    if rules.len() > 1 {
-        rules.sort_unstable();
-        rules.dedup();
-    }
-}
-
-/// Folds a short log (the usual one: a few entries) in place, pushing the rules of the
-/// sub-rules of one mask word that matched and the entries of wider ones to `wide`. Each
+/// Folds a short log (the usual one: a few entries) in place, adding the rules of the
+/// sub-rules of one mask word that matched to `rules` (kept sorted and distinct) and the entries
+/// of wider ones to `wide`. Each
 /// sub-rule's first entry takes in the later ones, which are emptied so that they are passed over
 /// (no entry is empty otherwise: every emit and verdict sets a bit).
 fn fold_short(log: &mut [Entry], subs: &[SubInfo], wide: &mut Vec<Entry>, rules: &mut Vec<u32>) {
@@ -381,8 +380,27 @@ fn fold_short(log: &mut [Entry], subs: &[SubInfo], wide: &mut Vec<Entry>, rules:
             (e.hits, e.vetoes) = (0, 0);
         }
         if matched_word(info.positive_word(), hits, vetoes) {
-            rules.push(info.rule);
+            insert_sorted(rules, info.rule);
         }
+    }
+}
+
+/// Adds `rule` to `rules`, sorted and distinct, in its place: for the few rules of a short log,
+/// cheaper than sorting them at the end.
+#[inline]
+fn insert_sorted(rules: &mut Vec<u32>, rule: u32) {
+    rules.push(rule);
+    let placed = rules.as_mut_slice();
+    let mut at = placed.len() - 1;
+    while at > 0 && placed[at - 1] > rule {
+        placed[at] = placed[at - 1];
+        at -= 1;
+    }
+    placed[at] = rule;
+    if at > 0 && placed[at - 1] == rule {
+        // A repeat (several sub-rules of one rule matched): rare.
+        placed.copy_within(at + 1.., at);
+        rules.pop();
     }
 }
 
