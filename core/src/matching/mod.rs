@@ -44,7 +44,8 @@ use crate::event::scan::{ScanBuffers, Sink};
 use crate::event::Leaf;
 use smallvec::SmallVec;
 
-/// Logs up to this long are folded by linear search instead of through the stamped table.
+/// Logs up to this long are folded in place (see `fold_short`), longer ones through the stamped
+/// table (`Scratch::fold_long`).
 const SHORT_LOG: usize = 16;
 
 /// Hits and vetoes for 64 conditions of one sub-rule.
