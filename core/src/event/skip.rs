@@ -21,6 +21,7 @@ pub(crate) type Skipped = Result<usize, (&'static str, usize)>;
 
 /// Skips the array or object starting at `text[start]` (`[` or `{`), whose nesting may go at most
 /// `depth_left` levels.
+#[inline]
 pub(crate) fn skip_container(text: &[u8], start: usize, depth_left: usize) -> Skipped {
     #[cfg(target_arch = "x86_64")]
     {
