@@ -8,7 +8,8 @@
 //!
 //! Event numbers on a rule path are on the hot path of numeric rule sets: coordinates like
 //! `-122.35771102002066` have 17 digits. The scanner reads each one once: [`spelling`] checks the
-//! grammar and notes where the integer, fraction and exponent digits lie, and
+//! grammar and notes where the integer, fraction and exponent digits lie (numbers of the common
+//! shape from a 32-byte array, with no bounds to check; anything else by the general reader), and
 //! [`Spelling::coarse`] turns the first eight digits into a double without looking for them again,
 //! in the event's own text (so eight-byte loads run past the number's end into the rest of the
 //! event). That value decides almost every comparison; a number too close to a value the rules

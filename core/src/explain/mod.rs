@@ -1,6 +1,6 @@
 //! Why a pattern does or does not match an event.
 //!
-//! [`Machine`](crate::Machine) answers *whether* an event matches, as fast as it can: it never
+//! [`Machine`] answers *whether* an event matches, as fast as it can: it never
 //! materialises the event, and array consistency is folded into bit masks as the scanner goes. That
 //! leaves nothing to show a person who asks *why not*. This module answers that question, and does
 //! it a different way on purpose, so that it doubles as an independent check of the matcher:
