@@ -418,6 +418,12 @@ mod tests {
                 if end - start <= 8 {
                     assert_eq!(a.may_hold_dot(), dot, "{start}..{end}");
                 }
+                if let Some(chunk) = text[start..].first_chunk::<16>() {
+                    if end - start < 16 {
+                        let c = Key::in_chunk(chunk, end - start);
+                        assert_eq!((c.bytes, c.word), (b.bytes, b.word), "{start}..{end}");
+                    }
+                }
             }
         }
     }

@@ -273,6 +273,49 @@ mod tests {
     }
 
     #[test]
+    fn short_plain_strings_agree_with_the_general_search() {
+        // Strings of every length around the 16-byte test, plain or with a stop byte inside, at
+        // several offsets, and texts ending just after them.
+        for len in 0..24 {
+            for stop in [None, Some(b'\\'), Some(0x01)] {
+                for offset in 0..3 {
+                    let mut text = vec![b'x'; offset];
+                    let mut contents = vec![b'a'; len];
+                    match stop {
+                        Some(b'\\') => {
+                            contents.splice(len / 2..len / 2, *b"\\n"); // a valid escape
+                        }
+                        Some(b) if len > 0 => contents[len / 2] = b,
+                        _ => {}
+                    }
+                    text.extend_from_slice(&contents);
+                    text.extend_from_slice(b"\",\"k\":1,\"rest of the event\"}");
+                    for cut in [text.len(), offset + contents.len() + 1] {
+                        let t = &text[..cut];
+                        let general = string_end_general(t, offset);
+                        match short_plain(t, offset) {
+                            Some((chunk, n)) => {
+                                assert_eq!(general, Ok((offset + n, false)), "{len} {stop:?}");
+                                assert_eq!(&chunk[..n], &t[offset..offset + n]);
+                                assert!(n < 16);
+                            }
+                            None => assert!(
+                                long_or_special(&contents) || cut < offset + 16,
+                                "{len} {stop:?} {offset}"
+                            ),
+                        }
+                        assert_eq!(string_end(t, offset), general);
+                    }
+                }
+            }
+        }
+
+        fn long_or_special(contents: &[u8]) -> bool {
+            contents.len() >= 16 || contents.iter().any(|&b| b == b'\\' || b < 0x20)
+        }
+    }
+
+    #[test]
     fn special_bytes_found_at_every_offset() {
         for len in 0..40 {
             for (special, _) in [(b'"', ()), (b'\\', ()), (0x1f, ()), (0x00, ())] {
