@@ -57,12 +57,20 @@ proptest! {
         ops in prop::collection::vec((0usize..60, 0u8..3), 10..120),
         events in prop::collection::vec(generate::event(), 1..10),
     ) {
-        let rules: Vec<String> = ps.iter().filter_map(parse).map(|(t, _)| t).collect();
-        prop_assume!(!rules.is_empty());
+        let parsed: Vec<(String, Pattern)> = ps.iter().filter_map(parse).collect();
+        prop_assume!(!parsed.is_empty());
+        let rules: Vec<String> = parsed.iter().map(|(t, _)| t.clone()).collect();
+        // A name holds a pattern once, whatever its spelling: adding an equal pattern again is a
+        // no-op and deleting either spelling removes it. So the model names each rule by the first
+        // index of a pattern equal to it.
+        let same: Vec<usize> = parsed
+            .iter()
+            .map(|(_, p)| parsed.iter().position(|(_, q)| q == p).unwrap())
+            .collect();
         let mut machine = Machine::new();
-        let mut live: Vec<(usize, usize)> = Vec::new(); // (name, rule index)
+        let mut live: Vec<(usize, usize)> = Vec::new(); // (name, first index of an equal rule)
         for (pick, op) in ops {
-            let rule = pick % rules.len();
+            let rule = same[pick % rules.len()];
             let name = pick % 7;
             match op {
                 0 | 1 => {
