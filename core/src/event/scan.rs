@@ -15,7 +15,7 @@
 //! can exhaust the stack.
 
 use super::skip;
-use super::strings::{short_plain, string_end, unescape_into, utf8};
+use super::strings::{short_plain, string_end, string_end_past_16, unescape_into, utf8};
 use crate::compile::paths::Key;
 use crate::error::EventError;
 
@@ -366,7 +366,7 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
         start: usize,
     ) -> Result<(Option<S::Node>, usize), EventError> {
         let (end, escaped) =
-            string_end(self.text, start).map_err(|(m, at)| EventError::new(m, at))?;
+            string_end_past_16(self.text, start).map_err(|(m, at)| EventError::new(m, at))?;
         let child = if escaped {
             self.buffers.key.clear();
             unescape_into(&self.text[start..end], start, &mut self.buffers.key)

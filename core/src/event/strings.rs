@@ -39,6 +39,27 @@ pub(crate) fn short_plain(text: &[u8], start: usize) -> Option<(&[u8; 16], usize
     None
 }
 
+/// [`string_end`] for a string that [`short_plain`] did not settle: one more 16-byte test settles
+/// plain strings of 16 to 31 bytes (a key like `firstCoordinates`), the general search the rest.
+#[inline(always)]
+pub(crate) fn string_end_past_16(
+    text: &[u8],
+    start: usize,
+) -> Result<(usize, bool), (&'static str, usize)> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(chunk) = text.get(start..).and_then(|t| t.first_chunk::<32>()) {
+        let (low, high) = chunk.split_at(16);
+        if sse2_special(low.try_into().expect("16 bytes")) == 0 {
+            let high: &[u8; 16] = high.try_into().expect("16 bytes");
+            let j = sse2_special(high).trailing_zeros() as usize;
+            if j < 16 && high[j] == b'"' {
+                return Ok((start + 16 + j, false));
+            }
+        }
+    }
+    string_end_general(text, start)
+}
+
 /// [`string_end`] for strings that are long, escaped, malformed or near the end of the text.
 #[inline(never)]
 fn string_end_general(text: &[u8], start: usize) -> Result<(usize, bool), (&'static str, usize)> {
@@ -274,9 +295,9 @@ mod tests {
 
     #[test]
     fn short_plain_strings_agree_with_the_general_search() {
-        // Strings of every length around the 16-byte test, plain or with a stop byte inside, at
-        // several offsets, and texts ending just after them.
-        for len in 0..24 {
+        // Strings of every length around the 16- and 32-byte tests, plain or with a stop byte
+        // inside, at several offsets, and texts ending just after them.
+        for len in 0..40 {
             for stop in [None, Some(b'\\'), Some(0x01)] {
                 for offset in 0..3 {
                     let mut text = vec![b'x'; offset];
@@ -305,6 +326,7 @@ mod tests {
                             ),
                         }
                         assert_eq!(string_end(t, offset), general);
+                        assert_eq!(string_end_past_16(t, offset), general);
                     }
                 }
             }
