@@ -209,10 +209,8 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
                 let (end, _) = string_end(text, start).map_err(|(m, at)| EventError::new(m, at))?;
                 return Ok(end + 1);
             }
-            let (end, escaped) = match short_plain(text, start) {
-                Some((_, len)) => (start + len, false),
-                None => string_end(text, start).map_err(|(m, at)| EventError::new(m, at))?,
-            };
+            let (end, escaped) =
+                string_end(text, start).map_err(|(m, at)| EventError::new(m, at))?;
             let bytes: &[u8] = if escaped {
                 self.buffers.value.clear();
                 unescape_into(&text[start..end], start, &mut self.buffers.value)
