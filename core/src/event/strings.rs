@@ -149,14 +149,22 @@ fn sse2_special(chunk: &[u8; 16]) -> u32 {
 #[inline(always)]
 pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let word = |b: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..b.len()].copy_from_slice(b);
-        u64::from_le_bytes(w)
-    };
-    let ascii = match bytes.len() {
-        0..=8 => word(bytes) & HIGHS == 0,
-        9..=16 => (word(&bytes[..8]) | word(&bytes[8..])) & HIGHS == 0,
+    // Overlapping loads cover every byte without copying the contents into a word (a copy of a
+    // variable length is a call to `memcpy`).
+    let n = bytes.len();
+    let ascii = match n {
+        0 => true,
+        1..=3 => (bytes[0] | bytes[n / 2] | bytes[n - 1]) < 0x80,
+        4..=7 => {
+            let word =
+                |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+            (word(0) | word(n - 4)) & 0x8080_8080 == 0
+        }
+        8..=16 => {
+            let word =
+                |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+            (word(0) | word(n - 8)) & HIGHS == 0
+        }
         _ => false,
     };
     if ascii {
