@@ -27,6 +27,9 @@ const FEW: usize = 8;
 pub(crate) struct Key<'a> {
     pub bytes: &'a [u8],
     word: u64,
+    /// The 16 bytes the key starts, when the scanner found it in such a chunk: then whether it
+    /// holds a dot is one compare away.
+    chunk: Option<&'a [u8; 16]>,
 }
 
 impl<'a> Key<'a> {
@@ -35,6 +38,7 @@ impl<'a> Key<'a> {
         Key {
             bytes,
             word: prefix_word(bytes),
+            chunk: None,
         }
     }
 
@@ -52,27 +56,36 @@ impl<'a> Key<'a> {
             }
             None => prefix_word(bytes),
         };
-        Key { bytes, word }
-    }
-
-    /// The key held in the first `len` bytes of `chunk` (`len` below 16), as
-    /// [`short_plain`](crate::event::strings::short_plain) finds it: no bounds to check.
-    #[inline(always)]
-    pub(crate) fn in_chunk(chunk: &'a [u8; 16], len: usize) -> Self {
-        let w = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
         Key {
-            bytes: &chunk[..len.min(15)],
-            word: w & crate::number::LOW_BYTES[len.min(8)],
+            bytes,
+            word,
+            chunk: None,
         }
     }
 
-    /// Whether one of the key's first eight bytes is a dot (exact for keys of eight bytes or
-    /// fewer; longer keys always answer true).
+    /// The key held in the first `len` bytes of `chunk` (`len` below 16), as
+    /// [`short_plain`](crate::event::strings::short_plain) finds it: no bounds to check, and its
+    /// dots found by one more compare of the chunk.
+    #[inline(always)]
+    pub(crate) fn in_chunk(chunk: &'a [u8; 16], len: usize) -> Self {
+        let w = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
+        let len = len.min(15);
+        Key {
+            bytes: &chunk[..len],
+            word: w & crate::number::LOW_BYTES[len.min(8)],
+            chunk: Some(chunk),
+        }
+    }
+
+    /// Whether the key holds a dot, and so may span several segments.
     #[inline]
-    fn may_hold_dot(&self) -> bool {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        let x = self.word ^ (ONES * u64::from(b'.'));
-        self.bytes.len() > 8 || (x.wrapping_sub(ONES) & !x & (ONES << 7)) != 0
+    fn dotted(&self) -> bool {
+        match self.chunk {
+            Some(chunk) => {
+                crate::event::strings::byte_mask(chunk, b'.') & ((1 << self.bytes.len()) - 1) != 0
+            }
+            None => memchr::memchr(b'.', self.bytes).is_some(),
+        }
     }
 }
 
@@ -308,7 +321,7 @@ impl PathTrie {
             }
             // A dotted key must start with a child's segment followed by a dot; a key without
             // a dot where one could be is not looked at further.
-            if !key.may_hold_dot()
+            if !key.dotted()
                 || !v
                     .iter()
                     .any(|p| key.bytes.get(p.len as usize) == Some(&b'.'))
@@ -414,14 +427,15 @@ mod tests {
                 let (a, b) = (Key::within(text, start, end), Key::new(&text[start..end]));
                 assert_eq!((a.bytes, a.word), (b.bytes, b.word), "{start}..{end}");
                 let dot = text[start..end].contains(&b'.');
-                assert!(a.may_hold_dot() || !dot, "{start}..{end}");
-                if end - start <= 8 {
-                    assert_eq!(a.may_hold_dot(), dot, "{start}..{end}");
-                }
+                assert_eq!((a.dotted(), b.dotted()), (dot, dot), "{start}..{end}");
                 if let Some(chunk) = text[start..].first_chunk::<16>() {
                     if end - start < 16 {
                         let c = Key::in_chunk(chunk, end - start);
-                        assert_eq!((c.bytes, c.word), (b.bytes, b.word), "{start}..{end}");
+                        assert_eq!(
+                            (c.bytes, c.word, c.dotted()),
+                            (b.bytes, b.word, dot),
+                            "{start}..{end}"
+                        );
                     }
                 }
             }

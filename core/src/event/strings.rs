@@ -144,6 +144,30 @@ fn sse2_special(chunk: &[u8; 16]) -> u32 {
     }
 }
 
+/// Bit i is set when byte i of the chunk is `byte`.
+#[inline(always)]
+pub(crate) fn byte_mask(chunk: &[u8; 16], byte: u8) -> u32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        };
+        // SAFETY: SSE2 is part of the x86_64 baseline; the load reads exactly the 16 bytes of
+        // `chunk`.
+        unsafe {
+            let v = _mm_loadu_si128(chunk.as_ptr() as *const __m128i);
+            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(byte as i8))) as u32
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        chunk
+            .iter()
+            .enumerate()
+            .fold(0, |m, (i, &b)| m | u32::from(b == byte) << i)
+    }
+}
+
 /// `bytes` as UTF-8 text. Most strings events carry are short and ASCII: for those, one look at
 /// the high bits of a word or two settles it without the general validator's call.
 #[inline(always)]
