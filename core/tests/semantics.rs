@@ -59,6 +59,27 @@ fn malformed_events_are_errors_with_offsets() {
     m.add_rule("r", r#"{"a": ["x"]}"#).unwrap();
     let err = |e: &str| m.matches_for_event(e).unwrap_err();
     assert_eq!(err(r#"{"a": "x",}"#).offset(), 10);
+    // Compact JSON takes the scanner's fast paths between members; errors are the same there.
+    for (event, offset, message) in [
+        (r#"{"a":"x",}"#, 9, "field name"),
+        (r#"{"a":"x",  }"#, 11, "field name"),
+        (r#"{"a":"x","b":1,}"#, 15, "field name"),
+        (r#"{"a":"x""b":1}"#, 8, "',' or '}'"),
+        (r#"{"a":"x",1}"#, 9, "field name"),
+        (r#"{"a":"x","#, 9, "field name"),
+        (r#"{"a":"x""#, 8, "',' or '}'"),
+    ] {
+        let e = err(event);
+        assert_eq!(e.offset(), offset, "{event}: {e}");
+        assert!(e.message().contains(message), "{event}: {e}");
+    }
+    for event in [
+        r#"{"b":1 , "a":"x"}"#,
+        "{\"b\":1,\n\"a\":\"x\"}",
+        r#"{"b":1,"a":"x" }"#,
+    ] {
+        assert_eq!(m.matches_for_event(event).unwrap(), vec!["r"], "{event}");
+    }
     assert!(err(r#"["a"]"#).message().contains("JSON object"));
     assert!(err(r#"{"a": "x"} {}"#).message().contains("after the end"));
     assert!(err(r#"{"a": "\ud800"}"#).message().contains("surrogate"));

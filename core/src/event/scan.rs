@@ -276,14 +276,15 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
         // the general methods, which keep their place in `self.pos`.
         let text = self.text;
         let mut pos = self.pos;
-        loop {
-            if text.get(pos) != Some(&b'"') {
-                self.pos = pos;
-                if self.next_byte() != Some(b'"') {
-                    return Err(self.unexpected("a double-quoted field name"));
-                }
-                pos = self.pos;
+        if text.get(pos) != Some(&b'"') {
+            self.pos = pos;
+            if self.next_byte() != Some(b'"') {
+                return Err(self.unexpected("a double-quoted field name"));
             }
+            pos = self.pos;
+        }
+        loop {
+            // Here `text[pos]` is the opening quote of a key.
             let start = pos + 1;
             let child = match short_plain(text, start) {
                 Some((chunk, len)) => {
@@ -331,8 +332,12 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
                     }
                 }
             }
+            // A comma and the next key's quote, in compact JSON, are one two-byte test.
+            if text.get(pos..pos + 2) == Some(b",\"") {
+                pos += 1;
+                continue;
+            }
             match text.get(pos) {
-                Some(b',') => pos += 1,
                 Some(b'}') => {
                     self.pos = pos + 1;
                     break;
@@ -340,13 +345,17 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
                 _ => {
                     self.pos = pos;
                     match self.next_byte() {
-                        Some(b',') => pos = self.pos + 1,
+                        Some(b',') => self.pos += 1,
                         Some(b'}') => {
                             self.pos += 1;
                             break;
                         }
                         _ => return Err(self.unexpected("',' or '}'")),
                     }
+                    if self.next_byte() != Some(b'"') {
+                        return Err(self.unexpected("a double-quoted field name"));
+                    }
+                    pos = self.pos;
                 }
             }
         }
