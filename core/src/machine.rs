@@ -184,7 +184,7 @@ impl<N> Machine<N> {
         mut f: impl FnMut(&N),
     ) -> Result<(), EventError> {
         self.run(event.as_ref(), scratch)?;
-        for &slot in &scratch.rules {
+        for &slot in &scratch.matching.rules {
             if let Some(rule) = &self.rules[slot as usize] {
                 f(&rule.name);
             }
@@ -203,25 +203,17 @@ impl<N> Machine<N> {
                 0,
             ));
         }
-        Run::reset(scratch);
-        let mut buffers = std::mem::take(&mut scratch.buffers);
+        let Scratch { matching, buffers } = scratch;
+        Run::reset(matching);
         let watch_aliases = self.scoped_nodes > 0;
         let mut run = Run {
             trie: &self.trie,
             subs: &self.subs,
-            scratch,
+            scratch: matching,
             watch_aliases,
             aliased: false,
         };
-        let scanned = scan::scan(
-            event,
-            ROOT,
-            &mut run,
-            self.limits.max_event_depth,
-            &mut buffers,
-        );
-        run.scratch.buffers = buffers;
-        scanned?;
+        scan::scan(event, ROOT, &mut run, self.limits.max_event_depth, buffers)?;
         if run.aliased {
             let depth = self.limits.max_event_depth;
             return exact::decide(
@@ -231,6 +223,7 @@ impl<N> Machine<N> {
                 &self.absent_only,
                 depth,
                 run.scratch,
+                buffers,
             );
         }
         run.finish(&self.absent_only);

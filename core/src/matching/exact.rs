@@ -8,10 +8,10 @@
 //! leaves every `exists: false` condition without a leaf compatible with all the chosen ones.
 //! The search backtracks, trying the condition with fewest candidates first.
 
-use super::{Log, Scratch, SubInfo};
+use super::{Log, MatchScratch, SubInfo};
 use crate::compile::paths::{Key, NodeId, PathTrie, ROOT};
 use crate::error::EventError;
-use crate::event::scan::{self, Sink};
+use crate::event::scan::{self, ScanBuffers, Sink};
 use crate::event::Leaf;
 
 /// A recorded leaf: its trail is `trails[start..end]`.
@@ -24,7 +24,7 @@ struct Recorded {
 /// A target a leaf emitted: (sub-rule, condition bit, leaf, veto).
 type Hit = (u32, u32, u32, bool);
 
-/// Working memory of the brute-force decision, kept in [`Scratch`] so that it is reused.
+/// Working memory of the brute-force decision, kept in [`MatchScratch`] so that it is reused.
 #[derive(Debug, Default)]
 pub(crate) struct ExactScratch {
     trail: Vec<(u32, u32)>,
@@ -131,10 +131,12 @@ pub(crate) fn decide(
     subs: &[SubInfo],
     absent_only: &[u32],
     max_depth: usize,
-    scratch: &mut Scratch,
+    scratch: &mut MatchScratch,
+    buffers: &mut ScanBuffers,
 ) -> Result<(), EventError> {
-    let mut buffers = std::mem::take(&mut scratch.buffers);
-    let mut exact = std::mem::take(&mut scratch.exact);
+    let MatchScratch {
+        exact, fold, rules, ..
+    } = scratch;
     for v in [&mut exact.trail, &mut exact.arrays, &mut exact.trails] {
         v.clear();
     }
@@ -142,19 +144,14 @@ pub(crate) fn decide(
     exact.hits.clear();
     let mut recorder = Recorder {
         trie,
-        fold: &mut scratch.fold,
+        fold,
         next_array: 0,
-        s: &mut exact,
+        s: exact,
     };
-    let scanned = scan::scan(event, ROOT, &mut recorder, max_depth, &mut buffers);
-    scratch.buffers = buffers;
-    if let Err(e) = scanned {
-        scratch.exact = exact;
-        return Err(e);
-    }
+    scan::scan(event, ROOT, &mut recorder, max_depth, buffers)?;
     exact.hits.sort_unstable();
     exact.hits.dedup();
-    scratch.rules.clear();
+    rules.clear();
     let mut i = 0;
     while i < exact.hits.len() {
         let sub = exact.hits[i].0;
@@ -162,10 +159,9 @@ pub(crate) fn decide(
         let info = &subs[sub as usize];
         if info.positive().iter().any(|&p| p != 0) {
             match exact.sub_rule_holds(info, i..j) {
-                Ok(true) => scratch.rules.push(info.rule),
+                Ok(true) => rules.push(info.rule),
                 Ok(false) => {}
                 Err(TooComplex) => {
-                    scratch.exact = exact;
                     return Err(EventError::new(
                         format!(
                             "the event reaches fields by several routes (repeated or dotted keys) in more combinations than can be decided ({STEP_BUDGET} steps); give each key once"
@@ -179,12 +175,11 @@ pub(crate) fn decide(
     }
     for &sub in absent_only {
         if exact.hits.binary_search_by_key(&sub, |h| h.0).is_err() {
-            scratch.rules.push(subs[sub as usize].rule);
+            rules.push(subs[sub as usize].rule);
         }
     }
-    scratch.rules.sort_unstable();
-    scratch.rules.dedup();
-    scratch.exact = exact;
+    rules.sort_unstable();
+    rules.dedup();
     Ok(())
 }
 

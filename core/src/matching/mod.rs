@@ -45,7 +45,7 @@ use crate::event::Leaf;
 use smallvec::SmallVec;
 
 /// Logs up to this long are folded in place (see `fold_short`), longer ones through the stamped
-/// table (`Scratch::fold_long`).
+/// table (`MatchScratch::fold_long`).
 const SHORT_LOG: usize = 16;
 
 /// Hits and vetoes for 64 conditions of one sub-rule.
@@ -62,9 +62,20 @@ pub(crate) struct Entry {
 /// [`Machine::for_each_match`](crate::Machine::for_each_match) to control that yourself. Once it has
 /// grown to fit the largest event seen, matching allocates nothing.
 ///
+/// The scanner's buffers and the matcher's memory are separate fields so that one event's run can
+/// lend the first to the scanner and the second to the sink it reports to, as two borrows of one
+/// `Scratch`, without moving either out and back.
+///
 /// [`Machine::matches_for_event`]: crate::Machine::matches_for_event
 #[derive(Debug, Default)]
 pub struct Scratch {
+    pub(crate) matching: MatchScratch,
+    pub(crate) buffers: ScanBuffers,
+}
+
+/// The matcher's part of a [`Scratch`].
+#[derive(Debug, Default)]
+pub(crate) struct MatchScratch {
     pub(crate) log: Log,
     scopes: Vec<usize>,
     verdicts: Vec<Entry>,
@@ -81,7 +92,6 @@ pub struct Scratch {
     wide: Vec<Entry>,
     /// For events decided by the brute-force definition.
     exact: exact::ExactScratch,
-    pub(crate) buffers: ScanBuffers,
     pub(crate) rules: Vec<u32>,
 }
 
@@ -144,7 +154,7 @@ impl Emit for Log {
 pub(crate) struct Run<'a> {
     pub trie: &'a PathTrie,
     pub subs: &'a [SubInfo],
-    pub scratch: &'a mut Scratch,
+    pub scratch: &'a mut MatchScratch,
     /// Whether to look for paths reached twice (see "Aliases" above).
     pub watch_aliases: bool,
     /// Whether a path was reached twice.
@@ -153,7 +163,7 @@ pub(crate) struct Run<'a> {
 
 impl Run<'_> {
     /// Prepares the scratch space for a new event.
-    pub(crate) fn reset(scratch: &mut Scratch) {
+    pub(crate) fn reset(scratch: &mut MatchScratch) {
         scratch.log.clear();
         scratch.scopes.clear();
         scratch.rules.clear();
@@ -193,7 +203,7 @@ impl Run<'_> {
             .scopes
             .pop()
             .expect("element_start pushed a scope");
-        let Scratch {
+        let MatchScratch {
             log,
             scopes,
             verdicts,
@@ -269,7 +279,7 @@ impl Run<'_> {
             scratch.fold_long(subs);
             0
         };
-        let Scratch {
+        let MatchScratch {
             log,
             words,
             rules,
@@ -305,14 +315,14 @@ impl Run<'_> {
     }
 }
 
-impl Scratch {
+impl MatchScratch {
     /// Folds a long log through a stamped table as large as the machine's sub-rules: one pass, no
     /// sorting (but touching the table can miss the cache, so only for long logs). Pushes the
     /// rules of the sub-rules of one mask word that matched, and the entries of wider ones to
     /// `wide`.
     #[inline(never)]
     fn fold_long(&mut self, subs: &[SubInfo]) {
-        let Scratch {
+        let MatchScratch {
             log,
             rules,
             stamps,
