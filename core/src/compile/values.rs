@@ -978,14 +978,14 @@ impl Exclusion {
 
     fn excludes_string(&self, s: &[u8], folded: Folded<'_>) -> bool {
         match self {
-            Exclusion::Strings(v) => v.iter().any(|x| **x == *s),
+            Exclusion::Strings(v) => v.iter().any(|x| same_bytes(x, s)),
             Exclusion::Numbers(_) => false,
             Exclusion::Prefixes(v) => v.iter().any(|x| s.starts_with(x)),
             Exclusion::Suffixes(v) => v.iter().any(|x| s.ends_with(x)),
             Exclusion::IgnoreCase(v) => match folded {
-                Folded::Bytes(f) => v.iter().any(|x| **x == *f),
+                Folded::Bytes(f) => v.iter().any(|x| same_bytes(x, f)),
                 // Folded keys have no upper-case ASCII, so this is `lower(s) == x`.
-                Folded::AsciiLowerCase => v.iter().any(|x| x.eq_ignore_ascii_case(s)),
+                Folded::AsciiLowerCase => v.iter().any(|x| same_ascii_lower(x, s)),
             },
             Exclusion::Wildcards(v) => v.iter().any(|w| w.is_match(s)),
         }
@@ -996,6 +996,56 @@ impl Exclusion {
             Exclusion::Numbers(v) => v.contains(&number::key_of(value)),
             _ => false,
         }
+    }
+}
+
+/// Whether `a == b`. Strings of up to 16 bytes (what anything-but usually lists) are compared
+/// inline, in at most two overlapping loads per side: the call to `bcmp` that slice equality
+/// makes costs more than that.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    same_words(a, b, |w| w)
+}
+
+/// Whether `x` is the ASCII lower case of `s`, which is ASCII; inline like [`same_bytes`], with
+/// the upper-case letters of every word of `s` lowered at once.
+#[inline(always)]
+fn same_ascii_lower(x: &[u8], s: &[u8]) -> bool {
+    same_words(x, s, |w| {
+        // Bit 7 of each byte (all below 0x80): set in `w + 0x3f` from 'A' up, in `w + 0x25`
+        // from 'Z' + 1 up. No byte carries into the next.
+        let upper =
+            (w + 0x3f3f_3f3f_3f3f_3f3f) & !(w + 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080;
+        w | upper >> 2
+    })
+}
+
+/// Whether `a` equals `b` mapped bytewise by `map`, which works on eight bytes in a `u64`
+/// (fewer in its low bytes, the rest zero) and maps each byte on its own.
+#[inline(always)]
+fn same_words(a: &[u8], b: &[u8], map: impl Fn(u64) -> u64) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+    let half = |s: &[u8], at: usize| {
+        u64::from(u32::from_le_bytes(
+            s[at..at + 4].try_into().expect("4 bytes"),
+        ))
+    };
+    let byte = |s: &[u8], at: usize| u64::from(s[at]);
+    match n {
+        0 => true,
+        1..=3 => [0, n / 2, n - 1]
+            .into_iter()
+            .all(|at| byte(a, at) == map(byte(b, at))),
+        4..=7 => half(a, 0) == map(half(b, 0)) && half(a, n - 4) == map(half(b, n - 4)),
+        8..=16 => word(a, 0) == map(word(b, 0)) && word(a, n - 8) == map(word(b, n - 8)),
+        _ => a
+            .iter()
+            .zip(b)
+            .all(|(&x, &y)| u64::from(x) == map(u64::from(y))),
     }
 }
 
@@ -1362,5 +1412,38 @@ mod tests {
             assert!(m.remove(&key(n), t(100 + i as u32)));
         }
         assert!(m.table.is_empty() && m.bytes.capacity() == 0);
+    }
+
+    #[test]
+    fn inline_compares_agree_with_slices() {
+        // Every length up to 40, differing (or not) at each position, in every byte class the
+        // lower-casing distinguishes ('@' and '[' border the upper-case letters).
+        let alphabet = b"@AMZ[`amz{0~ ";
+        for n in 0..40 {
+            let base: Vec<u8> = (0..n).map(|i| alphabet[i % alphabet.len()]).collect();
+            let lower = base.to_ascii_lowercase();
+            assert!(same_bytes(&base, &base) && same_ascii_lower(&lower, &base));
+            assert!(!same_bytes(&base, &[&base[..], b"a"].concat()));
+            for at in 0..n {
+                for &c in alphabet.iter().chain(b"\x80\xff") {
+                    let mut other = base.clone();
+                    other[at] = c;
+                    assert_eq!(same_bytes(&base, &other), base == other);
+                    if other.is_ascii() {
+                        assert_eq!(
+                            same_ascii_lower(&lower, &other),
+                            lower.eq_ignore_ascii_case(&other)
+                        );
+                    }
+                    let mut folded = lower.clone();
+                    folded[at] = c.to_ascii_lowercase();
+                    assert_eq!(
+                        same_ascii_lower(&folded, &base),
+                        folded.eq_ignore_ascii_case(&base),
+                        "{n} {at} {c}"
+                    );
+                }
+            }
+        }
     }
 }
