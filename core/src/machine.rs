@@ -557,13 +557,11 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let mut nodes: SmallVec<[NodeId; 8]> = SmallVec::with_capacity(conditions.len());
         let mut positive: SmallVec<[u64; 1]> =
             SmallVec::from_elem(0, conditions.len().div_ceil(64).max(1));
+        let sole = matches!(conditions, [c] if matches!(c.test(), Test::AnyOf(_)));
         for (bit, condition) in conditions.iter().enumerate() {
             let node = self.trie.acquire(condition.path());
             nodes.push(node);
-            let target = Target {
-                sub,
-                bit: bit as u32,
-            };
+            let target = Target::new(sub, bit, sole);
             let budget = self.limits.max_wildcard_states;
             let values = self
                 .trie
@@ -581,6 +579,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             }
         }
         let info = SubInfo::new(rule, &nodes, &positive);
+        debug_assert_eq!(info.sole(), sole);
         self.adjust_scopes(&info, 1);
         if info.positive().iter().all(|&p| p == 0) {
             self.absent_slot.insert(sub, self.absent_only.len());
@@ -595,10 +594,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let info = std::mem::replace(&mut self.subs[sub as usize], SubInfo::free());
         self.adjust_scopes(&info, -1);
         for (bit, (test, &node)) in tests.zip(info.nodes().iter()).enumerate() {
-            let target = Target {
-                sub,
-                bit: bit as u32,
-            };
+            let target = Target::new(sub, bit, info.sole());
             let slot = &mut self.trie.node_mut(node).values;
             if let Some(values) = slot {
                 match test {
@@ -838,5 +834,35 @@ mod tests {
         m.add_rule("c".to_string(), r#"{"x": [1]}"#).unwrap();
         let event = r#"{"z": 1, "y": 1, "x": 1}"#;
         assert_eq!(m.matches_for_event(event).unwrap(), ["a", "b", "c"]);
+    }
+
+    /// Sub-rules of one condition are matched by a hit alone, without a log entry: many of them,
+    /// hit over and over in array elements (some of which are judged element by element), or in
+    /// an event reaching a path twice, are named once each and in slot order.
+    #[test]
+    fn sole_conditions_match_alone() {
+        let mut m = Machine::new();
+        for i in 0..40 {
+            m.add_rule(format!("r{i:02}"), format!(r#"{{"a": {{"b": [{i}]}}}}"#))
+                .unwrap();
+        }
+        m.add_rule("both".to_string(), r#"{"a": {"b": [1], "c": [2]}}"#)
+            .unwrap();
+        m.add_rule("none".to_string(), r#"{"a": {"d": [{"exists": false}]}}"#)
+            .unwrap();
+        let all: Vec<String> = (0..40).map(|i| format!("r{i:02}")).collect();
+        let values: Vec<String> = (0..40).rev().map(|i| i.to_string()).collect();
+        let elements = values
+            .iter()
+            .map(|v| format!(r#"{{"b": [{v}, {v}]}}"#))
+            .collect::<Vec<_>>()
+            .join(",");
+        let event = format!(r#"{{"a": [{elements}, {{"b": 1, "c": 2}}]}}"#);
+        let expected = [&all[..], &["both".to_string(), "none".to_string()]].concat();
+        assert_eq!(m.matches_for_event(&event).unwrap(), expected);
+        let event = r#"{"a": [{"b": 7}, {"c": 2}], "a.b": 3}"#;
+        assert_eq!(m.matches_for_event(event).unwrap(), ["r03", "r07", "none"]);
+        let event = r#"{"a": [{"b": 7}, {"c": 2, "d": 0}, {"b": 7}]}"#;
+        assert_eq!(m.matches_for_event(event).unwrap(), ["r07"]);
     }
 }

@@ -18,8 +18,24 @@ pub(crate) mod values;
 pub(crate) struct Target {
     /// The sub-rule's slot in the machine.
     pub sub: u32,
-    /// The condition's index in its sub-rule (its bit in the sub-rule's masks).
+    /// The condition's index in its sub-rule (its bit in the sub-rule's masks), or [`SOLE`]
+    /// (`Target::SOLE`) for the condition of a sub-rule that has no other.
     pub bit: u32,
+}
+
+impl Target {
+    /// The `bit` of the only condition of a sub-rule, a positive one: a hit on it alone matches
+    /// the sub-rule, which matching records without a mask to fold (see `matching::Log`).
+    pub const SOLE: u32 = u32::MAX;
+
+    /// The target of condition `bit` of sub-rule `sub`; `sole` when that condition is positive
+    /// and the sub-rule's only one.
+    pub(crate) fn new(sub: u32, bit: usize, sole: bool) -> Self {
+        Target {
+            sub,
+            bit: if sole { Target::SOLE } else { bit as u32 },
+        }
+    }
 }
 
 /// Appends to a vector, growing it by an eighth rather than doubling it. Used for the vectors

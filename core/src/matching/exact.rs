@@ -74,7 +74,7 @@ impl Sink for Recorder<'_> {
         let s = &mut *self.s;
         s.emitted.clear();
         values.match_leaf(leaf, self.fold, &mut s.emitted);
-        if s.emitted.entries.is_empty() {
+        if s.emitted.entries.is_empty() && s.emitted.sole.is_empty() {
             return;
         }
         let index = s.leaves.len() as u32;
@@ -84,6 +84,9 @@ impl Sink for Recorder<'_> {
             start,
             end: s.trails.len() as u32,
         });
+        for &sub in &s.emitted.sole {
+            s.hits.push((sub, 0, index, false));
+        }
         for e in &s.emitted.entries {
             for (mask, veto) in [(e.hits, false), (e.vetoes, true)] {
                 let mut m = mask;

@@ -4,7 +4,8 @@
 //! which emits *targets*: (sub-rule, condition bit) pairs, either as hits or, for `exists: false`
 //! conditions, as vetoes. They go into a log of entries carrying bit masks, so repeated hits are
 //! harmless (OR is idempotent) and no per-rule counter is ever scanned; a repeated hit joins its
-//! sub-rule's entry when it can, so the log stays short (see [`Log`]).
+//! sub-rule's entry when it can, so the log stays short (see [`Log`]). A hit on a sub-rule's only
+//! condition needs no mask: it is listed as a match at once.
 //!
 //! **Arrays.** Two conditions of one sub-rule may not be satisfied by values from different
 //! elements of the same array. With conditions grouped by path, that rule has a simple recursive
@@ -107,6 +108,11 @@ const RECENT: usize = 16;
 /// size: one probe, which a hit that is not repeated (most are not) pays and nothing else.
 /// Entries below `floor`, where the array element being read began, are not joined: they are
 /// outside it, and the element's entries are folded into a verdict on their own when it ends.
+///
+/// A hit on the only condition of a sub-rule ([`Target::SOLE`]) matches the sub-rule outright,
+/// so it gets no entry: its sub-rule is listed in `sole`, once per event when `recent_sole`
+/// remembers it. Element verdicts need not see it: a sub-rule with one condition, hit inside
+/// an element, has the element's verdict "hit".
 #[derive(Debug, Default)]
 pub(crate) struct Log {
     pub entries: Vec<Entry>,
@@ -114,11 +120,16 @@ pub(crate) struct Log {
     /// Where the latest entries of some sub-rules are; only a guess, checked before use (it may
     /// be from an earlier event or element, or another sub-rule).
     recent: [u32; RECENT],
+    /// Sub-rules matched by a hit on their only condition (a sub-rule may repeat).
+    pub sole: Vec<u32>,
+    /// Where some sub-rules are in `sole`; a guess like `recent`.
+    recent_sole: [u32; RECENT],
 }
 
 impl Log {
     pub(crate) fn clear(&mut self) {
         self.entries.clear();
+        self.sole.clear();
         self.floor = 0;
     }
 }
@@ -126,6 +137,15 @@ impl Log {
 impl Emit for Log {
     #[inline]
     fn emit(&mut self, t: Target, veto: bool) {
+        if t.bit == Target::SOLE {
+            // (Never a veto: `exists: false` is not a positive condition.)
+            let slot = &mut self.recent_sole[t.sub as usize % RECENT];
+            if self.sole.get(*slot as usize) != Some(&t.sub) {
+                *slot = self.sole.len() as u32;
+                self.sole.push(t.sub);
+            }
+            return;
+        }
         let mask = 1u64 << (t.bit % 64);
         let word = t.bit / 64;
         let (hits, vetoes) = if veto { (0, mask) } else { (mask, 0) };
@@ -260,12 +280,34 @@ impl Run<'_> {
     /// Decides which rules matched, leaving their slots, sorted and distinct, in `scratch.rules`.
     /// `absent_only` lists the sub-rules made only of `exists: false` conditions, which match
     /// when no value vetoed them.
+    #[inline]
     pub(crate) fn finish(&mut self, absent_only: &[u32]) {
+        let log = &self.scratch.log;
+        // An event that hit nothing (common where rules are selective) matches no rule, unless
+        // some rule has only `exists: false` conditions.
+        if log.entries.len() | log.sole.len() | absent_only.len() != 0 {
+            self.fold(absent_only);
+        }
+    }
+
+    /// [`finish`](Self::finish) for an event that hit something.
+    fn fold(&mut self, absent_only: &[u32]) {
         let subs = self.subs;
         let scratch = &mut *self.scratch;
         // Sub-rules of more than 64 conditions, which are rare, are folded by sorting (`wide`).
         scratch.wide.clear();
         let short = scratch.log.entries.len() <= SHORT_LOG;
+        // The sub-rules matched by their only condition; a short list is placed in order.
+        let sole = &scratch.log.sole;
+        let sole_sorted = sole.len() <= SHORT_LOG;
+        if sole_sorted {
+            for &sub in sole {
+                insert_sorted(&mut scratch.rules, subs[sub as usize].rule);
+            }
+        } else {
+            let rules = sole.iter().map(|&sub| subs[sub as usize].rule);
+            scratch.rules.extend(rules);
+        }
         // Rules added after the first `sorted` are sorted at the end.
         let sorted = if short {
             fold_short(
@@ -274,7 +316,11 @@ impl Run<'_> {
                 &mut scratch.wide,
                 &mut scratch.rules,
             );
-            scratch.rules.len()
+            if sole_sorted {
+                scratch.rules.len()
+            } else {
+                0
+            }
         } else {
             scratch.fold_long(subs);
             0
@@ -368,6 +414,7 @@ impl MatchScratch {
 /// of wider ones to `wide`. Each
 /// sub-rule's first entry takes in the later ones, which are emptied so that they are passed over
 /// (no entry is empty otherwise: every emit and verdict sets a bit).
+#[inline(always)]
 fn fold_short(log: &mut [Entry], subs: &[SubInfo], wide: &mut Vec<Entry>, rules: &mut Vec<u32>) {
     for i in 0..log.len() {
         let (done, later) = log.split_at_mut(i + 1);

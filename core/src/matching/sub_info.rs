@@ -95,6 +95,13 @@ impl SubInfo {
         self.positive
     }
 
+    /// Whether the sub-rule has one condition, a positive one (see [`Target::SOLE`]).
+    ///
+    /// [`Target::SOLE`]: crate::compile::Target::SOLE
+    pub(crate) fn sole(&self) -> bool {
+        self.wide.is_none() && self.positive == 1 && self.nodes[1] == NO_NODE
+    }
+
     #[inline]
     pub(crate) fn words(&self) -> usize {
         match self.wide {
