@@ -303,9 +303,10 @@ impl ValueIndex {
         }
         if d.kinds & ANYTHING_BUT != 0 {
             // Most values have a length that no excluded value has (when the folded value, if
-            // compared, has the value's length), and then no exclusion holds.
+            // compared, has the value's length: no exclusion folds, or the value is ASCII), and
+            // then no exclusion holds.
             if d.kinds & EXCLUDED_PATTERNS == 0
-                && (!fold || ascii)
+                && (d.kinds & FOLDING == 0 || ascii)
                 && !has_length(d.excluded_lengths, bytes.len())
             {
                 self.emit_anything_but(out);
