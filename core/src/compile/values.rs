@@ -981,8 +981,12 @@ impl Exclusion {
         match self {
             Exclusion::Strings(v) => v.iter().any(|x| same_bytes(x, s)),
             Exclusion::Numbers(_) => false,
-            Exclusion::Prefixes(v) => v.iter().any(|x| s.starts_with(x)),
-            Exclusion::Suffixes(v) => v.iter().any(|x| s.ends_with(x)),
+            Exclusion::Prefixes(v) => v
+                .iter()
+                .any(|x| s.len() >= x.len() && same_bytes(x, &s[..x.len()])),
+            Exclusion::Suffixes(v) => v
+                .iter()
+                .any(|x| s.len() >= x.len() && same_bytes(x, &s[s.len() - x.len()..])),
             Exclusion::IgnoreCase(v) => match folded {
                 Folded::Bytes(f) => v.iter().any(|x| same_bytes(x, f)),
                 // Folded keys have no upper-case ASCII, so this is `lower(s) == x`.
@@ -1000,9 +1004,9 @@ impl Exclusion {
     }
 }
 
-/// Whether `a == b`. Strings of up to 16 bytes (what anything-but usually lists) are compared
-/// inline, in at most two overlapping loads per side: the call to `bcmp` that slice equality
-/// makes costs more than that.
+/// Whether `a == b`. Strings of up to 16 bytes (what anything-but usually lists, and the
+/// prefixes and suffixes it excludes) are compared inline, in at most two overlapping loads per
+/// side: the call to `bcmp` that slice equality (and `starts_with`) makes costs more than that.
 #[inline(always)]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     same_words(a, b, |w| w)
