@@ -2,13 +2,24 @@
 //!
 //! Most of a typical event is in values no rule looks at (CityLots events are ~80% coordinates),
 //! so finding where such a value ends is the matcher's hottest loop. This does it the way simdjson
-//! finds structure: for each 64-byte block, build bit masks of quotes, backslashes, opening and
-//! closing brackets; drop quotes escaped by a backslash; turn the quote mask into an "inside a
-//! string" mask with a prefix XOR; and count the brackets outside strings. A block whose closing
-//! brackets cannot bring the depth to zero (fewer of them than the brackets open when it starts)
-//! costs two population counts, however many brackets it holds; in a block where the value may
-//! end, only its closing brackets are visited. Brackets are walked one by one only where the
-//! nesting limit may be passed.
+//! finds structure: for each 64-byte block, build bit masks of quotes, opening and closing
+//! brackets; drop quotes escaped by a backslash; turn the quote mask into an "inside a string"
+//! mask with a prefix XOR; and count the brackets outside strings. A block whose closing brackets
+//! cannot bring the depth to zero (fewer of them than the brackets open when it starts) costs two
+//! population counts, however many brackets it holds; in a block where the value may end, only
+//! its closing brackets are visited. Brackets are walked one by one only where the nesting limit
+//! may be passed.
+//!
+//! The loop is kept to what most blocks need (about 45 instructions for a block of coordinates):
+//! - Backslashes are rare, so one vector test tells whether a block has any, and their mask is
+//!   built only if it has. A backslash ending a block and escaping the next block's first byte is
+//!   not carried over: the next block starts at that backslash instead.
+//! - Each byte opens at most one bracket, so the blocks within `depth_left` bytes of where the
+//!   depth was last known cannot pass the nesting limit: the loop over those has no test for it,
+//!   only its bound, which it needs anyway. Then one block is checked and the bound recomputed.
+//! - The last block, under 64 bytes, is classified as the text's last 64 bytes with the masks
+//!   shifted past those already seen, rather than copied into a padded buffer (a call to
+//!   `memcpy` per value skipped to the end of the text).
 //!
 //! What is checked inside a skipped value: that strings end, that brackets balance, and that the
 //! bracket closing the value is of the kind that opened it. Escapes, control characters, numbers,
@@ -26,10 +37,17 @@ pub(crate) fn skip_container(text: &[u8], start: usize, depth_left: usize) -> Sk
     #[cfg(target_arch = "x86_64")]
     {
         if fast::available() {
-            // SAFETY: the CPU supports AVX2, POPCNT and PCLMULQDQ, checked just above.
+            // SAFETY: the CPU supports AVX2, BMI1, POPCNT and PCLMULQDQ, checked just above.
             return unsafe { fast::skip_container(text, start, depth_left) };
         }
     }
+    baseline(text, start, depth_left)
+}
+
+/// Out of line on x86_64, where it only runs on processors without AVX2: inlined into
+/// [`skip_container`], it made every call save registers that the fast path does not use.
+#[cfg_attr(target_arch = "x86_64", cold, inline(never))]
+fn baseline(text: &[u8], start: usize, depth_left: usize) -> Skipped {
     skip_with::<Baseline>(text, start, depth_left)
 }
 
@@ -63,86 +81,191 @@ impl Classify for Baseline {
 
 #[inline(always)]
 fn skip_with<C: Classify>(text: &[u8], start: usize, depth_left: usize) -> Skipped {
-    let opener = text[start];
-    let mut state = BlockState::default();
-    // Brackets open (outside strings) when the current block starts.
-    let mut depth = 0usize;
-    let mut pos = start;
-    let mut padded = [b' '; 64];
-    while pos < text.len() {
-        let block: &[u8; 64] = match text.get(pos..pos + 64) {
-            Some(b) => b.try_into().expect("64 bytes"),
-            None => {
-                let rest = &text[pos..];
-                padded[..rest.len()].copy_from_slice(rest);
-                &padded
+    // `[` + 2 is `]` and `{` + 2 is `}`.
+    let closer = text[start].wrapping_add(2);
+    if depth_left == 0 {
+        return Err(("nested", start));
+    }
+    let len = text.len();
+    // Blocks start after the opening bracket, so that the first one is not taken for one where
+    // the value may end.
+    let mut walk = Walk {
+        depth: 1,
+        in_string: 0,
+        closer,
+    };
+    let mut pos = start + 1;
+    loop {
+        // Each byte opens at most one bracket, so no block ending by `safe_end` can pass the
+        // nesting limit: the loop over those has no test for it beyond its bound, which it needs
+        // anyway.
+        let safe_end = len.min(pos.saturating_add(depth_left - walk.depth));
+        // The last start of a block ending by `safe_end` (none when it is below 64).
+        let last_safe = safe_end.wrapping_sub(64);
+        while pos <= last_safe && safe_end >= 64 {
+            // SAFETY: `pos + 64 <= safe_end <= len`, so the 64 bytes are inside `text`.
+            let block = unsafe { &*(text.as_ptr().add(pos) as *const [u8; 64]) };
+            match walk.block::<C, false>(C::masks(block), text, pos, depth_left) {
+                Step::Next(advance) => pos += advance,
+                Step::Done(result) => return result,
             }
+        }
+        if pos + 64 > len {
+            break;
+        }
+        // Near the nesting limit: a block checked against it.
+        // SAFETY: `pos + 64 <= len`, just checked.
+        let block = unsafe { &*(text.as_ptr().add(pos) as *const [u8; 64]) };
+        match walk.block::<C, true>(C::masks(block), text, pos, depth_left) {
+            Step::Next(advance) => pos += advance,
+            Step::Done(result) => return result,
+        }
+    }
+    if pos < len {
+        // Fewer than 64 bytes are left. Unless the text is that short, classify its last 64 bytes
+        // and shift out those already seen: the same masks as for the rest padded with spaces,
+        // without copying it.
+        let masks = if len >= 64 {
+            let from = len - 64;
+            // SAFETY: `from + 64 == len`.
+            let block = unsafe { &*(text.as_ptr().add(from) as *const [u8; 64]) };
+            C::masks(block).shifted(pos - from)
+        } else {
+            let mut padded = [b' '; 64];
+            padded[..len - pos].copy_from_slice(&text[pos..]);
+            C::masks(&padded)
         };
-        let masks = C::masks(block);
-        let outside = !state.inside_strings::<C>(&masks);
-        let open = masks.open & outside;
-        let close = masks.close & outside;
+        if let Step::Done(result) = walk.block::<C, true>(masks, text, pos, depth_left) {
+            return result;
+        }
+    }
+    if walk.in_string != 0 {
+        Err(("Unterminated string", len))
+    } else {
+        Err(("unexpected end of input inside an array or object", len))
+    }
+}
+
+/// What [`Walk::block`] found.
+enum Step {
+    /// The value goes on after the block, which covered this many bytes.
+    Next(usize),
+    Done(Skipped),
+}
+
+/// What carries from one block to the next.
+struct Walk {
+    /// Brackets open (outside strings) when the current block starts.
+    depth: usize,
+    /// All ones when the previous block ended inside a string.
+    in_string: u64,
+    /// The bracket that closes the value.
+    closer: u8,
+}
+
+impl Walk {
+    /// Goes through the block at `pos` whose masks are `m`. With `CHECKED` false the block must
+    /// not be able to pass the nesting limit.
+    #[inline(always)]
+    fn block<C: Classify, const CHECKED: bool>(
+        &mut self,
+        m: Masks,
+        text: &[u8],
+        pos: usize,
+        depth_left: usize,
+    ) -> Step {
+        let mut quote = m.quote;
+        let mut advance = 64;
+        if m.backslash != 0 {
+            let (escaped, escapes_next) = escapes(m.backslash);
+            quote &= !escaped;
+            // A backslash escaping the first byte of the next block is not carried over: the
+            // next block starts at it instead, so that it is seen with the byte it escapes. It
+            // is neither a quote nor a bracket, so nothing is counted twice.
+            if escapes_next {
+                advance = 63;
+            }
+        }
+        let inside = C::prefix_xor(quote) ^ self.in_string;
+        self.in_string = ((inside as i64) >> 63) as u64;
+        let open = m.open & !inside;
+        let close = m.close & !inside;
         let opens = open.count_ones() as usize;
         let closes = close.count_ones() as usize;
-        if depth + opens <= depth_left {
-            // Within the nesting limit all through the block. The value cannot end here unless
-            // there are as many closing brackets as brackets open when the block starts; if
-            // there are, it ends at the first closing bracket that brings the depth back to
-            // zero. Only closing brackets are visited, with the opening ones before each
-            // counted, so the loop has no branch on which kind of bracket comes next (a
-            // processor mispredicts those on every block of coordinates).
-            if closes >= depth {
-                let mut rest = close;
-                let mut closed = 0;
-                while rest != 0 {
-                    let i = rest.trailing_zeros() as usize;
-                    let opened = (open & ((1u64 << i) - 1)).count_ones() as usize;
-                    if depth + opened == closed + 1 {
-                        // `[` + 2 is `]` and `{` + 2 is `}`.
-                        if block[i] != opener + 2 {
-                            return Err(("unexpected closing bracket", pos + i));
-                        }
-                        return Ok(pos + i + 1);
+        if CHECKED && self.depth + opens > depth_left {
+            // The nesting limit may be passed in this block: walk every bracket to find where.
+            let mut brackets = open | close;
+            while brackets != 0 {
+                let i = brackets.trailing_zeros() as usize;
+                brackets &= brackets - 1;
+                if open >> i & 1 == 1 {
+                    self.depth += 1;
+                    if self.depth > depth_left {
+                        return Step::Done(Err(("nested", pos + i)));
                     }
-                    closed += 1;
-                    rest &= rest - 1;
+                } else {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        return Step::Done(self.closed_at(text, pos + i));
+                    }
                 }
             }
-            depth = depth + opens - closes;
-            pos += 64;
-            continue;
+            return Step::Next(advance);
         }
-        // The nesting limit may be passed in this block: walk every bracket to find where.
-        let mut brackets = open | close;
-        while brackets != 0 {
-            let i = brackets.trailing_zeros() as usize;
-            brackets &= brackets - 1;
-            if open >> i & 1 == 1 {
-                depth += 1;
-                if depth > depth_left {
-                    return Err(("nested", pos + i));
+        // The value cannot end in the block unless it has as many closing brackets as brackets
+        // open when it starts; if it has, it ends at the first closing bracket that brings the
+        // depth back to zero. Only closing brackets are visited, with the opening ones before
+        // each counted, so the loop has no branch on which kind of bracket comes next (a
+        // processor mispredicts those on every block of coordinates).
+        if closes >= self.depth {
+            // The depth is at least 1 (it is 0 only once the value has ended), so there is a
+            // closing bracket: testing for one only after the first keeps a branch off the blocks
+            // where the value cannot end.
+            let mut rest = close;
+            let mut closed = 0;
+            loop {
+                let i = rest.trailing_zeros() as usize;
+                let opened = (open & ((1u64 << i) - 1)).count_ones() as usize;
+                if self.depth + opened == closed + 1 {
+                    return Step::Done(self.closed_at(text, pos + i));
                 }
-            } else {
-                depth -= 1;
-                if depth == 0 {
-                    // `[` + 2 is `]` and `{` + 2 is `}`.
-                    if block[i] != opener + 2 {
-                        return Err(("unexpected closing bracket", pos + i));
-                    }
-                    return Ok(pos + i + 1);
+                closed += 1;
+                rest &= rest - 1;
+                if rest == 0 {
+                    break;
                 }
             }
         }
-        pos += 64;
+        self.depth = self.depth + opens - closes;
+        Step::Next(advance)
     }
-    if state.in_string != 0 {
-        Err(("Unterminated string", text.len()))
-    } else {
-        Err((
-            "unexpected end of input inside an array or object",
-            text.len(),
-        ))
+
+    /// The value ends with the closing bracket at `at`: checks that it is of the right kind.
+    #[inline(always)]
+    fn closed_at(&self, text: &[u8], at: usize) -> Skipped {
+        if text[at] != self.closer {
+            return Err(("unexpected closing bracket", at));
+        }
+        Ok(at + 1)
     }
+}
+
+/// The bytes of a block escaped by a backslash (each backslash not itself escaped escapes the
+/// next byte), and whether its last byte is a backslash that escapes the next block's first.
+/// Backslashes are rare, so a loop over them is cheaper than the branch-free carry arithmetic.
+fn escapes(backslash: u64) -> (u64, bool) {
+    let mut escaped = 0;
+    let mut starts = backslash;
+    while starts != 0 {
+        let i = starts.trailing_zeros();
+        if i == 63 {
+            return (escaped, true);
+        }
+        escaped |= 2 << i;
+        // The escaped byte, a backslash or not, starts no escape.
+        starts &= !(3 << i);
+    }
+    (escaped, false)
 }
 
 /// Bit i of each mask describes byte i of a 64-byte block.
@@ -181,6 +304,17 @@ impl Masks {
                 }
             }
             m
+        }
+    }
+
+    /// The masks of the block starting `by` bytes later, with nothing after this one's end.
+    #[inline(always)]
+    fn shifted(self, by: usize) -> Masks {
+        Masks {
+            quote: self.quote >> by,
+            backslash: self.backslash >> by,
+            open: self.open >> by,
+            close: self.close >> by,
         }
     }
 }
@@ -225,15 +359,32 @@ mod fast {
     use super::{skip_with, Classify, Masks, Skipped};
     use std::arch::x86_64::{
         __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256,
-        _mm256_set1_epi8, _mm_clmulepi64_si128, _mm_cvtsi128_si64, _mm_set_epi64x,
+        _mm256_set1_epi8, _mm256_testz_si256, _mm_clmulepi64_si128, _mm_cvtsi128_si64,
+        _mm_set_epi64x,
     };
+    use std::sync::atomic::{AtomicU8, Ordering};
 
-    /// Whether the CPU has what [`skip_container`] needs (detected once, then cached by std).
+    /// 0 before detection, then 1 without what [`skip_container`] needs and 2 with it.
+    static DETECTED: AtomicU8 = AtomicU8::new(0);
+
+    /// Whether the CPU has what [`skip_container`] needs. One load of a cached answer: std caches
+    /// each feature too, but asking it for three cost a dozen instructions per call.
     #[inline]
     pub(super) fn available() -> bool {
-        std::arch::is_x86_feature_detected!("avx2")
+        match DETECTED.load(Ordering::Relaxed) {
+            0 => detect(),
+            state => state == 2,
+        }
+    }
+
+    #[cold]
+    fn detect() -> bool {
+        let yes = std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("bmi1")
             && std::arch::is_x86_feature_detected!("pclmulqdq")
-            && std::arch::is_x86_feature_detected!("popcnt")
+            && std::arch::is_x86_feature_detected!("popcnt");
+        DETECTED.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
+        yes
     }
 
     struct Avx2;
@@ -241,27 +392,34 @@ mod fast {
     impl Classify for Avx2 {
         #[inline(always)]
         fn masks(block: &[u8; 64]) -> Masks {
-            let mut m = Masks {
-                quote: 0,
-                backslash: 0,
-                open: 0,
-                close: 0,
-            };
-            for half in 0..2 {
-                // SAFETY: only reached from `skip_container` below, which runs when the CPU has
-                // AVX2; `block` is 64 bytes, so both 32-byte loads are in bounds.
-                unsafe {
-                    let v = _mm256_loadu_si256(block.as_ptr().add(half * 32) as *const __m256i);
-                    let eq = |x: __m256i, c: u8| _mm256_cmpeq_epi8(x, _mm256_set1_epi8(c as i8));
-                    let bits = |x: __m256i| (_mm256_movemask_epi8(x) as u32 as u64) << (half * 32);
-                    m.quote |= bits(eq(v, b'"'));
-                    m.backslash |= bits(eq(v, b'\\'));
-                    let lower = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
-                    m.open |= bits(eq(lower, b'{'));
-                    m.close |= bits(eq(lower, b'}'));
+            // SAFETY: only reached from `skip_container` below, which runs when the CPU has
+            // AVX2; `block` is 64 bytes, so both 32-byte loads are in bounds.
+            unsafe {
+                let lo = _mm256_loadu_si256(block.as_ptr() as *const __m256i);
+                let hi = _mm256_loadu_si256(block.as_ptr().add(32) as *const __m256i);
+                let eq = |x: __m256i, c: u8| _mm256_cmpeq_epi8(x, _mm256_set1_epi8(c as i8));
+                let bits = |lo: __m256i, hi: __m256i| {
+                    (_mm256_movemask_epi8(lo) as u32 as u64)
+                        | (_mm256_movemask_epi8(hi) as u32 as u64) << 32
+                };
+                // `[`/`{` and `]`/`}` differ only in bit 0x20, and no other byte maps to them.
+                let lower = |x: __m256i| _mm256_or_si256(x, _mm256_set1_epi8(0x20));
+                let (lo_lower, hi_lower) = (lower(lo), lower(hi));
+                // Backslashes are rare: one test tells whether there are any, and their mask is
+                // built only if there are.
+                let (lo_backslash, hi_backslash) = (eq(lo, b'\\'), eq(hi, b'\\'));
+                let backslashes = _mm256_or_si256(lo_backslash, hi_backslash);
+                Masks {
+                    quote: bits(eq(lo, b'"'), eq(hi, b'"')),
+                    backslash: if _mm256_testz_si256(backslashes, backslashes) == 1 {
+                        0
+                    } else {
+                        bits(lo_backslash, hi_backslash)
+                    },
+                    open: bits(eq(lo_lower, b'{'), eq(hi_lower, b'{')),
+                    close: bits(eq(lo_lower, b'}'), eq(hi_lower, b'}')),
                 }
             }
-            m
         }
 
         /// A carry-less multiplication by all ones is a prefix XOR in one instruction.
@@ -278,59 +436,10 @@ mod fast {
     }
 
     /// # Safety
-    /// The CPU must support AVX2, POPCNT and PCLMULQDQ.
-    #[target_feature(enable = "avx2,popcnt,pclmulqdq")]
+    /// The CPU must support AVX2, BMI1, POPCNT and PCLMULQDQ.
+    #[target_feature(enable = "avx2,bmi1,popcnt,pclmulqdq")]
     pub(super) unsafe fn skip_container(text: &[u8], start: usize, depth_left: usize) -> Skipped {
         skip_with::<Avx2>(text, start, depth_left)
-    }
-}
-
-/// What carries from one block to the next.
-#[derive(Default)]
-struct BlockState {
-    /// All ones when the previous block ended inside a string.
-    in_string: u64,
-    /// Whether the first byte of this block is escaped by a backslash ending the previous one.
-    escape_carry: bool,
-}
-
-impl BlockState {
-    /// The bytes of the block inside strings (opening quotes included); updates the carried
-    /// state.
-    #[inline(always)]
-    fn inside_strings<C: Classify>(&mut self, m: &Masks) -> u64 {
-        let escaped = if m.backslash == 0 && !self.escape_carry {
-            0
-        } else {
-            self.escaped(m.backslash)
-        };
-        let quotes = m.quote & !escaped;
-        let inside = C::prefix_xor(quotes) ^ self.in_string;
-        self.in_string = ((inside as i64) >> 63) as u64;
-        inside
-    }
-
-    /// Bytes escaped by a backslash: each backslash not itself escaped escapes the next byte.
-    /// Backslashes are rare, so a loop over them is cheaper than the branch-free carry arithmetic.
-    fn escaped(&mut self, backslash: u64) -> u64 {
-        let mut escaped = 0;
-        let mut starts = backslash;
-        if self.escape_carry {
-            escaped |= 1;
-            starts &= !1;
-        }
-        self.escape_carry = false;
-        while starts != 0 {
-            let i = starts.trailing_zeros();
-            starts &= starts - 1;
-            if i == 63 {
-                self.escape_carry = true;
-            } else {
-                escaped |= 1 << (i + 1);
-                starts &= !(1 << (i + 1));
-            }
-        }
-        escaped
     }
 }
 
@@ -447,6 +556,135 @@ mod tests {
                 skip_with::<Baseline>(&s, 0, depth_left),
                 reference(&s, depth_left)
             );
+        }
+    }
+
+    /// [`reference`] on the value at `text[start]`, with offsets into the whole text.
+    fn reference_at(text: &[u8], start: usize, depth_left: usize) -> Skipped {
+        match reference(&text[start..], depth_left) {
+            Ok(end) => Ok(start + end),
+            Err((message, at)) => Err((message, start + at)),
+        }
+    }
+
+    /// Checks the dispatched and the baseline implementation against the reference.
+    fn check(text: &[u8], start: usize, depth_left: usize) {
+        let expected = reference_at(text, start, depth_left);
+        let context = || {
+            format!(
+                "start {start}, depth_left {depth_left}: {}",
+                String::from_utf8_lossy(text)
+            )
+        };
+        assert_eq!(
+            skip_container(text, start, depth_left),
+            expected,
+            "{}",
+            context()
+        );
+        assert_eq!(
+            skip_with::<Baseline>(text, start, depth_left),
+            expected,
+            "{}",
+            context()
+        );
+    }
+
+    #[test]
+    fn ends_in_the_last_partial_block() {
+        // Values ending (or the text ending) at every offset of the last block, whether that
+        // block is read as the text's last 64 bytes shifted or, in texts under 64 bytes, padded.
+        let body = r#"{"k":"]}\"},[1,{"x":-1.5}],"#.repeat(10);
+        for prefix in [0, 1, 2, 31, 63, 64, 65, 100] {
+            for body_len in 0..200 {
+                for suffix in ["", " ", ",\"x\":1}", &" ".repeat(63), &" ".repeat(64)] {
+                    let text = format!("{}[{}]{suffix}", "p".repeat(prefix), &body[..body_len]);
+                    check(text.as_bytes(), prefix, 100);
+                    // Cut short: the errors at the end of the text.
+                    for cut in [1, 2, 40] {
+                        if cut < text.len() - prefix {
+                            check(&text.as_bytes()[..text.len() - cut], prefix, 100);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn backslashes_at_every_offset() {
+        // An escaped quote, an escaped backslash before a quote, and runs of backslashes, at every
+        // position relative to the blocks (which start just after the opening bracket).
+        for start in [0, 1, 5] {
+            for at in 0..200 {
+                for escape in [r#"\""#, r#"\\""#, r#"\\\""#, r#"\\\\""#] {
+                    let text = format!(
+                        "{}[\"{}{escape}]\"]{}]",
+                        " ".repeat(start),
+                        "a".repeat(at),
+                        " ".repeat(at % 7)
+                    );
+                    check(text.as_bytes(), start, 100);
+                    check(&text.as_bytes()[..text.len() - 1], start, 100);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nesting_limit_far_into_the_value() {
+        // Nesting that reaches, or passes by one, limits below, at and above a block's length,
+        // with the brackets spread over many blocks.
+        for start in [0, 1, 40] {
+            for gap in 0..6 {
+                for depth_left in [1, 2, 63, 64, 65, 100, 127, 128, 129, 200] {
+                    for levels in [depth_left - 1, depth_left, depth_left + 1] {
+                        let text = format!(
+                            "{}{}{}",
+                            " ".repeat(start),
+                            format!("[{}", "x".repeat(gap)).repeat(levels.max(1)),
+                            format!("]{}", "y".repeat(gap)).repeat(levels.max(1))
+                        );
+                        check(text.as_bytes(), start, depth_left);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_a_byte_loop_on_long_random_text() {
+        // Long values from anywhere in a text, whose depth drifts up, with limits both far from
+        // and within a block or two of the depths reached: the blocks that cannot pass the limit,
+        // the ones checked against it, and the switches between them.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize
+        };
+        for _ in 0..4_000 {
+            let start = next() % 70;
+            let len = start + 1 + next() % 1500;
+            let mut text: Vec<u8> = (0..start).map(|_| b'p').collect();
+            text.push(if next() % 2 == 0 { b'[' } else { b'{' });
+            // Out of 100 bytes: 20 to 34 opening brackets, 26 closing ones.
+            let opening = 20 + next() % 15;
+            while text.len() < len {
+                let kind = next() % 100;
+                text.push(if kind < opening {
+                    b"[{"[next() % 2]
+                } else if kind < opening + 26 {
+                    b"]}"[next() % 2]
+                } else {
+                    match kind - opening - 26 {
+                        0..=5 => b'"',
+                        6..=8 => b'\\',
+                        _ => b'x',
+                    }
+                });
+            }
+            let depth_left = 1 + next() % 150;
+            check(&text, start, depth_left);
         }
     }
 
