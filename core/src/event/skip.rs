@@ -100,9 +100,10 @@ fn skip_with<C: Classify>(text: &[u8], start: usize, depth_left: usize) -> Skipp
         // nesting limit: the loop over those has no test for it beyond its bound, which it needs
         // anyway.
         let safe_end = len.min(pos.saturating_add(depth_left - walk.depth));
-        // The last start of a block ending by `safe_end` (none when it is below 64).
-        let last_safe = safe_end.wrapping_sub(64);
-        while pos <= last_safe && safe_end >= 64 {
+        // The last start of a block ending by `safe_end`: negative when there is none, which
+        // `text.len() <= isize::MAX` leaves room for.
+        let last_safe = safe_end as isize - 64;
+        while pos as isize <= last_safe {
             // SAFETY: `pos + 64 <= safe_end <= len`, so the 64 bytes are inside `text`.
             let block = unsafe { &*(text.as_ptr().add(pos) as *const [u8; 64]) };
             match walk.block::<C, false>(C::masks(block), text, pos, depth_left) {
@@ -222,14 +223,18 @@ impl Walk {
             // closing bracket: testing for one only after the first keeps a branch off the blocks
             // where the value cannot end.
             let mut rest = close;
-            let mut closed = 0;
+            // At the closing bracket of `rest`'s lowest bit, the depth drops to zero if the
+            // opening brackets before it number `closed + 1 - depth`, where `closed` counts the
+            // closing ones before it (wrapping: "negative" matches no count).
+            let mut zero_at = 1usize.wrapping_sub(self.depth);
             loop {
-                let i = rest.trailing_zeros() as usize;
-                let opened = (open & ((1u64 << i) - 1)).count_ones() as usize;
-                if self.depth + opened == closed + 1 {
+                // The bits up to the closing bracket, itself included (it is no opening one).
+                let upto = rest ^ (rest - 1);
+                if (open & upto).count_ones() as usize == zero_at {
+                    let i = rest.trailing_zeros() as usize;
                     return Step::Done(self.closed_at(text, pos + i));
                 }
-                closed += 1;
+                zero_at = zero_at.wrapping_add(1);
                 rest &= rest - 1;
                 if rest == 0 {
                     break;
