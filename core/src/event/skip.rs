@@ -158,7 +158,7 @@ enum Step {
 struct Walk {
     /// Brackets open (outside strings) when the current block starts.
     depth: usize,
-    /// All ones when the previous block ended inside a string.
+    /// 1 when the previous block ended inside a string, else 0.
     in_string: u64,
     /// The bracket that closes the value.
     closer: u8,
@@ -187,8 +187,10 @@ impl Walk {
                 advance = 63;
             }
         }
-        let inside = C::prefix_xor(quote) ^ self.in_string;
-        self.in_string = ((inside as i64) >> 63) as u64;
+        // Starting inside a string flips every bit of the prefix XOR, as does flipping bit 0 of
+        // its input: the carry needs no all-ones mask (and no register copy to build one).
+        let inside = C::prefix_xor(quote ^ self.in_string);
+        self.in_string = inside >> 63;
         let open = m.open & !inside;
         let close = m.close & !inside;
         let opens = open.count_ones() as usize;
