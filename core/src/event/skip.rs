@@ -12,8 +12,10 @@
 //!
 //! The loop is kept to what most blocks need (about 45 instructions for a block of coordinates):
 //! - Backslashes are rare, so one vector test tells whether a block has any, and their mask is
-//!   built only if it has. A backslash ending a block and escaping the next block's first byte is
-//!   not carried over: the next block starts at that backslash instead.
+//!   built only if it has. Nor do blocks without backslashes look at an escape carried from the
+//!   previous block: a block ending with an escaping backslash peeks at the next byte and, if it
+//!   is a quote, cancels its flip of the in-string state in advance; if it is a backslash, the
+//!   next block has one, and reads the carry.
 //! - Each byte opens at most one bracket, so the blocks within `depth_left` bytes of where the
 //!   depth was last known cannot pass the nesting limit: the loop over those has no test for it,
 //!   only its bound, which it needs anyway. Then one block is checked and the bound recomputed.
@@ -93,6 +95,7 @@ fn skip_with<C: Classify>(text: &[u8], start: usize, depth_left: usize) -> Skipp
         depth: 1,
         in_string: 0,
         closer,
+        escape_carry: false,
     };
     let mut pos = start + 1;
     loop {
@@ -106,10 +109,10 @@ fn skip_with<C: Classify>(text: &[u8], start: usize, depth_left: usize) -> Skipp
         while pos as isize <= last_safe {
             // SAFETY: `pos + 64 <= safe_end <= len`, so the 64 bytes are inside `text`.
             let block = unsafe { &*(text.as_ptr().add(pos) as *const [u8; 64]) };
-            match walk.block::<C, false>(C::masks(block), text, pos, depth_left) {
-                Step::Next(advance) => pos += advance,
-                Step::Done(result) => return result,
+            if let Some(result) = walk.block::<C, false>(C::masks(block), text, pos, depth_left) {
+                return result;
             }
+            pos += 64;
         }
         if pos + 64 > len {
             break;
@@ -117,10 +120,10 @@ fn skip_with<C: Classify>(text: &[u8], start: usize, depth_left: usize) -> Skipp
         // Near the nesting limit: a block checked against it.
         // SAFETY: `pos + 64 <= len`, just checked.
         let block = unsafe { &*(text.as_ptr().add(pos) as *const [u8; 64]) };
-        match walk.block::<C, true>(C::masks(block), text, pos, depth_left) {
-            Step::Next(advance) => pos += advance,
-            Step::Done(result) => return result,
+        if let Some(result) = walk.block::<C, true>(C::masks(block), text, pos, depth_left) {
+            return result;
         }
+        pos += 64;
     }
     if pos < len {
         // Fewer than 64 bytes are left. Unless the text is that short, classify its last 64 bytes
@@ -136,7 +139,7 @@ fn skip_with<C: Classify>(text: &[u8], start: usize, depth_left: usize) -> Skipp
             padded[..len - pos].copy_from_slice(&text[pos..]);
             C::masks(&padded)
         };
-        if let Step::Done(result) = walk.block::<C, true>(masks, text, pos, depth_left) {
+        if let Some(result) = walk.block::<C, true>(masks, text, pos, depth_left) {
             return result;
         }
     }
@@ -147,13 +150,6 @@ fn skip_with<C: Classify>(text: &[u8], start: usize, depth_left: usize) -> Skipp
     }
 }
 
-/// What [`Walk::block`] found.
-enum Step {
-    /// The value goes on after the block, which covered this many bytes.
-    Next(usize),
-    Done(Skipped),
-}
-
 /// What carries from one block to the next.
 struct Walk {
     /// Brackets open (outside strings) when the current block starts.
@@ -162,11 +158,14 @@ struct Walk {
     in_string: u64,
     /// The bracket that closes the value.
     closer: u8,
+    /// Whether the current block's first byte is a backslash escaped by the previous block's
+    /// last (set only then; see [`Walk::block`]).
+    escape_carry: bool,
 }
 
 impl Walk {
-    /// Goes through the block at `pos` whose masks are `m`. With `CHECKED` false the block must
-    /// not be able to pass the nesting limit.
+    /// Goes through the block at `pos` whose masks are `m`: the result if the value ends in it.
+    /// With `CHECKED` false the block must not be able to pass the nesting limit.
     #[inline(always)]
     fn block<C: Classify, const CHECKED: bool>(
         &mut self,
@@ -174,17 +173,25 @@ impl Walk {
         text: &[u8],
         pos: usize,
         depth_left: usize,
-    ) -> Step {
+    ) -> Option<Skipped> {
         let mut quote = m.quote;
-        let mut advance = 64;
         if m.backslash != 0 {
-            let (escaped, escapes_next) = escapes(m.backslash);
+            // A backslash escaped from the previous block starts no escape.
+            let starts = m.backslash & !(self.escape_carry as u64);
+            let (escaped, escapes_next) = escapes(starts);
             quote &= !escaped;
-            // A backslash escaping the first byte of the next block is not carried over: the
-            // next block starts at it instead, so that it is seen with the byte it escapes. It
-            // is neither a quote nor a bracket, so nothing is counted twice.
+            self.escape_carry = false;
+            // A backslash escaping the next block's first byte matters only if that byte is a
+            // quote or a backslash. Blocks without backslashes look at no carried state, so
+            // neither is carried as such: the quote's flip of the in-string state is cancelled
+            // here, through this block's last byte (the backslash, neither quote nor bracket);
+            // the backslash makes the next block one with backslashes, which reads the carry.
             if escapes_next {
-                advance = 63;
+                match text.get(pos + 64) {
+                    Some(b'"') => quote ^= 1 << 63,
+                    Some(b'\\') => self.escape_carry = true,
+                    _ => {}
+                }
             }
         }
         // Starting inside a string flips every bit of the prefix XOR, as does flipping bit 0 of
@@ -204,16 +211,16 @@ impl Walk {
                 if open >> i & 1 == 1 {
                     self.depth += 1;
                     if self.depth > depth_left {
-                        return Step::Done(Err(("nested", pos + i)));
+                        return Some(Err(("nested", pos + i)));
                     }
                 } else {
                     self.depth -= 1;
                     if self.depth == 0 {
-                        return Step::Done(self.closed_at(text, pos + i));
+                        return Some(self.closed_at(text, pos + i));
                     }
                 }
             }
-            return Step::Next(advance);
+            return None;
         }
         // The value cannot end in the block unless it has as many closing brackets as brackets
         // open when it starts; if it has, it ends at the first closing bracket that brings the
@@ -234,7 +241,7 @@ impl Walk {
                 let upto = rest ^ (rest - 1);
                 if (open & upto).count_ones() as usize == zero_at {
                     let i = rest.trailing_zeros() as usize;
-                    return Step::Done(self.closed_at(text, pos + i));
+                    return Some(self.closed_at(text, pos + i));
                 }
                 zero_at = zero_at.wrapping_add(1);
                 rest &= rest - 1;
@@ -244,7 +251,7 @@ impl Walk {
             }
         }
         self.depth = self.depth + opens - closes;
-        Step::Next(advance)
+        None
     }
 
     /// The value ends with the closing bracket at `at`: checks that it is of the right kind.
