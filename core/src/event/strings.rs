@@ -29,8 +29,12 @@ pub(crate) fn short_plain(text: &[u8], start: usize) -> Option<(&[u8; 16], usize
     #[cfg(target_arch = "x86_64")]
     {
         let chunk: &[u8; 16] = text.get(start..)?.get(..16)?.try_into().ok()?;
-        let len = sse2_special(chunk).trailing_zeros() as usize;
-        if len < 16 && chunk[len] == b'"' {
+        // The closing quote is found from the quote mask alone, and the string checked for
+        // escapes and control characters beside it: the offset of the next string depends on
+        // this one's end, so the shorter that chain of dependent operations, the better.
+        let (quotes, others) = sse2_quotes_and_others(chunk);
+        let len = quotes.trailing_zeros() as usize;
+        if len < 16 && others & ((1 << len) - 1) == 0 {
             return Some((chunk, len));
         }
     }
@@ -124,6 +128,27 @@ fn special_byte(s: &[u8]) -> Option<usize> {
         .iter()
         .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
         .map(|p| offset + p)
+}
+
+/// The quotes of the chunk, and its backslashes and control characters, as bit masks.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn sse2_quotes_and_others(chunk: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is part of the x86_64 baseline; the load reads exactly the 16 bytes of `chunk`.
+    unsafe {
+        let v = _mm_loadu_si128(chunk.as_ptr() as *const __m128i);
+        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+        let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+        (
+            _mm_movemask_epi8(quote) as u32,
+            _mm_movemask_epi8(_mm_or_si128(backslash, control)) as u32,
+        )
+    }
 }
 
 /// Bit i is set when byte i of the chunk is `"`, `\\` or below 0x20.
