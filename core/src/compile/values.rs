@@ -218,34 +218,78 @@ impl ValueIndex {
     }
 
     /// Tests one leaf value against every matcher of the path.
+    ///
+    /// Each kind of leaf has a function of its own, chosen here, where this is inlined (into the
+    /// sink's `leaf`): a number on a numeric path is usually decided by a few comparisons, and
+    /// inside one function with the string matchers it paid for their stack frame and registers,
+    /// and for a jump table on the kind of leaf.
+    #[inline(always)]
     pub(crate) fn match_leaf(&self, leaf: Leaf<'_>, fold_buf: &mut Vec<u8>, out: &mut impl Emit) {
-        let d = self.derived.get_or_init(|| self.derive());
+        match leaf {
+            Leaf::Number(text, coarse) => self.match_number_leaf(text, coarse, out),
+            _ => self.match_other_leaf(leaf, fold_buf, out),
+        }
+    }
+
+    /// [`match_leaf`](Self::match_leaf) for a leaf that is not a number.
+    #[inline(never)]
+    fn match_other_leaf(&self, leaf: Leaf<'_>, fold_buf: &mut Vec<u8>, out: &mut impl Emit) {
+        if let Leaf::String(s) = leaf {
+            self.match_string_leaf(s, fold_buf, out)
+        } else {
+            self.match_literal_leaf(leaf, out)
+        }
+    }
+
+    /// The matchers' facts, derived on the first use after a change.
+    #[inline(always)]
+    fn derived(&self) -> &Derived {
+        self.derived.get_or_init(|| self.derive())
+    }
+
+    /// `exists: true` hits and `exists: false` vetoes, which any leaf makes.
+    #[inline(always)]
+    fn emit_presence(&self, d: &Derived, out: &mut impl Emit) {
         if d.kinds & (EXISTS | ABSENT) != 0 {
             emit_all(&self.exists, out);
             for &t in &self.absent {
                 out.emit(t, true);
             }
         }
-        match leaf {
-            Leaf::String(s) => {
-                if d.kinds & STRING_KINDS != 0 {
-                    self.match_string(d, s, fold_buf, out)
-                }
-            }
-            Leaf::Number(text, coarse) => {
-                if d.kinds & NUMBER_KINDS != 0 {
-                    self.match_number(d, text, coarse, out)
-                }
-            }
-            Leaf::Bool(b) => {
-                emit_all(if b { &self.trues } else { &self.falses }, out);
-                self.emit_anything_but(out);
-            }
-            Leaf::Null => {
-                emit_all(&self.nulls, out);
-                self.emit_anything_but(out);
-            }
+    }
+
+    /// [`match_leaf`](Self::match_leaf) for a number.
+    #[inline(never)]
+    fn match_number_leaf(&self, text: &[u8], coarse: Option<number::Coarse>, out: &mut impl Emit) {
+        let d = self.derived();
+        self.emit_presence(d, out);
+        if d.kinds & NUMBER_KINDS != 0 {
+            self.match_number(d, text, coarse, out)
         }
+    }
+
+    /// [`match_leaf`](Self::match_leaf) for a string.
+    #[inline(never)]
+    fn match_string_leaf(&self, s: &str, fold_buf: &mut Vec<u8>, out: &mut impl Emit) {
+        let d = self.derived();
+        self.emit_presence(d, out);
+        if d.kinds & STRING_KINDS != 0 {
+            self.match_string(d, s, fold_buf, out)
+        }
+    }
+
+    /// [`match_leaf`](Self::match_leaf) for a boolean or null.
+    #[inline(never)]
+    fn match_literal_leaf(&self, leaf: Leaf<'_>, out: &mut impl Emit) {
+        let d = self.derived();
+        self.emit_presence(d, out);
+        match leaf {
+            Leaf::Bool(b) => emit_all(if b { &self.trues } else { &self.falses }, out),
+            Leaf::Null => emit_all(&self.nulls, out),
+            // (Not reached through `match_leaf`.)
+            Leaf::Number(..) | Leaf::String(_) => return,
+        }
+        self.emit_anything_but(out);
     }
 
     fn match_string(&self, d: &Derived, s: &str, fold_buf: &mut Vec<u8>, out: &mut impl Emit) {
@@ -343,10 +387,7 @@ impl ValueIndex {
             // Short numbers (eight digits or fewer) are known exactly at once.
             Some(c) if c.exact => (c.value, true),
             Some(c) if !in_zone(&d.coarse_zones, c.value) => (c.value, false),
-            _ => match number::approximate(text) {
-                Some(a) if !in_zone(&d.zones, a) => (a, false),
-                _ => (number::value_of(text), true),
-            },
+            _ => closer_value(d, text),
         };
         if near && d.kinds & NUMBERS != 0 {
             if let Some(ts) = self.numbers.get(&number::key_of(v)) {
@@ -504,6 +545,17 @@ struct Derived {
     /// The numeric ranges as closed intervals of doubles (an open end moved to the next double,
     /// a missing end to an infinity), when there are few enough to test one by one.
     ranges: Box<[(f64, f64, Target)]>,
+}
+
+/// A number's value when its coarse value is not enough: an approximation within 2^-51 when that
+/// is outside `d.zones` (and `false`), the correctly rounded value otherwise (and `true`). Out of
+/// line: the exact parser's stack frame and registers would otherwise be paid by every number.
+#[inline(never)]
+fn closer_value(d: &Derived, text: &[u8]) -> (f64, bool) {
+    match number::approximate(text) {
+        Some(a) if !in_zone(&d.zones, a) => (a, false),
+        _ => (number::value_of(text), true),
+    }
 }
 
 /// Zone lists up to this long are searched by counting instead of by bisection.

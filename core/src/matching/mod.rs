@@ -80,9 +80,10 @@ pub(crate) struct MatchScratch {
     pub(crate) log: Log,
     scopes: Vec<usize>,
     verdicts: Vec<Entry>,
-    /// Path nodes reached by the keys of each walked object, and where each object's list starts.
-    seen: Vec<NodeId>,
-    seen_starts: Vec<usize>,
+    /// Path nodes reached by the keys of the walked objects that are open (only those nodes where
+    /// a second route matters), each with the depth of its object (`Run::open_objects`): the
+    /// entries of the innermost object are the ones at the end with its depth.
+    seen: Vec<(u32, NodeId)>,
     words: Vec<(u64, u64)>,
     pub(crate) fold: Vec<u8>,
     /// Per sub-rule slot: the event generation that last touched it and its slot in `folded`.
@@ -179,6 +180,10 @@ pub(crate) struct Run<'a> {
     pub watch_aliases: bool,
     /// Whether a path was reached twice.
     pub aliased: bool,
+    /// How many walked objects are open, counted while aliases are watched. Counting them is all
+    /// the per-object work the watch does: an object's entries in `seen` are told apart by this
+    /// depth, and dropped when it ends.
+    pub open_objects: u32,
 }
 
 impl Run<'_> {
@@ -188,7 +193,6 @@ impl Run<'_> {
         scratch.scopes.clear();
         scratch.rules.clear();
         scratch.seen.clear();
-        scratch.seen_starts.clear();
     }
 
     /// Folds the entries from `start` on into one `(hits, vetoes)` pair per word for each
@@ -486,11 +490,13 @@ impl Sink for Run<'_> {
         let (child, dotted) = self.trie.child(node, key)?;
         // A path reached twice only matters where element verdicts are made at or below it.
         if self.watch_aliases && (dotted || self.trie.node(child).scoped_below > 0) {
-            let start = self.scratch.seen_starts.last().copied().unwrap_or(0);
-            if dotted || self.scratch.seen[start..].contains(&child) {
+            let depth = self.open_objects;
+            let seen = &mut self.scratch.seen;
+            let this_object = seen.iter().rev().take_while(|&&(d, _)| d == depth);
+            if dotted || this_object.into_iter().any(|&(_, n)| n == child) {
                 self.aliased = true;
             }
-            self.scratch.seen.push(child);
+            seen.push((depth, child));
         }
         Some(child)
     }
@@ -530,15 +536,17 @@ impl Sink for Run<'_> {
     #[inline]
     fn object_start(&mut self) {
         if self.watch_aliases {
-            self.scratch.seen_starts.push(self.scratch.seen.len());
+            self.open_objects += 1;
         }
     }
 
     #[inline]
     fn object_end(&mut self) {
         if self.watch_aliases {
-            if let Some(start) = self.scratch.seen_starts.pop() {
-                self.scratch.seen.truncate(start);
+            self.open_objects -= 1;
+            let seen = &mut self.scratch.seen;
+            while seen.last().is_some_and(|&(d, _)| d > self.open_objects) {
+                seen.pop();
             }
         }
     }
