@@ -251,10 +251,17 @@ impl ValueIndex {
     #[inline(always)]
     fn emit_presence(&self, d: &Derived, out: &mut impl Emit) {
         if d.kinds & (EXISTS | ABSENT) != 0 {
-            emit_all(&self.exists, out);
-            for &t in &self.absent {
-                out.emit(t, true);
-            }
+            self.emit_present(out);
+        }
+    }
+
+    /// [`emit_presence`](Self::emit_presence) for a path that has such conditions (out of line:
+    /// the leaf functions need fewer registers without its loops).
+    #[inline(never)]
+    fn emit_present(&self, out: &mut impl Emit) {
+        emit_all(&self.exists, out);
+        for &t in &self.absent {
+            out.emit(t, true);
         }
     }
 
@@ -389,25 +396,32 @@ impl ValueIndex {
             Some(c) if !in_zone(&d.coarse_zones, c.value) => (c.value, false),
             _ => closer_value(d, text),
         };
+        // The usual work, a few ranges tested one by one (quicker than through the index), is
+        // done here; the rest out of line, so that this function needs few registers.
+        if d.kinds & (INDEXED_RANGES | ANYTHING_BUT) != 0 || (near && d.kinds & NUMBERS != 0) {
+            self.match_number_rest(d, v, near, out);
+        }
+        for &(low, high, t) in d.ranges.iter() {
+            if low <= v && v <= high {
+                out.emit(t, false);
+            }
+        }
+    }
+
+    /// The part of [`match_number`](Self::match_number) for equality, for many ranges and for
+    /// anything-but.
+    #[inline(never)]
+    fn match_number_rest(&self, d: &Derived, v: f64, near: bool, out: &mut impl Emit) {
         if near && d.kinds & NUMBERS != 0 {
             if let Some(ts) = self.numbers.get(&number::key_of(v)) {
                 emit_all(ts, out);
             }
         }
-        if d.kinds & RANGES != 0 {
-            if self.ranges.len() <= LINEAR_RANGES {
-                // A few ranges are quicker to test one by one than through the index.
-                for &(low, high, t) in d.ranges.iter() {
-                    if low <= v && v <= high {
-                        out.emit(t, false);
-                    }
-                }
-            } else {
-                let index = self
-                    .range_index
-                    .get_or_init(|| build_range_index(&self.ranges));
-                index.stab(NumKey::at(v), |t| out.emit(t, false));
-            }
+        if d.kinds & INDEXED_RANGES != 0 {
+            let index = self
+                .range_index
+                .get_or_init(|| build_range_index(&self.ranges));
+            index.stab(NumKey::at(v), |t| out.emit(t, false));
         }
         if d.kinds & ANYTHING_BUT != 0 {
             for (x, t) in &self.anything_but {
@@ -439,6 +453,7 @@ impl ValueIndex {
             (!self.anything_but.is_empty(), ANYTHING_BUT),
             (!self.numbers.is_empty(), NUMBERS),
             (!self.ranges.is_empty(), RANGES),
+            (self.ranges.len() > LINEAR_RANGES, INDEXED_RANGES),
             (
                 self.anything_but.iter().any(|(x, _)| {
                     matches!(
@@ -516,6 +531,8 @@ const NUMBERS: u32 = 1 << 11;
 const RANGES: u32 = 1 << 12;
 /// Anything-but excluding prefixes, suffixes or wildcards (not only listed values).
 const EXCLUDED_PATTERNS: u32 = 1 << 13;
+/// More numeric ranges than are tested one by one (`LINEAR_RANGES`): they go through the index.
+const INDEXED_RANGES: u32 = 1 << 14;
 /// The kinds that can match a string, and a number.
 const STRING_KINDS: u32 =
     STRINGS | PREFIXES | SUFFIXES | FOLDED | FOLDED_AFFIXES | WILDCARDS | CIDRS | ANYTHING_BUT;
@@ -562,10 +579,18 @@ fn closer_value(d: &Derived, text: &[u8]) -> (f64, bool) {
 const COUNTED_ZONES: usize = 16;
 
 /// Whether `a` is inside one of `zones` (see `Derived::zones`), so that a closer value is needed.
-/// A short list is counted with independent comparisons: a bisection is a chain of dependent
-/// loads and compares on the way from the number's text to every test made with it.
+/// A value outside the span of all zones (most values, and with one zone, all that are not in
+/// it) is settled by two comparisons. Inside it, a short list is counted with independent
+/// comparisons: a bisection is a chain of dependent loads and compares on the way from the
+/// number's text to every test made with it.
 #[inline]
 fn in_zone(zones: &[f64], a: f64) -> bool {
+    let [first, .., last] = zones else {
+        return false; // (zones come in pairs: none at all)
+    };
+    if !(*first <= a && a < *last) {
+        return false;
+    }
     let below = if zones.len() <= COUNTED_ZONES {
         zones.iter().map(|&b| usize::from(b <= a)).sum()
     } else {
