@@ -1348,6 +1348,25 @@ mod tests {
     }
 
     #[test]
+    fn zone_spans_agree_with_counting() {
+        // Lists of every length the counting and the bisection handle, values at, between and
+        // outside the zones' ends.
+        for n in [0usize, 1, 2, 3, 8, 9, 20] {
+            let mut critical: Vec<f64> = (0..n).map(|i| i as f64 * 3.0 - 7.0).collect();
+            let z = zones(&mut critical, 20);
+            let counted = |a: f64| z.iter().filter(|&&b| b <= a).count() % 2 == 1;
+            let mut probes = vec![f64::NEG_INFINITY, f64::INFINITY, f64::NAN, -1e9, 1e9];
+            for &b in z.iter() {
+                probes.extend([b, number::next_up(b), -number::next_up(-b)]);
+            }
+            probes.extend(critical.iter().map(|c| c + 1.5));
+            for a in probes {
+                assert_eq!(in_zone(&z, a), counted(a), "{n} zones, {a}");
+            }
+        }
+    }
+
+    #[test]
     fn closed_ranges_agree_with_contains() {
         let values = [
             f64::NEG_INFINITY,
