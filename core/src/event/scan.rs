@@ -20,7 +20,12 @@ use crate::compile::paths::Key;
 use crate::error::EventError;
 
 /// A scalar value the sink may match.
+///
+/// Tagged by a byte of its own (`repr(u8)`): otherwise the compiler keeps the tag in a niche and
+/// lays `Bool` over the first byte of `Number`'s text pointer, so that building a number leaf
+/// stores the pointer piece by piece.
 #[derive(Debug, Clone, Copy)]
+#[repr(u8)]
 pub(crate) enum Leaf<'a> {
     /// A string, escapes decoded, checked to be UTF-8.
     String(&'a str),
