@@ -45,10 +45,13 @@ pub(crate) trait Sink {
     fn child(&mut self, node: Self::Node, key: Key<'_>) -> Option<Self::Node>;
     /// Whether an object at `node` can lead anywhere (the node has children).
     fn has_children(&self, node: Self::Node) -> bool;
-    /// Whether scalars at `node` interest anyone (the node has matchers).
-    fn has_values(&self, node: Self::Node) -> bool;
-    /// A scalar at `node`.
-    fn leaf(&mut self, node: Self::Node, leaf: Leaf<'_>);
+    /// The matchers of scalars at a node.
+    type Values: Copy;
+    /// The matchers of scalars at `node`, if any rule has some there: looked up once per value,
+    /// before it is read (most values are read only as far as their end).
+    fn values(&self, node: Self::Node) -> Option<Self::Values>;
+    /// A scalar, for the matchers `values`.
+    fn leaf(&mut self, values: Self::Values, leaf: Leaf<'_>);
     /// An array at `node` begins; returns whether its elements must be reported one by one.
     fn array_start(&mut self, node: Self::Node) -> bool;
     /// An element of a reported array begins.
@@ -210,10 +213,10 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
         let text = self.text;
         if text.get(pos) == Some(&b'"') {
             let start = pos + 1;
-            if !self.sink.has_values(node) {
+            let Some(values) = self.sink.values(node) else {
                 let (end, _) = string_end(text, start).map_err(|(m, at)| EventError::new(m, at))?;
                 return Ok(end + 1);
-            }
+            };
             let (end, escaped) =
                 string_end(text, start).map_err(|(m, at)| EventError::new(m, at))?;
             let bytes: &[u8] = if escaped {
@@ -227,13 +230,13 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
             let s = utf8(bytes).map_err(|e| {
                 EventError::new("string is not valid UTF-8", start + e.valid_up_to())
             })?;
-            self.sink.leaf(node, Leaf::String(s));
+            self.sink.leaf(values, Leaf::String(s));
             Ok(end + 1)
         } else {
-            let wanted = self.sink.has_values(node);
-            let (leaf, len) = self.scalar(pos, wanted)?;
-            if wanted {
-                self.sink.leaf(node, leaf);
+            let values = self.sink.values(node);
+            let (leaf, len) = self.scalar(pos, values.is_some())?;
+            if let Some(values) = values {
+                self.sink.leaf(values, leaf);
             }
             Ok(pos + len)
         }

@@ -10,6 +10,7 @@
 
 use super::{Log, MatchScratch, SubInfo};
 use crate::compile::paths::{Key, NodeId, PathTrie, ROOT};
+use crate::compile::values::ValueIndex;
 use crate::error::EventError;
 use crate::event::scan::{self, ScanBuffers, Sink};
 use crate::event::Leaf;
@@ -52,8 +53,9 @@ struct Recorder<'a> {
     s: &'a mut ExactScratch,
 }
 
-impl Sink for Recorder<'_> {
+impl<'a> Sink for Recorder<'a> {
     type Node = NodeId;
+    type Values = &'a ValueIndex;
 
     fn child(&mut self, node: NodeId, key: Key<'_>) -> Option<NodeId> {
         self.trie.child(node, key).map(|(child, _)| child)
@@ -63,14 +65,11 @@ impl Sink for Recorder<'_> {
         self.trie.has_children(node)
     }
 
-    fn has_values(&self, node: NodeId) -> bool {
-        self.trie.node(node).values.is_some()
+    fn values(&self, node: NodeId) -> Option<&'a ValueIndex> {
+        self.trie.node(node).values.as_deref()
     }
 
-    fn leaf(&mut self, node: NodeId, leaf: Leaf<'_>) {
-        let Some(values) = &self.trie.node(node).values else {
-            return;
-        };
+    fn leaf(&mut self, values: &'a ValueIndex, leaf: Leaf<'_>) {
         let s = &mut *self.s;
         s.emitted.clear();
         values.match_leaf(leaf, self.fold, &mut s.emitted);

@@ -39,7 +39,7 @@ mod sub_info;
 pub(crate) use sub_info::SubInfo;
 
 use crate::compile::paths::{Key, NodeId, PathTrie};
-use crate::compile::values::Emit;
+use crate::compile::values::{Emit, ValueIndex};
 use crate::compile::Target;
 use crate::event::scan::{ScanBuffers, Sink};
 use crate::event::Leaf;
@@ -482,8 +482,9 @@ fn matched(info: &SubInfo, words: &[(u64, u64)]) -> bool {
             .all(|(&(hits, vetoes), &positive)| hits & positive == positive && vetoes == 0)
 }
 
-impl Sink for Run<'_> {
+impl<'a> Sink for Run<'a> {
     type Node = NodeId;
+    type Values = &'a ValueIndex;
 
     #[inline(always)]
     fn child(&mut self, node: NodeId, key: Key<'_>) -> Option<NodeId> {
@@ -507,14 +508,12 @@ impl Sink for Run<'_> {
     }
 
     #[inline]
-    fn has_values(&self, node: NodeId) -> bool {
-        self.trie.node(node).values.is_some()
+    fn values(&self, node: NodeId) -> Option<&'a ValueIndex> {
+        self.trie.node(node).values.as_deref()
     }
 
-    fn leaf(&mut self, node: NodeId, leaf: Leaf<'_>) {
-        if let Some(values) = &self.trie.node(node).values {
-            values.match_leaf(leaf, &mut self.scratch.fold, &mut self.scratch.log);
-        }
+    fn leaf(&mut self, values: &'a ValueIndex, leaf: Leaf<'_>) {
+        values.match_leaf(leaf, &mut self.scratch.fold, &mut self.scratch.log);
     }
 
     fn array_start(&mut self, node: NodeId) -> bool {
