@@ -155,18 +155,8 @@ fn sse2_quotes_and_others(chunk: &[u8; 16]) -> (u32, u32) {
 #[cfg(target_arch = "x86_64")]
 #[inline]
 fn sse2_special(chunk: &[u8; 16]) -> u32 {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
-    // SAFETY: SSE2 is part of the x86_64 baseline; the load reads exactly the 16 bytes of `chunk`.
-    unsafe {
-        let v = _mm_loadu_si128(chunk.as_ptr() as *const __m128i);
-        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
-        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
-        let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
-        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)) as u32
-    }
+    let (quotes, others) = sse2_quotes_and_others(chunk);
+    quotes | others
 }
 
 /// Bit i is set when byte i of the chunk is `byte`.
