@@ -546,14 +546,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn agrees_with_a_byte_loop_on_random_text() {
-        // A small linear congruential generator keeps the test deterministic and dependency-free.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
+    /// A small linear congruential generator: keeps the random tests deterministic and
+    /// dependency-free.
+    fn generator(mut seed: u64) -> impl FnMut() -> usize {
+        move || {
             seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             (seed >> 33) as usize
-        };
+        }
+    }
+
+    #[test]
+    fn agrees_with_a_byte_loop_on_random_text() {
+        let mut next = generator(0x2545_f491_4f6c_dd1d);
         let alphabet = b"[]{}\"\\ax";
         for _ in 0..20_000 {
             let len = 1 + next() % 300;
@@ -671,11 +675,7 @@ mod tests {
         // Long values from anywhere in a text, whose depth drifts up, with limits both far from
         // and within a block or two of the depths reached: the blocks that cannot pass the limit,
         // the ones checked against it, and the switches between them.
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            (seed >> 33) as usize
-        };
+        let mut next = generator(0x9e37_79b9_7f4a_7c15);
         for _ in 0..4_000 {
             let start = next() % 70;
             let len = start + 1 + next() % 1500;
