@@ -41,12 +41,12 @@ pub(crate) enum Leaf<'a> {
 pub(crate) trait Sink {
     /// A place in the path trie.
     type Node: Copy;
+    /// The matchers of scalars at a node.
+    type Values: Copy;
     /// The node reached from `node` by the (decoded) key, if any rule uses a path through it.
     fn child(&mut self, node: Self::Node, key: Key<'_>) -> Option<Self::Node>;
     /// Whether an object at `node` can lead anywhere (the node has children).
     fn has_children(&self, node: Self::Node) -> bool;
-    /// The matchers of scalars at a node.
-    type Values: Copy;
     /// The matchers of scalars at `node`, if any rule has some there: looked up once per value,
     /// before it is read (most values are read only as far as their end).
     fn values(&self, node: Self::Node) -> Option<Self::Values>;
