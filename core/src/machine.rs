@@ -1,10 +1,11 @@
 //! The machine: named rules compiled together, matched in one pass per event.
 //!
 //! Adding a rule parses its pattern (all validation happens there), then installs each sub-rule:
-//! its conditions go into the value indexes of their paths as targets, and the sub-rule gets a
-//! slot holding what matching needs (its rule, its condition paths, its positive-condition mask).
-//! Deleting reverses exactly that, so memory returns when rules go. Matching never looks at a rule
-//! that no value of the event hit (see `matching` for how hits become matches).
+//! its conditions are interned (a condition another rule already has is shared, and its matchers
+//! are in the value index of its path once), conditions that must hold within one value of a path
+//! become groups, and the sub-rule, a group at the root, is filed under its rarest member (see
+//! `compile::items`). Deleting reverses exactly that, so memory returns when rules go. Matching
+//! looks only at sub-rules whose trigger the event satisfied (see `matching`).
 //!
 //! **Memory per rule.** A machine can hold hundreds of thousands of rules, so what is kept per
 //! rule is kept once and small: the name only in its rule slot (found from a name through a hash
@@ -18,12 +19,15 @@
 //! (readers in parallel) or an `RwLock` (readers and writers). Wrappers in the bindings do the
 //! latter.
 
+use crate::compile::items::{matchers_of, Item, Items, ABSENT, NO_RULE};
 use crate::compile::paths::{NodeId, PathTrie, ROOT};
-use crate::compile::{push_slot, Target};
+use crate::compile::values::ValueIndex;
+use crate::compile::{push_slot, ItemId};
 use crate::error::{EventError, PatternError};
 use crate::event::scan;
 use crate::limits::Limits;
-use crate::matching::{exact, Run, Scratch, SubInfo};
+use crate::matching::{exact, Run, Scratch};
+use crate::pattern::complexity::wildcard_states;
 use crate::pattern::{Matcher, Pattern, SubRule, Test};
 use foldhash::HashMap;
 use hashbrown::HashTable;
@@ -33,10 +37,6 @@ use std::hash::BuildHasher;
 use std::hash::Hash;
 
 mod code;
-
-/// Up to this many wildcards with a middle star on one path, every add checks the path's
-/// automaton against `Limits::max_wildcard_states`; beyond it, each doubling does.
-const EAGER_WILDCARDS: usize = 16;
 
 /// Many named event patterns, compiled into one matcher.
 ///
@@ -53,8 +53,9 @@ const EAGER_WILDCARDS: usize = 16;
 #[derive(Debug, Clone)]
 pub struct Machine<N = String> {
     trie: PathTrie,
-    subs: Vec<SubInfo>,
-    free_subs: Vec<u32>,
+    /// Conditions and groups; sub-rules are the groups at the root.
+    items: Items,
+    sub_rules: usize,
     /// Rule slots (what matching reports): each rule's name and patterns, `None` when free.
     rules: Vec<Option<Rule<N>>>,
     free_rules: Vec<u32>,
@@ -66,10 +67,10 @@ pub struct Machine<N = String> {
     /// Bytes of `records` no rule uses any more.
     garbage: usize,
     /// Sub-rules with no positive condition (only `exists: false`), and each one's place here.
-    absent_only: Vec<u32>,
-    absent_slot: HashMap<u32, usize>,
-    /// Path nodes where some sub-rule needs arrays resolved element by element.
-    scoped_nodes: usize,
+    absent_only: Vec<ItemId>,
+    absent_slot: HashMap<ItemId, usize>,
+    /// Path nodes where groups are resolved.
+    group_nodes: usize,
     limits: Limits,
     patterns: usize,
 }
@@ -113,8 +114,8 @@ impl<N> Machine<N> {
     pub fn with_limits(limits: Limits) -> Self {
         Machine {
             trie: PathTrie::default(),
-            subs: Vec::new(),
-            free_subs: Vec::new(),
+            items: Items::default(),
+            sub_rules: 0,
             rules: Vec::new(),
             free_rules: Vec::new(),
             by_name: HashTable::new(),
@@ -123,7 +124,7 @@ impl<N> Machine<N> {
             garbage: 0,
             absent_only: Vec::new(),
             absent_slot: HashMap::default(),
-            scoped_nodes: 0,
+            group_nodes: 0,
             limits,
             patterns: 0,
         }
@@ -139,18 +140,20 @@ impl<N> Machine<N> {
         Stats {
             names: self.by_name.len(),
             patterns: self.patterns,
-            sub_rules: self.subs.len() - self.free_subs.len(),
+            sub_rules: self.sub_rules,
             paths: self.trie.len() - 1,
         }
     }
 
-    /// The size of the largest wildcard automaton in the machine, in states: a measure of how
-    /// complex its wildcard rules are, bounded by `Limits::max_wildcard_states` for paths holding a
-    /// wildcard with a star in the middle. Builds any automaton not built yet.
+    /// The wildcard complexity of the most complex pattern in the machine: the states of the
+    /// automaton that would match one field's wildcards of one pattern together, the measure
+    /// `Limits::max_wildcard_states` bounds per pattern (0 without wildcards).
     pub fn complexity(&self) -> usize {
-        self.trie
-            .nodes_with_values()
-            .filter_map(|v| v.wildcards().states())
+        self.rules
+            .iter()
+            .flatten()
+            .flat_map(|r| code::records(&self.records[r.at as usize..(r.at + r.len) as usize]))
+            .map(|record| record.complexity as usize)
             .max()
             .unwrap_or(0)
     }
@@ -204,11 +207,11 @@ impl<N> Machine<N> {
             ));
         }
         let Scratch { matching, buffers } = scratch;
-        Run::reset(matching);
-        let watch_aliases = self.scoped_nodes > 0;
+        Run::reset(matching, self.items.len());
+        let watch_aliases = self.group_nodes > 0;
         let mut run = Run {
             trie: &self.trie,
-            subs: &self.subs,
+            items: &self.items,
             scratch: matching,
             watch_aliases,
             aliased: false,
@@ -220,7 +223,7 @@ impl<N> Machine<N> {
             return exact::decide(
                 event,
                 &self.trie,
-                &self.subs,
+                &self.items,
                 &self.absent_only,
                 depth,
                 run.scratch,
@@ -244,6 +247,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
     pub fn add_rule(&mut self, name: N, pattern: impl AsRef<[u8]>) -> Result<(), PatternError> {
         let text = pattern.as_ref();
         let parsed = Pattern::parse_with_limits(text, &self.limits)?;
+        let complexity = check_wildcards(text, &parsed, self.limits.max_wildcard_states)?;
         let mut tests = Vec::new();
         code::encode(&parsed, &mut tests);
         let found = self.find(&name);
@@ -261,16 +265,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             .iter()
             .map(|s| self.install(slot, s))
             .collect();
-        if let Err(error) = self.check_wildcards(text, &parsed) {
-            for (&sub, sub_rule) in subs.iter().zip(parsed.sub_rules()) {
-                self.uninstall(sub, sub_rule.conditions().iter().map(|c| c.test()));
-            }
-            if self.rule(slot).len == 0 {
-                self.forget_rule(slot);
-            }
-            return Err(error);
-        }
-        self.append_record(slot, &subs, &tests);
+        self.append_record(slot, &subs, complexity, &tests);
         self.patterns += 1;
         Ok(())
     }
@@ -285,12 +280,16 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                     .iter()
                     .zip(parsed.sub_rules())
                     .all(|(&sub, sub_rule)| {
-                        let nodes = self.subs[sub as usize].nodes();
-                        nodes.len() == sub_rule.conditions().len()
-                            && nodes
-                                .iter()
-                                .zip(sub_rule.conditions())
-                                .all(|(&node, c)| self.trie.find(c.path()) == Some(node))
+                        let mut nodes = self.condition_nodes(sub);
+                        let mut wanted: SmallVec<[Option<NodeId>; 8]> = sub_rule
+                            .conditions()
+                            .iter()
+                            .map(|c| self.trie.find(c.path()))
+                            .collect();
+                        nodes.sort_unstable();
+                        wanted.sort_unstable();
+                        nodes.len() == wanted.len()
+                            && nodes.iter().zip(&wanted).all(|(&n, &w)| Some(n) == w)
                     })
         })
     }
@@ -339,48 +338,6 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         slot
     }
 
-    /// Builds the wildcard automaton of every path where `pattern` put a wildcard with a star in
-    /// the middle, and refuses the pattern if one would exceed `Limits::max_wildcard_states`.
-    fn check_wildcards(&self, text: &[u8], pattern: &Pattern) -> Result<(), PatternError> {
-        for condition in pattern.sub_rules().iter().flat_map(|s| s.conditions()) {
-            let Test::AnyOf(matchers) = condition.test() else {
-                continue;
-            };
-            let complex = matchers.iter().find_map(|m| match m {
-                Matcher::Wildcard(w) if !w.is_simple() => Some(w),
-                Matcher::AnythingBut(_) | Matcher::Wildcard(_) => None,
-                _ => None,
-            });
-            let Some(wildcard) = complex else { continue };
-            let Some(node) = self.trie.find(condition.path()) else {
-                continue;
-            };
-            let Some(values) = &self.trie.node(node).values else {
-                continue;
-            };
-            // Building the automaton costs time that grows with the path's wildcards, so it is
-            // checked while they are few and then whenever their number doubles: amortised, each
-            // add pays a constant share. In between, the automaton is built at the first match,
-            // under the same budget, falling back to one-by-one tests should it not fit.
-            let count = values.wildcards().complex_count();
-            if (count <= EAGER_WILDCARDS || count.is_power_of_two())
-                && values.wildcards().states().is_none()
-            {
-                let at = memchr::memmem::find(text, wildcard.source().as_bytes()).unwrap_or(0);
-                return Err(crate::pattern::error_at(
-                    text,
-                    at,
-                    format!(
-                        "Rule is too complex: the wildcards of \"{}\" would need more than {} automaton states (Limits::max_wildcard_states)",
-                        condition.dotted_path(),
-                        self.limits.max_wildcard_states
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
-
     /// Deletes `pattern` from the rule `name`. Returns whether it was there. The pattern is
     /// recognised by its parsed form, not its text: whitespace, the order of keys and the spelling
     /// of numbers (`35`, `35.0`, `3.5e1`) may differ from the text it was added with; the order of
@@ -403,8 +360,8 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let (subs, span) = (record.subs, record.span);
         self.remove_record(slot, span);
         let now_empty = self.rule(slot).len == 0;
-        for (&sub, sub_rule) in subs.iter().zip(parsed.sub_rules()) {
-            self.uninstall(sub, sub_rule.conditions().iter().map(|c| c.test()));
+        for &sub in subs.iter() {
+            self.uninstall(sub);
         }
         self.patterns -= 1;
         if now_empty {
@@ -421,9 +378,8 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let records = self.records_of(slot).to_vec();
         let mut count = 0;
         for record in code::records(&records) {
-            let tests = code::decode(record.code, record.subs.len());
-            for (&sub, tests) in record.subs.iter().zip(&tests) {
-                self.uninstall(sub, tests.iter());
+            for &sub in record.subs.iter() {
+                self.uninstall(sub);
             }
             count += 1;
         }
@@ -459,7 +415,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
 
     /// Appends the record of a pattern to rule `slot`'s, moving them to the end of the arena
     /// first if they are not there.
-    fn append_record(&mut self, slot: u32, subs: &[u32], tests: &[u8]) {
+    fn append_record(&mut self, slot: u32, subs: &[u32], complexity: u32, tests: &[u8]) {
         let Machine {
             rules,
             records,
@@ -477,7 +433,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             *garbage += len;
         }
         let start = records.len() - len;
-        code::put_record(records, subs, tests);
+        code::put_record(records, subs, complexity, tests);
         let end = u32::try_from(records.len()).expect("less than 4 GiB of pattern records");
         rule.at = start as u32;
         rule.len = end - rule.at;
@@ -545,73 +501,167 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         }
     }
 
-    /// Compiles one sub-rule of rule `slot` into the machine; returns its sub-rule slot.
-    fn install(&mut self, rule: u32, sub_rule: &SubRule) -> u32 {
-        let sub = match self.free_subs.pop() {
-            Some(s) => s,
-            None => {
-                push_slot(&mut self.subs, SubInfo::free());
-                (self.subs.len() - 1) as u32
-            }
-        };
-        let conditions = sub_rule.conditions();
-        let mut nodes: SmallVec<[NodeId; 8]> = SmallVec::with_capacity(conditions.len());
-        let mut positive: SmallVec<[u64; 1]> =
-            SmallVec::from_elem(0, conditions.len().div_ceil(64).max(1));
-        let sole = matches!(conditions, [c] if matches!(c.test(), Test::AnyOf(_)));
-        for (bit, condition) in conditions.iter().enumerate() {
-            let node = self.trie.acquire(condition.path());
-            nodes.push(node);
-            let target = Target::new(sub, bit, sole);
-            let budget = self.limits.max_wildcard_states;
-            let values = self
-                .trie
-                .node_mut(node)
-                .values
-                .get_or_insert_with(Default::default);
-            match condition.test() {
-                Test::AnyOf(matchers) => {
-                    positive[bit / 64] |= 1 << (bit % 64);
-                    for m in matchers {
-                        values.add(m, target, budget);
-                    }
+    /// The path nodes of a sub-rule's conditions (its groups flattened).
+    fn condition_nodes(&self, sub: ItemId) -> SmallVec<[NodeId; 8]> {
+        let mut nodes = SmallVec::new();
+        let mut stack: SmallVec<[ItemId; 8]> = SmallVec::from_elem(sub, 1);
+        while let Some(g) = stack.pop() {
+            for &m in &self.items.group(g).members {
+                match self.items.get(m & !ABSENT) {
+                    Item::Group(_) => stack.push(m),
+                    Item::Cond(c) => nodes.push(c.node),
+                    Item::Free => unreachable!("members are live"),
                 }
-                Test::Absent => values.add_absent(target),
             }
         }
-        let info = SubInfo::new(rule, &nodes, &positive);
-        debug_assert_eq!(info.sole(), sole);
-        self.adjust_scopes(&info, 1);
-        if info.positive().iter().all(|&p| p == 0) {
+        nodes
+    }
+
+    /// Compiles one sub-rule of rule `rule` into the machine; returns its sub-rule (a group at
+    /// the root).
+    fn install(&mut self, rule: u32, sub_rule: &SubRule) -> ItemId {
+        // One member per condition, at the condition's node.
+        let mut pending: SmallVec<[(NodeId, u32); 8]> = SmallVec::new();
+        for condition in sub_rule.conditions() {
+            let node = self.trie.acquire(condition.path());
+            let member = match condition.test() {
+                Test::AnyOf(matchers) => self.acquire_cond(node, matchers),
+                Test::Absent => self.acquire_cond(node, matchers_of(condition.test())) | ABSENT,
+            };
+            pending.push((node, member));
+        }
+        // The paths holding two or more of its conditions, one of them positive, deepest first:
+        // each becomes a group of what lies under it (see `compile::items`).
+        let mut scopes: SmallVec<[NodeId; 8]> = SmallVec::new();
+        for &(node, _) in &pending {
+            for q in self.trie.lineage(node) {
+                if scopes.contains(&q) {
+                    continue;
+                }
+                let under = pending.iter().filter(|&&(n, _)| self.trie.contains(q, n));
+                let (count, positive) = under.fold((0, 0), |(c, p), &(_, m)| {
+                    (c + 1, p + usize::from(m & ABSENT == 0))
+                });
+                if count >= 2 && positive >= 1 {
+                    scopes.push(q);
+                }
+            }
+        }
+        scopes.sort_by_key(|&q| std::cmp::Reverse(self.trie.node(q).depth()));
+        for q in scopes {
+            let (inside, outside): (SmallVec<[(NodeId, u32); 8]>, _) = pending
+                .iter()
+                .copied()
+                .partition(|&(n, _)| self.trie.contains(q, n));
+            // A path whose conditions all lie in one deeper group adds nothing to it.
+            if let [(_, only)] = inside[..] {
+                if matches!(self.items.get(only & !ABSENT), Item::Group(_)) {
+                    continue;
+                }
+            }
+            let members = inside.iter().map(|&(_, m)| m).collect();
+            let trie = &self.trie;
+            let group = self
+                .items
+                .new_group(q, NO_RULE, members, |n| trie.node(n).depth());
+            self.count_group(q, 1);
+            pending = outside;
+            pending.push((q, group));
+        }
+        let members = pending.iter().map(|&(_, m)| m).collect();
+        let trie = &self.trie;
+        let sub = self
+            .items
+            .new_group(ROOT, rule, members, |n| trie.node(n).depth());
+        if !self.items.group(sub).has_positive() {
             self.absent_slot.insert(sub, self.absent_only.len());
             self.absent_only.push(sub);
         }
-        self.subs[sub as usize] = info;
+        self.sub_rules += 1;
         sub
     }
 
-    /// Removes what `install` added at slot `sub` for a sub-rule whose conditions have `tests`.
-    fn uninstall<'t>(&mut self, sub: u32, tests: impl Iterator<Item = &'t Test>) {
-        let info = std::mem::replace(&mut self.subs[sub as usize], SubInfo::free());
-        self.adjust_scopes(&info, -1);
-        for (bit, (test, &node)) in tests.zip(info.nodes().iter()).enumerate() {
-            let target = Target::new(sub, bit, info.sole());
-            let slot = &mut self.trie.node_mut(node).values;
-            if let Some(values) = slot {
-                match test {
-                    Test::AnyOf(matchers) => {
-                        for m in matchers {
-                            values.remove(m, target);
-                        }
-                    }
-                    Test::Absent => values.remove_absent(target),
-                }
-                if values.is_empty() {
-                    *slot = None;
-                }
+    /// One more user of the condition `matchers` on `node`: a new condition's matchers go into
+    /// the path's value index.
+    fn acquire_cond(&mut self, node: NodeId, matchers: &[Matcher]) -> ItemId {
+        let mut code = Vec::new();
+        code::matchers_code(matchers, &mut code);
+        let excluding = matchers
+            .iter()
+            .any(|m| matches!(m, Matcher::AnythingBut(_)));
+        // A condition with anything-but is reached through the path's "some leaf is here" item.
+        let leaf = excluding.then(|| self.acquire_cond(node, matchers_of(&Test::Absent)));
+        let (id, new) = self.items.acquire(node, matchers, &code, leaf);
+        if !new {
+            if let Some(leaf) = leaf {
+                self.release_cond(leaf);
             }
-            self.trie.release(node);
+            return id;
         }
+        let groups = self.trie.node(node).groups > 0;
+        let values = self.trie.node_mut(node).values.get_or_insert_with(|| {
+            let mut v = ValueIndex::new(node);
+            v.group_node = groups;
+            Box::new(v)
+        });
+        for m in matchers {
+            values.add(m, id);
+        }
+        if excluding {
+            values.excluding += 1;
+        }
+        id
+    }
+
+    /// One user less of condition `id`; when it has none, its matchers leave the value index.
+    fn release_cond(&mut self, id: ItemId) {
+        let Some(cond) = self.items.release(id) else {
+            return;
+        };
+        let slot = &mut self.trie.node_mut(cond.node).values;
+        if let Some(values) = slot {
+            for m in code::decode_matchers(cond.code()) {
+                values.remove(&m, id);
+            }
+            if cond.excluded.is_some() {
+                values.excluding -= 1;
+            }
+            if values.is_empty() {
+                *slot = None;
+            }
+        }
+        if let Some(x) = cond.excluded {
+            self.release_cond(x.leaf_item);
+        }
+    }
+
+    /// Counts (`delta` = 1) or uncounts (-1) a group resolved at `node`.
+    fn count_group(&mut self, node: NodeId, delta: i32) {
+        let n = self.trie.node_mut(node);
+        let before = n.groups;
+        n.groups = n.groups.wrapping_add_signed(delta);
+        let change: i32 = match (before, n.groups) {
+            (0, _) => 1,
+            (_, 0) => -1,
+            _ => return,
+        };
+        if let Some(values) = &mut n.values {
+            values.group_node = n.groups > 0;
+        }
+        if n.groups == 0 && n.values.as_ref().is_some_and(|v| v.is_empty()) {
+            n.values = None;
+        }
+        self.group_nodes = self.group_nodes.wrapping_add_signed(change as isize);
+        let mut at = Some(node);
+        while let Some(a) = at {
+            let an = self.trie.node_mut(a);
+            an.groups_below = an.groups_below.wrapping_add_signed(change);
+            at = self.trie.parent(a);
+        }
+    }
+
+    /// Removes what `install` added for sub-rule `sub`.
+    fn uninstall(&mut self, sub: ItemId) {
         if let Some(i) = self.absent_slot.remove(&sub) {
             self.absent_only.swap_remove(i);
             if let Some(&moved) = self.absent_only.get(i) {
@@ -622,60 +672,74 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                 self.absent_slot = HashMap::default();
             }
         }
-        self.free_subs.push(sub);
-        if self.free_subs.len() == self.subs.len() {
-            self.subs = Vec::new();
-            self.free_subs = Vec::new();
-        }
+        self.sub_rules -= 1;
+        self.free_group(sub);
     }
 
-    /// Counts (`delta` = 1) or uncounts (-1) the sub-rule at every path node where arrays must be
-    /// resolved element by element for it: nodes with two or more of its conditions at or below
-    /// them, at least one of them positive.
-    fn adjust_scopes(&mut self, info: &SubInfo, delta: i32) {
-        if info.nodes().len() < 2 {
-            return;
+    /// Frees group `g` and what it holds: its deeper groups, and one use of each condition and of
+    /// the condition's path.
+    fn free_group(&mut self, g: ItemId) {
+        let group = self.items.free_group(g);
+        if group.node != ROOT {
+            self.count_group(group.node, -1);
         }
-        let mut seen: SmallVec<[NodeId; 8]> = SmallVec::new();
-        for &node in info.nodes().iter() {
-            let lineage: SmallVec<[NodeId; 8]> = self.trie.lineage(node).collect();
-            for q in lineage {
-                if seen.contains(&q) {
-                    continue;
+        for &m in &group.members {
+            let id = m & !ABSENT;
+            match self.items.get(id) {
+                Item::Group(_) => self.free_group(id),
+                Item::Cond(c) => {
+                    let node = c.node;
+                    self.release_cond(id);
+                    self.trie.release(node);
                 }
-                seen.push(q);
-                let mut under = 0;
-                let mut positive_under = 0;
-                for (bit, &n) in info.nodes().iter().enumerate() {
-                    if self.trie.contains(q, n) {
-                        under += 1;
-                        if info.positive()[bit / 64] & (1 << (bit % 64)) != 0 {
-                            positive_under += 1;
-                        }
-                    }
-                }
-                if under >= 2 && positive_under >= 1 {
-                    let users = &mut self.trie.node_mut(q).scope_users;
-                    let before = *users;
-                    *users = users.wrapping_add_signed(delta);
-                    let change = match (before, *users) {
-                        (0, _) => 1,
-                        (_, 0) => -1,
-                        _ => 0,
-                    };
-                    if change != 0 {
-                        self.scoped_nodes = self.scoped_nodes.wrapping_add_signed(change as isize);
-                        let mut at = Some(q);
-                        while let Some(n) = at {
-                            let node = self.trie.node_mut(n);
-                            node.scoped_below = node.scoped_below.wrapping_add_signed(change);
-                            at = self.trie.parent(n);
-                        }
-                    }
-                }
+                Item::Free => unreachable!("members are live"),
             }
         }
     }
+}
+
+/// Checks the wildcards of each field of `pattern` (of all its sub-rules together) against
+/// `budget` states (see `pattern::complexity`), and returns the largest count.
+fn check_wildcards(text: &[u8], pattern: &Pattern, budget: usize) -> Result<u32, PatternError> {
+    let mut fields: Vec<(&[String], Vec<&crate::pattern::Wildcard>)> = Vec::new();
+    for condition in pattern.sub_rules().iter().flat_map(|s| s.conditions()) {
+        let Test::AnyOf(matchers) = condition.test() else {
+            continue;
+        };
+        for m in matchers {
+            let Matcher::Wildcard(w) = m else { continue };
+            if w.is_simple() {
+                continue;
+            }
+            match fields.iter_mut().find(|(p, _)| *p == condition.path()) {
+                Some((_, ws)) => {
+                    if !ws.contains(&w) {
+                        ws.push(w);
+                    }
+                }
+                None => fields.push((condition.path(), vec![w])),
+            }
+        }
+    }
+    let mut most = 0;
+    for (path, wildcards) in fields {
+        match wildcard_states(&wildcards, budget) {
+            Some(states) => most = most.max(states as u32),
+            None => {
+                let source = wildcards[0].source();
+                let at = memchr::memmem::find(text, source.as_bytes()).unwrap_or(0);
+                return Err(crate::pattern::error_at(
+                    text,
+                    at,
+                    format!(
+                        "Rule is too complex: the wildcards of \"{}\" would need more than {budget} automaton states (Limits::max_wildcard_states)",
+                        path.join(".")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(most)
 }
 
 #[cfg(test)]

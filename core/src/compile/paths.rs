@@ -209,13 +209,19 @@ pub(crate) struct PathNode {
     pub values: Option<Box<ValueIndex>>,
     /// Conditions on this path or below it.
     users: u32,
-    /// Sub-rules that need an array at this path resolved element by element (see `machine`).
-    pub scope_users: u32,
-    /// Nodes in this subtree (itself included) whose `scope_users` is not zero.
-    pub scoped_below: u32,
+    /// Groups resolved at this path: conditions of a sub-rule that must hold within one value
+    /// here (see `compile::items`).
+    pub groups: u32,
+    /// Nodes in this subtree (itself included) whose `groups` is not zero.
+    pub groups_below: u32,
 }
 
 impl PathNode {
+    /// How many segments the path has.
+    pub(crate) fn depth(&self) -> u32 {
+        self.depth
+    }
+
     fn new(parent: NodeId, depth: u32, segment: &[u8]) -> Self {
         PathNode {
             children: Children::Few(Vec::new(), 0),
@@ -224,8 +230,8 @@ impl PathNode {
             segment: segment.into(),
             values: None,
             users: 0,
-            scope_users: 0,
-            scoped_below: 0,
+            groups: 0,
+            groups_below: 0,
         }
     }
 }
@@ -368,13 +374,6 @@ impl PathTrie {
             at = self.nodes[at as usize].children.get(segment.as_bytes())?;
         }
         Some(at)
-    }
-
-    /// The value indexes of all live nodes.
-    pub(crate) fn nodes_with_values(
-        &self,
-    ) -> impl Iterator<Item = &super::values::ValueIndex> + '_ {
-        self.nodes.iter().filter_map(|n| n.values.as_deref())
     }
 
     /// The parent of `node`, or `None` for the root.

@@ -60,10 +60,10 @@ pub(crate) trait Sink {
     fn element_end(&mut self, node: Self::Node);
     /// A reported array ends.
     fn array_end(&mut self, node: Self::Node);
-    /// A walked object begins (its keys follow).
-    fn object_start(&mut self);
-    /// A walked object ends.
-    fn object_end(&mut self);
+    /// A walked object at `node` begins (its keys follow).
+    fn object_start(&mut self, node: Self::Node);
+    /// A walked object at `node` ends.
+    fn object_end(&mut self, node: Self::Node);
 }
 
 /// Objects walked at a depth below this recurse without asking `stacker` for room (a
@@ -277,7 +277,7 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
             self.depth -= 1;
             return Ok(());
         }
-        self.sink.object_start();
+        self.sink.object_start(node);
         // The loop keeps its place in a local and in compact JSON settles each member with a few
         // tests of the next byte and, for short plain keys and skipped string values, one SSE2
         // test per string; anything else (whitespace, escapes, long strings, errors) goes through
@@ -367,7 +367,7 @@ impl<'a, S: Sink> Scanner<'a, '_, S> {
                 }
             }
         }
-        self.sink.object_end();
+        self.sink.object_end(node);
         self.depth -= 1;
         Ok(())
     }

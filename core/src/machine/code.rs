@@ -27,19 +27,23 @@ use std::ops::Range;
 pub(super) struct Record<'a> {
     /// The slots of the pattern's sub-rules, in the order of `Pattern::sub_rules`.
     pub subs: SmallVec<[u32; 4]>,
+    /// The pattern's wildcard complexity (see `pattern::complexity`).
+    pub complexity: u32,
     /// The code of the pattern's tests (see `encode`).
     pub code: &'a [u8],
     /// Where the record lies in the concatenation.
     pub span: Range<usize>,
 }
 
-/// Appends the record of a pattern installed at sub-rule slots `subs`, with tests code `code`.
-pub(super) fn put_record(out: &mut Vec<u8>, subs: &[u32], code: &[u8]) {
-    let mut body = Vec::with_capacity(code.len() + 1 + 5 * subs.len());
+/// Appends the record of a pattern installed at sub-rule slots `subs`, with tests code `code`
+/// and wildcard complexity `complexity`.
+pub(super) fn put_record(out: &mut Vec<u8>, subs: &[u32], complexity: u32, code: &[u8]) {
+    let mut body = Vec::with_capacity(code.len() + 2 + 5 * subs.len());
     put_varint(&mut body, subs.len() as u64);
     for &s in subs {
         put_varint(&mut body, s.into());
     }
+    put_varint(&mut body, complexity.into());
     body.extend_from_slice(code);
     put_varint(out, body.len() as u64);
     out.extend_from_slice(&body);
@@ -58,10 +62,12 @@ pub(super) fn records(bytes: &[u8]) -> impl Iterator<Item = Record<'_>> {
         let end = r.at + len;
         let n = r.varint() as usize;
         let subs = (0..n).map(|_| r.varint() as u32).collect();
+        let complexity = r.varint() as u32;
         let code = &bytes[r.at..end];
         at = end;
         Some(Record {
             subs,
+            complexity,
             code,
             span: start..end,
         })
@@ -89,6 +95,7 @@ pub(super) fn encode(pattern: &Pattern, out: &mut Vec<u8>) {
 
 /// The tests of each sub-rule, read back from a code made by `encode` for `sub_rules` sub-rules.
 /// Numbers come back with their value but not their spelling (which uninstalling does not use).
+#[cfg(test)]
 pub(super) fn decode(code: &[u8], sub_rules: usize) -> Vec<Vec<Test>> {
     let mut r = Reader { bytes: code, at: 0 };
     let decoded = (0..sub_rules)
@@ -104,6 +111,22 @@ pub(super) fn decode(code: &[u8], sub_rules: usize) -> Vec<Vec<Test>> {
         .collect();
     debug_assert_eq!(r.at, code.len());
     decoded
+}
+
+/// The code of one condition's matcher list (as `encode` writes a positive test), by which the
+/// machine interns conditions.
+pub(super) fn matchers_code(matchers: &[Matcher], out: &mut Vec<u8>) {
+    put_varint(out, matchers.len() as u64 + 1);
+    for m in matchers {
+        put_matcher(out, m);
+    }
+}
+
+/// The matchers of a code made by `matchers_code`.
+pub(super) fn decode_matchers(code: &[u8]) -> Vec<Matcher> {
+    let mut r = Reader { bytes: code, at: 0 };
+    let n = r.varint() as usize;
+    (1..n).map(|_| r.matcher()).collect()
 }
 
 // Matcher tags.
@@ -418,12 +441,12 @@ mod tests {
     #[test]
     fn records_read_back() {
         let mut all = Vec::new();
-        put_record(&mut all, &[3], b"abc");
-        put_record(&mut all, &[300, 7], &[]);
+        put_record(&mut all, &[3], 0, b"abc");
+        put_record(&mut all, &[300, 7], 200, &[]);
         let read: Vec<_> = records(&all)
-            .map(|r| (r.subs.to_vec(), r.code.to_vec(), r.span))
+            .map(|r| (r.subs.to_vec(), r.complexity, r.code.to_vec(), r.span))
             .collect();
-        assert_eq!(read[0], (vec![3], b"abc".to_vec(), 0..6));
-        assert_eq!(read[1], (vec![300, 7], vec![], 6..11));
+        assert_eq!(read[0], (vec![3], 0, b"abc".to_vec(), 0..7));
+        assert_eq!(read[1], (vec![300, 7], 200, vec![], 7..14));
     }
 }

@@ -2,15 +2,19 @@
 //! twice (see "Aliases" in the parent module).
 //!
 //! The event is scanned again; every leaf on a rule's path is recorded with its *trail* (which
-//! element of which array it lies in) and the targets its path's value index emits for it. Then,
-//! for each sub-rule the event touched: choose one leaf per positive condition among the leaves
-//! that hit it, no two from different elements of one array; the sub-rule matches if some choice
+//! element of which array it lies in) and the conditions its path's value index emits for it.
+//! The sub-rules that could match are those reached from those conditions through trigger lists
+//! (a sub-rule's trigger, or its group's, must be satisfied). For each: its groups are flattened
+//! into its conditions; then choose one leaf per positive condition among the leaves that
+//! satisfy it, no two from different elements of one array; the sub-rule matches if some choice
 //! leaves every `exists: false` condition without a leaf compatible with all the chosen ones.
 //! The search backtracks, trying the condition with fewest candidates first.
 
-use super::{Log, MatchScratch, SubInfo};
+use super::{MatchScratch, Value};
+use crate::compile::items::{Item, Items, ABSENT, NO_RULE};
 use crate::compile::paths::{Key, NodeId, PathTrie, ROOT};
-use crate::compile::values::ValueIndex;
+use crate::compile::values::{Emit, LeafScratch, ValueIndex};
+use crate::compile::ItemId;
 use crate::error::EventError;
 use crate::event::scan::{self, ScanBuffers, Sink};
 use crate::event::Leaf;
@@ -20,10 +24,10 @@ use crate::event::Leaf;
 struct Recorded {
     start: u32,
     end: u32,
+    node: NodeId,
+    /// Its value, when its path has anything-but conditions.
+    value: Value,
 }
-
-/// A target a leaf emitted: (sub-rule, condition bit, leaf, veto).
-type Hit = (u32, u32, u32, bool);
 
 /// Working memory of the brute-force decision, kept in [`MatchScratch`] so that it is reused.
 #[derive(Debug, Default)]
@@ -32,12 +36,30 @@ pub(crate) struct ExactScratch {
     arrays: Vec<(u32, u32)>,
     leaves: Vec<Recorded>,
     trails: Vec<(u32, u32)>,
-    hits: Vec<Hit>,
-    emitted: Log,
+    /// (condition, leaf) for every condition a leaf satisfied, sorted.
+    hits: Vec<(ItemId, u32)>,
+    emitted: Emitted,
+    bytes: Vec<u8>,
+    fold: Vec<u8>,
+    /// Items reached from the satisfied conditions, and the sub-rules among them.
+    reached: Vec<ItemId>,
+    subs: Vec<ItemId>,
+    /// The flattened members of the sub-rule being decided, and the groups left to flatten.
+    members: Vec<u32>,
+    groups: Vec<ItemId>,
     candidates: Vec<Vec<u32>>,
     vetoes: Vec<u32>,
     chosen: Vec<u32>,
     steps: usize,
+}
+
+#[derive(Debug, Default)]
+struct Emitted(Vec<ItemId>);
+
+impl Emit for Emitted {
+    fn emit(&mut self, c: ItemId) {
+        self.0.push(c);
+    }
 }
 
 /// Candidate tries one sub-rule's search may take.
@@ -48,7 +70,7 @@ struct TooComplex;
 
 struct Recorder<'a> {
     trie: &'a PathTrie,
-    fold: &'a mut Vec<u8>,
+    leaf: &'a mut LeafScratch,
     next_array: u32,
     s: &'a mut ExactScratch,
 }
@@ -71,31 +93,26 @@ impl<'a> Sink for Recorder<'a> {
 
     fn leaf(&mut self, values: &'a ValueIndex, leaf: Leaf<'_>) {
         let s = &mut *self.s;
-        s.emitted.clear();
-        values.match_leaf(leaf, self.fold, &mut s.emitted);
-        if s.emitted.entries.is_empty() && s.emitted.sole.is_empty() {
+        s.emitted.0.clear();
+        values.match_leaf(leaf, self.leaf, &mut s.emitted);
+        if s.emitted.0.is_empty() && values.excluding == 0 {
             return;
         }
         let index = s.leaves.len() as u32;
         let start = s.trails.len() as u32;
         s.trails.extend_from_slice(&s.trail);
+        let value = if values.excluding > 0 {
+            Value::record(leaf, &mut s.bytes)
+        } else {
+            Value::Other
+        };
         s.leaves.push(Recorded {
             start,
             end: s.trails.len() as u32,
+            node: values.node,
+            value,
         });
-        for &sub in &s.emitted.sole {
-            s.hits.push((sub, 0, index, false));
-        }
-        for e in &s.emitted.entries {
-            for (mask, veto) in [(e.hits, false), (e.vetoes, true)] {
-                let mut m = mask;
-                while m != 0 {
-                    let bit = m.trailing_zeros();
-                    m &= m - 1;
-                    s.hits.push((e.sub, e.word * 64 + bit, index, veto));
-                }
-            }
-        }
+        s.hits.extend(s.emitted.0.iter().map(|&c| (c, index)));
     }
 
     fn array_start(&mut self, _node: NodeId) -> bool {
@@ -120,9 +137,9 @@ impl<'a> Sink for Recorder<'a> {
         self.s.arrays.pop();
     }
 
-    fn object_start(&mut self) {}
+    fn object_start(&mut self, _node: NodeId) {}
 
-    fn object_end(&mut self) {}
+    fn object_end(&mut self, _node: NodeId) {}
 }
 
 /// Decides the event by the brute-force definition, leaving the matched rule slots, sorted and
@@ -130,54 +147,50 @@ impl<'a> Sink for Recorder<'a> {
 pub(crate) fn decide(
     event: &[u8],
     trie: &PathTrie,
-    subs: &[SubInfo],
-    absent_only: &[u32],
+    items: &Items,
+    absent_only: &[ItemId],
     max_depth: usize,
     scratch: &mut MatchScratch,
     buffers: &mut ScanBuffers,
 ) -> Result<(), EventError> {
     let MatchScratch {
-        exact, fold, rules, ..
+        exact, leaf, rules, ..
     } = scratch;
     for v in [&mut exact.trail, &mut exact.arrays, &mut exact.trails] {
         v.clear();
     }
     exact.leaves.clear();
     exact.hits.clear();
+    exact.bytes.clear();
     let mut recorder = Recorder {
         trie,
-        fold,
+        leaf,
         next_array: 0,
         s: exact,
     };
     scan::scan(event, ROOT, &mut recorder, max_depth, buffers)?;
     exact.hits.sort_unstable();
     exact.hits.dedup();
+    exact.reach(items);
     rules.clear();
-    let mut i = 0;
-    while i < exact.hits.len() {
-        let sub = exact.hits[i].0;
-        let j = i + exact.hits[i..].iter().take_while(|h| h.0 == sub).count();
-        let info = &subs[sub as usize];
-        if info.positive().iter().any(|&p| p != 0) {
-            match exact.sub_rule_holds(info, i..j) {
-                Ok(true) => rules.push(info.rule),
-                Ok(false) => {}
-                Err(TooComplex) => {
-                    return Err(EventError::new(
-                        format!(
-                            "the event reaches fields by several routes (repeated or dotted keys) in more combinations than can be decided ({STEP_BUDGET} steps); give each key once"
-                        ),
-                        0,
-                    ));
-                }
+    for k in 0..exact.subs.len() {
+        let sub = exact.subs[k];
+        match exact.sub_rule_holds(items, sub) {
+            Ok(true) => rules.push(items.group(sub).rule),
+            Ok(false) => {}
+            Err(TooComplex) => {
+                return Err(EventError::new(
+                    format!(
+                        "the event reaches fields by several routes (repeated or dotted keys) in more combinations than can be decided ({STEP_BUDGET} steps); give each key once"
+                    ),
+                    0,
+                ));
             }
         }
-        i = j;
     }
     for &sub in absent_only {
-        if exact.hits.binary_search_by_key(&sub, |h| h.0).is_err() {
-            rules.push(subs[sub as usize].rule);
+        if exact.sub_rule_holds(items, sub).unwrap_or(false) {
+            rules.push(items.group(sub).rule);
         }
     }
     rules.sort_unstable();
@@ -186,6 +199,27 @@ pub(crate) fn decide(
 }
 
 impl ExactScratch {
+    /// The sub-rules reachable through trigger lists from the satisfied conditions, into `subs`.
+    fn reach(&mut self, items: &Items) {
+        self.reached.clear();
+        self.subs.clear();
+        self.reached.extend(self.hits.iter().map(|h| h.0));
+        self.reached.dedup();
+        let mut i = 0;
+        while i < self.reached.len() {
+            for &g in items.triggers(self.reached[i]) {
+                if items.group(g).rule == NO_RULE {
+                    self.reached.push(g);
+                } else {
+                    self.subs.push(g);
+                }
+            }
+            i += 1;
+        }
+        self.subs.sort_unstable();
+        self.subs.dedup();
+    }
+
     fn trail(&self, leaf: u32) -> &[(u32, u32)] {
         let r = self.leaves[leaf as usize];
         &self.trails[r.start as usize..r.end as usize]
@@ -198,41 +232,69 @@ impl ExactScratch {
             .all(|&(array, i)| tb.iter().all(|&(other, j)| array != other || i == j))
     }
 
-    /// Whether one sub-rule holds, given its hits and vetoes (`self.hits[range]`).
-    fn sub_rule_holds(
-        &mut self,
-        info: &SubInfo,
-        range: std::ops::Range<usize>,
-    ) -> Result<bool, TooComplex> {
-        let is_positive = |bit: u32| info.positive()[(bit / 64) as usize] & (1 << (bit % 64)) != 0;
+    /// The leaves satisfying condition `c`, pushed to `out`.
+    fn leaves_of(&mut self, items: &Items, c: ItemId, out: usize) {
+        let from = self.hits.partition_point(|h| h.0 < c);
+        let list = &mut self.candidates[out];
+        list.clear();
+        list.extend(
+            self.hits[from..]
+                .iter()
+                .take_while(|h| h.0 == c)
+                .map(|h| h.1),
+        );
+        if let Item::Cond(cond) = items.get(c) {
+            if let Some(x) = &cond.excluded {
+                for (i, leaf) in self.leaves.iter().enumerate() {
+                    if leaf.node == cond.node
+                        && leaf
+                            .value
+                            .passes(&x.exclusions, &self.bytes, &mut self.fold)
+                    {
+                        list.push(i as u32);
+                    }
+                }
+                list.sort_unstable();
+                list.dedup();
+            }
+        }
+    }
+
+    /// Whether sub-rule `sub` holds on the recorded leaves.
+    fn sub_rule_holds(&mut self, items: &Items, sub: ItemId) -> Result<bool, TooComplex> {
+        self.members.clear();
+        self.groups.clear();
+        self.groups.push(sub);
+        while let Some(g) = self.groups.pop() {
+            for &m in &items.group(g).members {
+                match items.get(m & !ABSENT) {
+                    Item::Group(_) => self.groups.push(m),
+                    _ => self.members.push(m),
+                }
+            }
+        }
+        let members = std::mem::take(&mut self.members);
         let mut used = 0;
-        for bit in 0..info.nodes().len() as u32 {
-            if !is_positive(bit) {
+        self.vetoes.clear();
+        for &m in &members {
+            if m & ABSENT != 0 {
+                let from = self.hits.partition_point(|h| h.0 < m & !ABSENT);
+                let vetoes = self.hits[from..].iter().take_while(|h| h.0 == m & !ABSENT);
+                self.vetoes.extend(vetoes.map(|h| h.1));
                 continue;
             }
             if self.candidates.len() == used {
                 self.candidates.push(Vec::new());
             }
-            let list = &mut self.candidates[used];
-            list.clear();
-            list.extend(
-                self.hits[range.clone()]
-                    .iter()
-                    .filter(|h| h.1 == bit && !h.3)
-                    .map(|h| h.2),
-            );
-            if list.is_empty() {
+            self.leaves_of(items, m, used);
+            if self.candidates[used].is_empty() {
+                self.members = members;
                 return Ok(false);
             }
             used += 1;
         }
+        self.members = members;
         self.candidates[..used].sort_by_key(Vec::len);
-        self.vetoes.clear();
-        for h in &self.hits[range] {
-            if h.3 && !is_positive(h.1) {
-                self.vetoes.push(h.2);
-            }
-        }
         // A veto compatible with every candidate is compatible with every choice: no search.
         let candidates = &self.candidates[..used];
         if self

@@ -8,6 +8,7 @@
 //! (the reference interpreter in `tests/` does exactly that).
 
 mod cidr;
+pub(crate) mod complexity;
 pub(crate) mod json;
 mod parse;
 mod wildcard;

@@ -1,0 +1,170 @@
+//! Anything-but: what a condition excludes, and the inline comparisons that test it.
+//!
+//! Anything-but conditions are not in the value indexes: an anything-but holds for almost every
+//! value, so emitting it for each would make every leaf of its path cost one step per rule that
+//! has one (a router with ten thousand `{"anything-but": [tenant]}` rules would pay ten thousand
+//! per event). Instead the leaves of paths that have such conditions are recorded, and a condition
+//! is tested against them only when a sub-rule that uses it is verified (see `matching`).
+
+use crate::casefold;
+use crate::number;
+use crate::pattern::{AnythingBut, Wildcard};
+
+/// The folded form of a string value, for anything-but ignoring case.
+#[derive(Clone, Copy)]
+pub(crate) enum Folded<'a> {
+    Bytes(&'a [u8]),
+    /// The value is ASCII, so its folded form is its ASCII lower case (not made: comparing
+    /// ignoring ASCII case is cheaper).
+    AsciiLowerCase,
+}
+
+/// What an anything-but excludes, ready for testing.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Exclusion {
+    Strings(Vec<Box<[u8]>>),
+    Numbers(Vec<u64>),
+    Prefixes(Vec<Box<[u8]>>),
+    Suffixes(Vec<Box<[u8]>>),
+    /// Folded forms.
+    IgnoreCase(Vec<Box<[u8]>>),
+    Wildcards(Vec<Wildcard>),
+}
+
+impl Exclusion {
+    pub(crate) fn new(a: &AnythingBut) -> Self {
+        let bytes = |v: &[String]| v.iter().map(|s| s.as_bytes().into()).collect();
+        match a {
+            AnythingBut::Strings(v) => Exclusion::Strings(bytes(v)),
+            AnythingBut::Numbers(v) => {
+                Exclusion::Numbers(v.iter().map(|n| number::key_of(n.value)).collect())
+            }
+            AnythingBut::Prefixes(v) => Exclusion::Prefixes(bytes(v)),
+            AnythingBut::Suffixes(v) => Exclusion::Suffixes(bytes(v)),
+            AnythingBut::IgnoreCase(v) => Exclusion::IgnoreCase(
+                v.iter()
+                    .map(|s| casefold::fold(s).into_bytes().into())
+                    .collect(),
+            ),
+            AnythingBut::Wildcards(v) => Exclusion::Wildcards(v.clone()),
+        }
+    }
+
+    pub(crate) fn folds(&self) -> bool {
+        matches!(self, Exclusion::IgnoreCase(_))
+    }
+
+    pub(crate) fn excludes_string(&self, s: &[u8], folded: Folded<'_>) -> bool {
+        match self {
+            Exclusion::Strings(v) => v.iter().any(|x| same_bytes(x, s)),
+            Exclusion::Numbers(_) => false,
+            Exclusion::Prefixes(v) => v
+                .iter()
+                .any(|x| s.len() >= x.len() && same_bytes(x, &s[..x.len()])),
+            Exclusion::Suffixes(v) => v
+                .iter()
+                .any(|x| s.len() >= x.len() && same_bytes(x, &s[s.len() - x.len()..])),
+            Exclusion::IgnoreCase(v) => match folded {
+                Folded::Bytes(f) => v.iter().any(|x| same_bytes(x, f)),
+                // Folded keys have no upper-case ASCII, so this is `lower(s) == x`.
+                Folded::AsciiLowerCase => v.iter().any(|x| same_ascii_lower(x, s)),
+            },
+            Exclusion::Wildcards(v) => v.iter().any(|w| w.is_match(s)),
+        }
+    }
+
+    pub(crate) fn excludes_number(&self, value: f64) -> bool {
+        match self {
+            Exclusion::Numbers(v) => v.contains(&number::key_of(value)),
+            _ => false,
+        }
+    }
+}
+
+/// Whether `a == b`. Strings of up to 16 bytes (what anything-but usually lists, and the
+/// prefixes and suffixes it excludes) are compared inline, in at most two overlapping loads per
+/// side: the call to `bcmp` that slice equality (and `starts_with`) makes costs more than that.
+#[inline(always)]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    same_words(a, b, |w| w)
+}
+
+/// Whether `x` is the ASCII lower case of `s`, which is ASCII; inline like [`same_bytes`], with
+/// the upper-case letters of every word of `s` lowered at once.
+#[inline(always)]
+fn same_ascii_lower(x: &[u8], s: &[u8]) -> bool {
+    same_words(x, s, |w| {
+        // Bit 7 of each byte (all below 0x80): set in `w + 0x3f` from 'A' up, in `w + 0x25`
+        // from 'Z' + 1 up. No byte carries into the next.
+        let upper =
+            (w + 0x3f3f_3f3f_3f3f_3f3f) & !(w + 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080;
+        w | upper >> 2
+    })
+}
+
+/// Whether `a` equals `b` mapped bytewise by `map`, which works on eight bytes in a `u64`
+/// (fewer in its low bytes, the rest zero) and maps each byte on its own.
+#[inline(always)]
+fn same_words(a: &[u8], b: &[u8], map: impl Fn(u64) -> u64) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+    let half = |s: &[u8], at: usize| {
+        u64::from(u32::from_le_bytes(
+            s[at..at + 4].try_into().expect("4 bytes"),
+        ))
+    };
+    let byte = |s: &[u8], at: usize| u64::from(s[at]);
+    match n {
+        0 => true,
+        1..=3 => [0, n / 2, n - 1]
+            .into_iter()
+            .all(|at| byte(a, at) == map(byte(b, at))),
+        4..=7 => half(a, 0) == map(half(b, 0)) && half(a, n - 4) == map(half(b, n - 4)),
+        8..=16 => word(a, 0) == map(word(b, 0)) && word(a, n - 8) == map(word(b, n - 8)),
+        _ => a
+            .iter()
+            .zip(b)
+            .all(|(&x, &y)| u64::from(x) == map(u64::from(y))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_compares_agree_with_slices() {
+        // Every length up to 40, differing (or not) at each position, in every byte class the
+        // lower-casing distinguishes ('@' and '[' border the upper-case letters).
+        let alphabet = b"@AMZ[`amz{0~ ";
+        for n in 0..40 {
+            let base: Vec<u8> = (0..n).map(|i| alphabet[i % alphabet.len()]).collect();
+            let lower = base.to_ascii_lowercase();
+            assert!(same_bytes(&base, &base) && same_ascii_lower(&lower, &base));
+            assert!(!same_bytes(&base, &[&base[..], b"a"].concat()));
+            for at in 0..n {
+                for &c in alphabet.iter().chain(b"\x80\xff") {
+                    let mut other = base.clone();
+                    other[at] = c;
+                    assert_eq!(same_bytes(&base, &other), base == other);
+                    if other.is_ascii() {
+                        assert_eq!(
+                            same_ascii_lower(&lower, &other),
+                            lower.eq_ignore_ascii_case(&other)
+                        );
+                    }
+                    let mut folded = lower.clone();
+                    folded[at] = c.to_ascii_lowercase();
+                    assert_eq!(
+                        same_ascii_lower(&folded, &base),
+                        folded.eq_ignore_ascii_case(&base),
+                        "{n} {at} {c}"
+                    );
+                }
+            }
+        }
+    }
+}

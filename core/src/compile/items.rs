@@ -1,0 +1,382 @@
+//! Conditions and groups: what the value indexes point to, and how sub-rules are reached.
+//!
+//! **Why.** A router holds thousands of rules that share their `source` and `detail-type`. If a
+//! value index pointed at every (sub-rule, condition) pair, an event with a shared source would
+//! touch every rule of that source before any of them could be ruled out, and matching would cost
+//! the number of rules that share a condition with the event. Here the indexes point at
+//! *conditions*, interned per path (a condition shared by ten thousand rules is one item, hit
+//! once), and each sub-rule is reached through one condition only, its *trigger*: the one the
+//! fewest others share. The other conditions of a triggered sub-rule are looked up in the set of
+//! items the event satisfied (see `matching`). This is the *access predicate* of
+//! publish/subscribe matching.
+//!
+//! **Groups.** Two conditions of a sub-rule may not be satisfied by values from different elements
+//! of one array. Grouped by path, that rule reads recursively: the conditions of a sub-rule that
+//! lie under a path Q (when there are two or more, one of them positive) must hold together
+//! within *one value* at Q. So a sub-rule is a tree: a group per such path, whose members are the
+//! conditions and deeper groups under it, and a root group (the sub-rule itself) at the top. A
+//! group is an item like a condition: it is satisfied when a value at its path ends with all its
+//! positive members satisfied inside that value and no `exists: false` member, and then it counts
+//! as satisfied for the groups above it. Each group is reached through a trigger of its own.
+//!
+//! **`exists: false`** is the condition `exists: true` on the same path with its polarity turned
+//! ([`ABSENT`]), so a path has one item for "some leaf is here", whoever asks.
+//!
+//! **Anything-but** conditions hold for nearly every value; they are never emitted by the indexes
+//! (see `exclusion`) and are tested when a sub-rule using them is verified. Such a condition is
+//! reached through the path's "some leaf is here" item.
+
+use super::exclusion::Exclusion;
+use super::keys::Targets;
+use super::paths::NodeId;
+use super::{push_slot, ItemId};
+use crate::pattern::{Matcher, Test};
+use hashbrown::HashTable;
+use smallvec::SmallVec;
+use std::hash::BuildHasher;
+
+/// Flag on a group member: the member is an `exists: false` condition, satisfied when the item
+/// (the path's `exists: true`) is not.
+pub(crate) const ABSENT: u32 = 1 << 31;
+
+/// The `rule` of a group that is not a sub-rule.
+pub(crate) const NO_RULE: u32 = u32::MAX;
+
+/// A condition or a group.
+#[derive(Debug, Clone)]
+pub(crate) enum Item {
+    Free,
+    Cond(Cond),
+    Group(Group),
+}
+
+/// A condition on one path: a list of matchers (any of them may hold), interned by path and
+/// meaning, shared by every sub-rule that has it.
+#[derive(Debug, Clone)]
+pub(crate) struct Cond {
+    pub node: NodeId,
+    /// Sub-rules and groups using it.
+    users: u32,
+    /// How broad its matchers are (see [`weight`]): a trigger is chosen by weight times users.
+    weight: u8,
+    /// The groups filed under this condition (see the module docs).
+    pub triggers: Targets,
+    /// The anything-but matchers of its list, tested lazily, and the path's "some leaf is here"
+    /// item through which the condition is reached.
+    pub excluded: Option<Box<Excluded>>,
+    /// Its test's code (see `machine::code`), by which it is interned.
+    code: Box<[u8]>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Excluded {
+    pub exclusions: Box<[Exclusion]>,
+    pub leaf_item: ItemId,
+}
+
+/// A group of members that must hold within one value at `node`; at the root, a sub-rule.
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    pub node: NodeId,
+    /// The rule slot, for a sub-rule; [`NO_RULE`] otherwise.
+    pub rule: u32,
+    /// Items, [`ABSENT`]-flagged for `exists: false` members.
+    pub members: SmallVec<[u32; 4]>,
+    /// The item it is filed under (`ItemId::MAX` for a sub-rule of `exists: false` only), and its
+    /// place in that item's list.
+    pub trigger: ItemId,
+    slot: u32,
+    /// The groups filed under this one.
+    pub triggers: Targets,
+}
+
+impl Cond {
+    /// Its test's code (see `machine::code`).
+    pub(crate) fn code(&self) -> &[u8] {
+        &self.code
+    }
+}
+
+impl Group {
+    /// Whether it has a positive member.
+    pub(crate) fn has_positive(&self) -> bool {
+        self.members.iter().any(|&m| m & ABSENT == 0)
+    }
+}
+
+/// Every condition and group of a machine.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Items {
+    items: Vec<Item>,
+    free: Vec<ItemId>,
+    /// Conditions, found by hashing path and code.
+    interned: HashTable<ItemId>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl Items {
+    /// How many item slots there are (the bound of item ids).
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, id: ItemId) -> &Item {
+        &self.items[id as usize]
+    }
+
+    pub(crate) fn cond(&self, id: ItemId) -> &Cond {
+        match &self.items[id as usize] {
+            Item::Cond(c) => c,
+            _ => panic!("item {id} is not a condition"),
+        }
+    }
+
+    pub(crate) fn group(&self, id: ItemId) -> &Group {
+        match &self.items[id as usize] {
+            Item::Group(g) => g,
+            _ => panic!("item {id} is not a group"),
+        }
+    }
+
+    fn group_mut(&mut self, id: ItemId) -> &mut Group {
+        match &mut self.items[id as usize] {
+            Item::Group(g) => g,
+            _ => panic!("item {id} is not a group"),
+        }
+    }
+
+    /// The groups filed under item `id`.
+    #[inline]
+    pub(crate) fn triggers(&self, id: ItemId) -> &[ItemId] {
+        match &self.items[id as usize] {
+            Item::Cond(c) => &c.triggers,
+            Item::Group(g) => &g.triggers,
+            Item::Free => &[],
+        }
+    }
+
+    fn triggers_mut(&mut self, id: ItemId) -> &mut Targets {
+        match &mut self.items[id as usize] {
+            Item::Cond(c) => &mut c.triggers,
+            Item::Group(g) => &mut g.triggers,
+            Item::Free => panic!("item {id} is free"),
+        }
+    }
+
+    fn hash(&self, node: NodeId, code: &[u8]) -> u64 {
+        self.hasher.hash_one((node, code))
+    }
+
+    fn put(&mut self, item: Item) -> ItemId {
+        match self.free.pop() {
+            Some(id) => {
+                self.items[id as usize] = item;
+                id
+            }
+            None => {
+                let id = u32::try_from(self.items.len())
+                    .ok()
+                    .filter(|&id| id < ABSENT)
+                    .expect("fewer than 2^31 conditions and groups in one machine");
+                push_slot(&mut self.items, item);
+                id
+            }
+        }
+    }
+
+    fn take(&mut self, id: ItemId) -> Item {
+        let item = std::mem::replace(&mut self.items[id as usize], Item::Free);
+        self.free.push(id);
+        if self.free.len() == self.items.len() {
+            *self = Items {
+                hasher: self.hasher.clone(),
+                ..Items::default()
+            };
+        }
+        item
+    }
+
+    /// The condition `matchers` (of code `code`) on `node`, one more user of it; and whether it
+    /// is new (then the caller puts its matchers in the path's index). A condition with
+    /// anything-but matchers is given `leaf_item`, the path's "some leaf is here" item, when new.
+    pub(crate) fn acquire(
+        &mut self,
+        node: NodeId,
+        matchers: &[Matcher],
+        code: &[u8],
+        leaf_item: Option<ItemId>,
+    ) -> (ItemId, bool) {
+        let hash = self.hash(node, code);
+        let items = &self.items;
+        let found = self.interned.find(hash, |&id| match &items[id as usize] {
+            Item::Cond(c) => c.node == node && &*c.code == code,
+            _ => false,
+        });
+        if let Some(&id) = found {
+            if let Item::Cond(c) = &mut self.items[id as usize] {
+                c.users += 1;
+            }
+            return (id, false);
+        }
+        let excluded = leaf_item.map(|leaf_item| {
+            let exclusions = matchers
+                .iter()
+                .filter_map(|m| match m {
+                    Matcher::AnythingBut(a) => Some(Exclusion::new(a)),
+                    _ => None,
+                })
+                .collect();
+            Box::new(Excluded {
+                exclusions,
+                leaf_item,
+            })
+        });
+        let id = self.put(Item::Cond(Cond {
+            node,
+            users: 1,
+            weight: weight(matchers),
+            triggers: Targets::None,
+            excluded,
+            code: code.into(),
+        }));
+        let Items {
+            interned,
+            items,
+            hasher,
+            ..
+        } = self;
+        interned.insert_unique(hash, id, |&i| match &items[i as usize] {
+            Item::Cond(c) => hasher.hash_one((c.node, &*c.code)),
+            _ => unreachable!("only conditions are interned"),
+        });
+        (id, true)
+    }
+
+    /// One user less of condition `id`; when it has none left, it is removed and returned (with
+    /// its code, for the index to drop its matchers).
+    pub(crate) fn release(&mut self, id: ItemId) -> Option<Cond> {
+        let Item::Cond(c) = &mut self.items[id as usize] else {
+            panic!("item {id} is not a condition");
+        };
+        c.users -= 1;
+        if c.users > 0 {
+            return None;
+        }
+        let (node, code) = (c.node, std::mem::take(&mut c.code));
+        let hash = self.hash(node, &code);
+        if let Ok(entry) = self.interned.find_entry(hash, |&i| i == id) {
+            entry.remove();
+        }
+        match self.take(id) {
+            Item::Cond(c) => Some(Cond { code, ..c }),
+            _ => unreachable!(),
+        }
+    }
+
+    /// A new group of `members` (which it files under its trigger, chosen now).
+    pub(crate) fn new_group(
+        &mut self,
+        node: NodeId,
+        rule: u32,
+        members: SmallVec<[u32; 4]>,
+        depth: impl Fn(NodeId) -> u32,
+    ) -> ItemId {
+        let trigger = self.choose_trigger(&members, depth);
+        let id = self.put(Item::Group(Group {
+            node,
+            rule,
+            members,
+            trigger,
+            slot: 0,
+            triggers: Targets::None,
+        }));
+        if trigger != ItemId::MAX {
+            let list = self.triggers_mut(trigger);
+            let slot = list.len() as u32;
+            super::keys::push(list, id);
+            self.group_mut(id).slot = slot;
+        }
+        id
+    }
+
+    /// Removes group `id` from its trigger's list, and returns it.
+    pub(crate) fn free_group(&mut self, id: ItemId) -> Group {
+        let Item::Group(g) = self.take(id) else {
+            panic!("item {id} is not a group");
+        };
+        if g.trigger != ItemId::MAX {
+            let list = self.triggers_mut(g.trigger);
+            if let Some(moved) = super::keys::swap_remove(list, g.slot as usize) {
+                self.group_mut(moved).slot = g.slot;
+            }
+        }
+        g
+    }
+
+    /// The item through which a group of `members` is best reached: of its positive members'
+    /// trigger items, the one with the least weight times users (a condition shared by few
+    /// sub-rules, of a kind few values satisfy), deeper paths first among equals.
+    fn choose_trigger(&self, members: &[u32], depth: impl Fn(NodeId) -> u32) -> ItemId {
+        members
+            .iter()
+            .filter(|&&m| m & ABSENT == 0)
+            .map(|&m| {
+                let (item, node, score) = match &self.items[m as usize] {
+                    Item::Cond(c) => match &c.excluded {
+                        Some(x) => {
+                            let leaf = self.cond(x.leaf_item);
+                            (
+                                x.leaf_item,
+                                c.node,
+                                u64::from(leaf.weight) * u64::from(leaf.users),
+                            )
+                        }
+                        None => (m, c.node, u64::from(c.weight) * u64::from(c.users)),
+                    },
+                    Item::Group(g) => (m, g.node, 1),
+                    Item::Free => unreachable!("members are live"),
+                };
+                (score, std::cmp::Reverse(depth(node)), item)
+            })
+            .min()
+            .map_or(ItemId::MAX, |(_, _, item)| item)
+    }
+}
+
+/// How broad a list of matchers is, as a trigger: 1 for single values, 2 for sets of values
+/// (prefixes, ranges, wildcards, CIDR blocks), 16 for lists that any leaf satisfies.
+fn weight(matchers: &[Matcher]) -> u8 {
+    matchers
+        .iter()
+        .map(|m| match m {
+            Matcher::String(_)
+            | Matcher::Number(_)
+            | Matcher::Bool(_)
+            | Matcher::Null
+            | Matcher::EqualsIgnoreCase(_) => 1,
+            Matcher::Numeric(r) if r.equals_value().is_some() => 1,
+            Matcher::Prefix(_)
+            | Matcher::PrefixIgnoreCase(_)
+            | Matcher::Suffix(_)
+            | Matcher::SuffixIgnoreCase(_)
+            | Matcher::Wildcard(_)
+            | Matcher::Numeric(_)
+            | Matcher::Cidr(_) => 2,
+            Matcher::Exists | Matcher::AnythingBut(_) => 16,
+        })
+        .max()
+        .unwrap_or(16)
+}
+
+/// `exists: true`, the list of the item an `exists: false` condition turns.
+static EXISTS: [Matcher; 1] = [Matcher::Exists];
+
+/// The matcher list of a positive test, or of `exists: true` for an absent one.
+pub(crate) fn matchers_of(test: &Test) -> &[Matcher] {
+    match test {
+        Test::AnyOf(m) => m,
+        Test::Absent => &EXISTS,
+    }
+}
