@@ -1,22 +1,29 @@
 //! The CityLots inputs: `citylots-rules.json` (rule sets of patterns, in file order) and the
 //! gzip-compressed JSON-lines corpus made by `gen_citylots.py`.
 
+use serde_json::value::RawValue;
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 
-/// The rule sets, in file order: (type, pattern texts).
+/// The rule sets, in file order: (type, pattern texts). Each pattern is the exact text of the
+/// file (re-serialising it would change how its numbers are spelled, and a number such as
+/// `-122.42916360922355` printed back by another float formatter is another number).
 pub fn rule_sets(path: &str) -> Vec<(String, Vec<String>)> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    let value: serde_json::Value =
+    // The order of the sets, from a parse that keeps it; their patterns, from one that keeps
+    // their text.
+    let order: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let serde_json::Value::Object(sets) = value else {
-        panic!("{path}: expected an object of rule sets")
-    };
-    sets.into_iter()
-        .map(|(kind, patterns)| {
-            let serde_json::Value::Array(ps) = patterns else {
-                panic!("{path}: {kind} is not a list")
-            };
-            (kind, ps.iter().map(|p| p.to_string()).collect())
+    let mut raw: HashMap<String, Vec<Box<RawValue>>> = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{path}: expected an object of lists of patterns: {e}"));
+    order
+        .keys()
+        .map(|kind| {
+            let patterns = raw.remove(kind).expect("the same keys");
+            (
+                kind.clone(),
+                patterns.iter().map(|p| p.get().to_string()).collect(),
+            )
         })
         .collect()
 }

@@ -586,11 +586,21 @@ impl<N: Clone + Eq + Hash> Machine<N> {
     fn acquire_cond(&mut self, node: NodeId, matchers: &[Matcher]) -> ItemId {
         let mut code = Vec::new();
         code::matchers_code(matchers, &mut code);
-        let excluding = matchers
+        // Anything-but matchers are tested at each leaf while the path has few (see
+        // `compile::values`); a condition with more is tested later and reached through the
+        // path's "some leaf is here" item.
+        let exclusions = matchers
             .iter()
-            .any(|m| matches!(m, Matcher::AnythingBut(_)));
-        // A condition with anything-but is reached through the path's "some leaf is here" item.
-        let leaf = excluding.then(|| self.acquire_cond(node, matchers_of(&Test::Absent)));
+            .filter(|m| matches!(m, Matcher::AnythingBut(_)))
+            .count();
+        let eager = exclusions == 0
+            || self
+                .trie
+                .node(node)
+                .values
+                .as_ref()
+                .is_none_or(|v| v.takes_exclusions(exclusions));
+        let leaf = (!eager).then(|| self.acquire_cond(node, matchers_of(&Test::Absent)));
         let (id, new) = self.items.acquire(node, matchers, &code, leaf);
         if !new {
             if let Some(leaf) = leaf {
@@ -605,9 +615,11 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             Box::new(v)
         });
         for m in matchers {
-            values.add(m, id);
+            if eager || !matches!(m, Matcher::AnythingBut(_)) {
+                values.add(m, id);
+            }
         }
-        if excluding {
+        if !eager {
             values.excluding += 1;
         }
         id

@@ -5,13 +5,14 @@
 //! ```
 //!
 //! All events are read into memory first (untimed). For each rule set, in file order: a fresh
-//! machine gets the set's patterns under the names "0".."4", then PASSES timed passes hand every
-//! event's raw bytes to the machine (`for_each_match`, the allocation-free form of
-//! `matches_for_event`), and the best pass is reported. Two reference lines follow over the same
+//! machine gets the set's patterns (their exact text) under the names "0", "1", …, then PASSES
+//! timed passes hand every event's raw bytes to the machine (`for_each_match`, the
+//! allocation-free form of `matches_for_event`), and the best pass is reported. Two reference lines follow over the same
 //! events: PARSE, a validating serde_json parse that builds nothing (the cost of merely reading the
 //! JSON), and SCAN, counting the `"` bytes of every event with memchr (a floor no matcher can
 //! beat). PARSE passes run interleaved with every rule set's passes and the best is kept, so a load
-//! spike cannot skew the ratio that ends each rule set's line.
+//! spike cannot skew the ratio that ends each rule set's line. A set that does not load is
+//! reported as `TYPE error: ...`, and the others still run.
 
 use ferruler::{Machine, Scratch};
 use ferruler_benches::corpus;
@@ -40,10 +41,16 @@ fn main() {
     let mut lines = Vec::new();
     for (kind, patterns) in &rule_sets {
         let mut machine = Machine::new();
-        for (i, p) in patterns.iter().enumerate() {
-            machine
-                .add_rule(i.to_string(), p)
-                .unwrap_or_else(|e| panic!("{kind} rule {i}: {e}"));
+        let loaded = patterns
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, p)| machine.add_rule(i.to_string(), p).map_err(|e| (i, e)));
+        if let Err((i, e)) = loaded {
+            lines.push(Line::Failed(
+                kind.clone(),
+                format!("rule {i} of {}: {e}", patterns.len()),
+            ));
+            continue;
         }
         let mut scratch = Scratch::default();
         let mut best = Duration::MAX;
@@ -55,7 +62,7 @@ fn main() {
             let (p, n) = best_of(1, || parse_pass(&events));
             parse = (parse.0.min(p), n);
         }
-        lines.push((kind.clone(), best, matches));
+        lines.push(Line::Ran(kind.clone(), best, matches));
     }
     if rule_sets.is_empty() {
         parse = best_of(passes, || parse_pass(&events));
@@ -64,13 +71,16 @@ fn main() {
 
     let n = events.len();
     let eps = |d: Duration| n as f64 / d.as_secs_f64();
-    for (kind, d, matches) in &lines {
-        println!(
-            "{kind} events={n} matches={matches} seconds={:.4} eps={:.0} vs_parse={:.2}x",
-            d.as_secs_f64(),
-            eps(*d),
-            parse.0.as_secs_f64() / d.as_secs_f64()
-        );
+    for line in &lines {
+        match line {
+            Line::Ran(kind, d, matches) => println!(
+                "{kind} events={n} matches={matches} seconds={:.4} eps={:.0} vs_parse={:.2}x",
+                d.as_secs_f64(),
+                eps(*d),
+                parse.0.as_secs_f64() / d.as_secs_f64()
+            ),
+            Line::Failed(kind, error) => println!("{kind} error: {error}"),
+        }
     }
     println!(
         "PARSE events={n} matches={} seconds={:.4} eps={:.0}",
@@ -84,6 +94,14 @@ fn main() {
         scan.0.as_secs_f64(),
         eps(scan.0)
     );
+}
+
+/// A rule set's line of the report.
+enum Line {
+    /// Its best pass and the matches counted.
+    Ran(String, Duration, usize),
+    /// It did not load.
+    Failed(String, String),
 }
 
 // The passes are separate functions that are never inlined, so that a profiler (`valgrind

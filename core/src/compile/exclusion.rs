@@ -1,9 +1,9 @@
 //! Anything-but: what a condition excludes, and the inline comparisons that test it.
 //!
-//! Anything-but conditions are not in the value indexes: an anything-but holds for almost every
-//! value, so emitting it for each would make every leaf of its path cost one step per rule that
-//! has one (a router with ten thousand `{"anything-but": [tenant]}` rules would pay ten thousand
-//! per event). Instead the leaves of paths that have such conditions are recorded, and a condition
+//! An anything-but holds for almost every value, so testing each at every leaf of its path costs
+//! one step per rule that has one (a router with ten thousand `{"anything-but": [tenant]}` rules
+//! would pay ten thousand per event). A path's first few are tested at each leaf (`values`), which
+//! is cheapest for the usual few; beyond them, the leaves of the path are recorded and a condition
 //! is tested against them only when a sub-rule that uses it is verified (see `matching`).
 
 use crate::casefold;
@@ -47,6 +47,30 @@ impl Exclusion {
                     .collect(),
             ),
             AnythingBut::Wildcards(v) => Exclusion::Wildcards(v.clone()),
+        }
+    }
+
+    /// Whether it excludes prefixes, suffixes or wildcards (not only listed values).
+    pub(crate) fn is_pattern(&self) -> bool {
+        matches!(
+            self,
+            Exclusion::Prefixes(_) | Exclusion::Suffixes(_) | Exclusion::Wildcards(_)
+        )
+    }
+
+    /// The strings it lists (folded when ignoring case), if it lists strings.
+    pub(crate) fn listed(&self) -> &[Box<[u8]>] {
+        match self {
+            Exclusion::Strings(v) | Exclusion::IgnoreCase(v) => v,
+            _ => &[],
+        }
+    }
+
+    /// The numbers it lists (as `number::key_of` keys).
+    pub(crate) fn numbers(&self) -> &[u64] {
+        match self {
+            Exclusion::Numbers(v) => v,
+            _ => &[],
         }
     }
 

@@ -7,12 +7,13 @@
 //!   make sub-rules of them, with the trigger lists through which sub-rules are reached.
 //! * [`keys`]: byte-string keys and target lists, laid out for memory per rule.
 //! * [`interval`]: the range index behind numeric and CIDR matchers.
-//! * [`globs`]: the index behind wildcard matchers.
+//! * [`globs`]: the index behind wildcard matchers, and [`glob_dfa`], the automaton for few.
 //! * [`exclusion`]: anything-but, tested lazily.
 //!
 //! Matching collects the items an event satisfies; `crate::matching` turns them into rules.
 
 pub(crate) mod exclusion;
+pub(crate) mod glob_dfa;
 pub(crate) mod globs;
 pub(crate) mod interval;
 pub(crate) mod items;

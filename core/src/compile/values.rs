@@ -13,8 +13,12 @@
 //!   rules costs one build, not one per rule;
 //! * wildcards: the value's literal pieces looked up, then the wildcards having them tested (see
 //!   `globs`);
-//! * `exists: true`: a list hit by any leaf (an `exists: false` is the same item, turned, and
-//!   anything-but is tested later, against the recorded leaves: see `items` and `exclusion`).
+//! * `exists: true`: a list hit by any leaf (an `exists: false` is the same item, turned);
+//! * anything-but: the first few conditions of a path (up to [`EAGER_EXCLUSIONS`] matchers) are
+//!   tested one by one, at each leaf, which is cheapest where a path has a few of them; the
+//!   conditions beyond are tested later, only for the sub-rules that use them (see `exclusion`). A
+//!   string whose length no excluded string has is excluded by none, which settles most values
+//!   without a comparison.
 //!
 //! A matcher points at the *conditions* (interned items) whose lists contain it, not at rules: a
 //! value shared by thousands of rules is one hit.
@@ -29,6 +33,7 @@
 //! hash update whatever the path holds (byte-string keys in `keys::KeyMap`, ranges and blocks by
 //! their bounds).
 
+use super::exclusion::{Exclusion, Folded};
 use super::globs::Globs;
 use super::interval::IntervalIndex;
 use super::keys::{pull, pull_key, push, Affixes, KeyMap, Targets};
@@ -44,6 +49,9 @@ use std::sync::OnceLock;
 
 /// Up to this many numeric ranges on a path are tested directly; beyond, through the index.
 const LINEAR_RANGES: usize = 8;
+
+/// Up to this many anything-but matchers on a path are tested at each leaf (see the module docs).
+pub(crate) const EAGER_EXCLUSIONS: usize = 8;
 
 /// Where the value indexes report the conditions a leaf satisfies.
 pub(crate) trait Emit {
@@ -84,7 +92,8 @@ fn block_key(c: &IpRange) -> BlockKey {
 pub(crate) struct ValueIndex {
     /// The path's node: leaves recorded for anything-but name it.
     pub node: NodeId,
-    /// Conditions of this path with anything-but matchers: their leaves are recorded.
+    /// Conditions of this path whose anything-but matchers are tested later: its leaves are
+    /// recorded for them.
     pub excluding: u32,
     /// Whether groups are resolved at this path (a leaf here is a value they hold within).
     pub group_node: bool,
@@ -106,6 +115,8 @@ pub(crate) struct ValueIndex {
     cidrs: HashMap<BlockKey, (IpRange, Targets)>,
     cidr_index: OnceLock<[IntervalIndex<u128, ItemId>; 2]>,
     exists: Targets,
+    /// Anything-but matchers tested at each leaf.
+    anything_but: Vec<(Exclusion, ItemId)>,
     /// How many matchers need the folded value.
     folding: usize,
     /// How many matchers in all.
@@ -125,12 +136,14 @@ impl ValueIndex {
         self.count == 0 && self.excluding == 0 && !self.group_node
     }
 
-    /// Adds `matcher` of condition `c` (anything-but matchers are not indexed; see the module
-    /// docs).
+    /// Whether `more` anything-but matchers would still be tested at each leaf.
+    pub(crate) fn takes_exclusions(&self, more: usize) -> bool {
+        self.anything_but.len() + more <= EAGER_EXCLUSIONS
+    }
+
+    /// Adds `matcher` of condition `c` (an anything-but only when `takes_exclusions` allowed it
+    /// for the condition).
     pub(crate) fn add(&mut self, matcher: &Matcher, c: ItemId) {
-        if matches!(matcher, Matcher::AnythingBut(_)) {
-            return;
-        }
         self.count += 1;
         self.derived = OnceLock::new();
         match matcher {
@@ -176,7 +189,13 @@ impl ValueIndex {
                 self.cidr_index = OnceLock::new();
             }
             Matcher::Exists => push(&mut self.exists, c),
-            Matcher::AnythingBut(_) => unreachable!("not indexed"),
+            Matcher::AnythingBut(a) => {
+                let exclusion = Exclusion::new(a);
+                if exclusion.folds() {
+                    self.folding += 1;
+                }
+                self.anything_but.push((exclusion, c));
+            }
         }
     }
 
@@ -219,7 +238,20 @@ impl ValueIndex {
                 pull_entry(&mut self.cidrs, &block_key(block), c)
             }
             Matcher::Exists => pull(&mut self.exists, c),
-            Matcher::AnythingBut(_) => false,
+            Matcher::AnythingBut(a) => {
+                let exclusion = Exclusion::new(a);
+                let at = self
+                    .anything_but
+                    .iter()
+                    .position(|(x, t)| *t == c && *x == exclusion);
+                if let Some(i) = at {
+                    self.anything_but.swap_remove(i);
+                    if exclusion.folds() {
+                        self.folding -= 1;
+                    }
+                }
+                at.is_some()
+            }
         };
         if removed {
             self.count -= 1;
@@ -298,23 +330,74 @@ impl ValueIndex {
             Leaf::Bool(b) => emit_all(if b { &self.trues } else { &self.falses }, out),
             Leaf::Null => emit_all(&self.nulls, out),
             // (Not reached through `match_leaf`.)
-            Leaf::Number(..) | Leaf::String(_) => {}
+            Leaf::Number(..) | Leaf::String(_) => return,
+        }
+        self.emit_anything_but(out);
+    }
+
+    /// Every anything-but tested at leaves: for values no exclusion holds for, such as booleans
+    /// and null (anything-but only lists strings or numbers).
+    fn emit_anything_but(&self, out: &mut impl Emit) {
+        for &(_, c) in &self.anything_but {
+            out.emit(c);
         }
     }
 
     fn match_string(&self, d: &Derived, s: &str, scratch: &mut LeafScratch, out: &mut impl Emit) {
         let bytes = s.as_bytes();
         // The folded value, when some matcher needs it. For an ASCII value it is the ASCII lower
-        // case, of the same length: then the lengths of the folded keys can rule out a fold.
+        // case, of the same length: then the lengths of the folded keys can rule out a fold, and
+        // anything-but ignoring case compares ignoring ASCII case without one.
+        let ascii = d.kinds & FOLDING != 0 && s.is_ascii();
         let fold = d.kinds & FOLDING != 0
-            && (!s.is_ascii()
+            && (!ascii
                 || d.kinds & FOLDED_AFFIXES != 0
                 || (d.kinds & FOLDED != 0 && has_length(d.folded_lengths, bytes.len())));
-        let fold_buf = &mut scratch.fold;
         if fold {
-            fold_buf.clear();
-            casefold::fold_into(s, fold_buf);
+            scratch.fold.clear();
+            casefold::fold_into(s, &mut scratch.fold);
         }
+        if d.kinds & STRING_KINDS & !ANYTHING_BUT != 0 {
+            self.match_string_keys(d, s, fold, scratch, out);
+        }
+        if d.kinds & ANYTHING_BUT != 0 {
+            // Most values have a length that no excluded value has (when the folded value, if
+            // compared, has the value's length: no exclusion folds, or the value is ASCII), and
+            // then no exclusion holds.
+            if d.kinds & EXCLUDED_PATTERNS == 0
+                && (d.kinds & FOLDING == 0 || ascii)
+                && !has_length(d.excluded_lengths, bytes.len())
+            {
+                self.emit_anything_but(out);
+                return;
+            }
+            // (Without a fold, the value is ASCII, or no exclusion ignores case.)
+            let folded = if fold {
+                Folded::Bytes(&scratch.fold)
+            } else {
+                Folded::AsciiLowerCase
+            };
+            for (x, c) in &self.anything_but {
+                if !x.excludes_string(bytes, folded) {
+                    out.emit(*c);
+                }
+            }
+        }
+    }
+
+    /// The part of [`match_string`](Self::match_string) for the matchers other than
+    /// anything-but.
+    #[inline(always)]
+    fn match_string_keys(
+        &self,
+        d: &Derived,
+        s: &str,
+        fold: bool,
+        scratch: &mut LeafScratch,
+        out: &mut impl Emit,
+    ) {
+        let bytes = s.as_bytes();
+        let fold_buf = &scratch.fold;
         if d.kinds & STRINGS != 0 && has_length(d.string_lengths, bytes.len()) {
             if let Some(ts) = self.strings.get(bytes) {
                 emit_all(ts, out);
@@ -377,7 +460,7 @@ impl ValueIndex {
         };
         // The usual work, a few ranges tested one by one (quicker than through the index), is
         // done here; the rest out of line, so that this function needs few registers.
-        if d.kinds & INDEXED_RANGES != 0 || (near && d.kinds & NUMBERS != 0) {
+        if d.kinds & (INDEXED_RANGES | ANYTHING_BUT) != 0 || (near && d.kinds & NUMBERS != 0) {
             self.match_number_rest(d, v, near, out);
         }
         for &(low, high, c) in d.ranges.iter() {
@@ -387,7 +470,8 @@ impl ValueIndex {
         }
     }
 
-    /// The part of [`match_number`](Self::match_number) for equality and for many ranges.
+    /// The part of [`match_number`](Self::match_number) for equality, for many ranges and for
+    /// anything-but.
     #[inline(never)]
     fn match_number_rest(&self, d: &Derived, v: f64, near: bool, out: &mut impl Emit) {
         if near && d.kinds & NUMBERS != 0 {
@@ -400,6 +484,14 @@ impl ValueIndex {
                 .range_index
                 .get_or_init(|| build_range_index(&self.ranges));
             index.stab(NumKey::at(v), |c| out.emit(c));
+        }
+        if d.kinds & ANYTHING_BUT != 0 {
+            for (x, c) in &self.anything_but {
+                // Far from every excluded number, none can be equal.
+                if !near || !x.excludes_number(v) {
+                    out.emit(*c);
+                }
+            }
         }
     }
 
@@ -422,6 +514,11 @@ impl ValueIndex {
             (!self.numbers.is_empty(), NUMBERS),
             (!self.ranges.is_empty(), RANGES),
             (self.ranges.len() > LINEAR_RANGES, INDEXED_RANGES),
+            (!self.anything_but.is_empty(), ANYTHING_BUT),
+            (
+                self.anything_but.iter().any(|(x, _)| x.is_pattern()),
+                EXCLUDED_PATTERNS,
+            ),
         ] {
             if present {
                 kinds |= kind;
@@ -441,10 +538,18 @@ impl ValueIndex {
                 }
             }
         }
+        for (x, _) in &self.anything_but {
+            critical.extend(x.numbers().iter().map(|&k| f64::from_bits(k)));
+        }
         Derived {
             kinds,
             string_lengths: length_bits(self.strings.key_lengths()),
             folded_lengths: length_bits(self.folded.key_lengths()),
+            excluded_lengths: length_bits(
+                self.anything_but
+                    .iter()
+                    .flat_map(|(x, _)| x.listed().iter().map(|v| v.len())),
+            ),
             zones: zones(&mut critical, 48),
             coarse_zones: zones(&mut critical, 20),
             ranges: ranges.into_boxed_slice(),
@@ -461,18 +566,21 @@ const SUFFIXES: u32 = 1 << 4;
 const FOLDED: u32 = 1 << 5;
 /// Prefixes and suffixes ignoring case.
 const FOLDED_AFFIXES: u32 = 1 << 6;
-/// Any matcher that reads the folded value.
+/// Any matcher that reads the folded value (these two, and anything-but ignoring case).
 const FOLDING: u32 = 1 << 7;
 const WILDCARDS: u32 = 1 << 8;
 const CIDRS: u32 = 1 << 9;
+const ANYTHING_BUT: u32 = 1 << 10;
 const NUMBERS: u32 = 1 << 11;
 const RANGES: u32 = 1 << 12;
+/// Anything-but excluding prefixes, suffixes or wildcards (not only listed values).
+const EXCLUDED_PATTERNS: u32 = 1 << 13;
 /// More numeric ranges than are tested one by one (`LINEAR_RANGES`): they go through the index.
 const INDEXED_RANGES: u32 = 1 << 14;
 /// The kinds that can match a string, and a number.
 const STRING_KINDS: u32 =
-    STRINGS | PREFIXES | SUFFIXES | FOLDED | FOLDED_AFFIXES | WILDCARDS | CIDRS;
-const NUMBER_KINDS: u32 = NUMBERS | RANGES;
+    STRINGS | PREFIXES | SUFFIXES | FOLDED | FOLDED_AFFIXES | WILDCARDS | CIDRS | ANYTHING_BUT;
+const NUMBER_KINDS: u32 = NUMBERS | RANGES | ANYTHING_BUT;
 
 /// What matching needs to know that depends only on a path's matchers, worked out once after each
 /// change instead of at every leaf.
@@ -486,6 +594,8 @@ struct Derived {
     string_lengths: u64,
     /// The same for the folded (equals-ignore-case) keys.
     folded_lengths: u64,
+    /// The same for the strings anything-but excludes (folded when ignoring case).
+    excluded_lengths: u64,
     /// Half-open zones `[low, high)` around every number the numeric matchers compare with
     /// (equality values, range bounds, excluded numbers), sorted, disjoint and flattened: outside
     /// them, an approximation of a value compares with those numbers as the value itself does.
