@@ -15,16 +15,21 @@ pub enum Kind {
     /// A realistic mix: source and detail-type exact, plus one detail condition of a kind that
     /// cycles through exact, prefix, suffix, ignore-case, numeric, anything-but and exists.
     Mix,
+    /// The router workload of `gen_router.py` (see [`router`]): rules sharing 50 sources and 20
+    /// detail types, every other one an account, and detail conditions of nine kinds, wildcards
+    /// with a middle star and CIDR blocks among them.
+    Router,
 }
 
 impl Kind {
     /// Every kind, in report order.
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Exact,
         Kind::Prefix,
         Kind::Wildcard,
         Kind::Numeric,
         Kind::Mix,
+        Kind::Router,
     ];
 
     /// A short lower-case name.
@@ -35,6 +40,7 @@ impl Kind {
             Kind::Wildcard => "wildcard",
             Kind::Numeric => "numeric",
             Kind::Mix => "mix",
+            Kind::Router => "router",
         }
     }
 
@@ -49,6 +55,7 @@ impl Kind {
                 i * 10,
                 i * 10 + 5
             ),
+            Kind::Router => router(i),
             Kind::Mix => {
                 let source = format!("com.example.service{}", i % 50);
                 let detail = match i % 7 {
@@ -77,6 +84,9 @@ impl Kind {
     /// An EventBridge-style event that matches rule `i` (for the mix: rule `i`'s detail field, and
     /// the source and detail type it shares with others).
     pub fn event(self, i: usize) -> String {
+        if self == Kind::Router {
+            return router_event(i);
+        }
         let detail = match self {
             Kind::Exact => format!(r#""id": "id-{i}""#),
             Kind::Prefix => format!(r#""id": "pre-{i}-suffix""#),
@@ -91,6 +101,7 @@ impl Kind {
                 5 => format!(r#""region": "other", "tag": "t{i}""#),
                 _ => format!(r#""flag{i}": true"#),
             },
+            Kind::Router => unreachable!("built above"),
         };
         format!(
             r#"{{"version": "0", "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718", "detail-type": "Type {}", "source": "com.example.service{}", "account": "111122223333", "time": "2017-12-22T18:43:48Z", "region": "us-west-1", "resources": ["arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0"], "detail": {{{detail}, "extra": {{"nested": [1, 2, 3], "note": "unrelated"}}}}}}"#,
@@ -125,5 +136,68 @@ pub fn two_field_exact(i: usize) -> String {
     format!(
         r#"{{"source": ["src-{}"], "detail": {{"id": ["id-{i}"]}}}}"#,
         i % 1000
+    )
+}
+
+/// Rule `i` of `gen_router.py`'s router workload (the same text, key order aside): source
+/// `com.example.service<i % 50>`, detail-type `Type <i % 20>`, on even rules an account (one of
+/// 1000), and detail conditions whose kind cycles through exact, prefix, suffix,
+/// equals-ignore-case, numeric range, anything-but with a tag, exists, a wildcard with a middle
+/// star, and a CIDR block with a tag.
+pub fn router(i: usize) -> String {
+    let detail = match i % 9 {
+        0 => format!(r#""state": ["state-{i}"]"#),
+        1 => format!(r#""id": [{{"prefix": "pre-{i}-"}}]"#),
+        2 => format!(r#""file": [{{"suffix": ".{i}.log"}}]"#),
+        3 => format!(r#""user": [{{"equals-ignore-case": "User{i}"}}]"#),
+        4 => format!(
+            r#""n": [{{"numeric": [">", {}, "<=", {}]}}]"#,
+            i * 10,
+            i * 10 + 5
+        ),
+        5 => format!(r#""region": [{{"anything-but": ["region-{i}"]}}], "tag": ["t{i}"]"#),
+        6 => format!(r#""flag{i}": [{{"exists": true}}]"#),
+        7 => format!(r#""path": [{{"wildcard": "/srv/{i}/*/in/*"}}]"#),
+        _ => format!(
+            r#""ip": [{{"cidr": "10.{}.{}.0/24"}}], "tag": ["t{i}"]"#,
+            (i >> 8) & 255,
+            i & 255
+        ),
+    };
+    let account = if i % 2 == 0 {
+        format!(r#", "account": ["{:012}"]"#, i % 1000)
+    } else {
+        String::new()
+    };
+    format!(
+        r#"{{"source": ["com.example.service{}"], "detail-type": ["Type {}"], "detail": {{{detail}}}{account}}}"#,
+        i % 50,
+        i % 20
+    )
+}
+
+/// An event matching router rule `i` (as `gen_router.py` makes them, with its random parts
+/// fixed).
+pub fn router_event(i: usize) -> String {
+    let detail = match i % 9 {
+        0 => format!(r#""state": "state-{i}""#),
+        1 => format!(r#""id": "pre-{i}-17""#),
+        2 => format!(r#""file": "app.{i}.log""#),
+        3 => format!(r#""user": "USER{i}""#),
+        4 => format!(r#""n": {}"#, i * 10 + 3),
+        5 => format!(r#""region": "other", "tag": "t{i}""#),
+        6 => format!(r#""flag{i}": true"#),
+        7 => format!(r#""path": "/srv/{i}/x42/in/file.csv""#),
+        _ => format!(
+            r#""ip": "10.{}.{}.7", "tag": "t{i}""#,
+            (i >> 8) & 255,
+            i & 255
+        ),
+    };
+    let account = format!("{:012}", i % 1000);
+    format!(
+        r#"{{"version": "0", "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718", "detail-type": "Type {}", "source": "com.example.service{}", "account": "{account}", "time": "2026-12-03T18:43:48Z", "region": "us-west-1", "resources": ["arn:aws:ec2:us-west-1:{account}:instance/i-1234567890abcdef0"], "detail": {{{detail}, "extra": {{"nested": [1, 2, 3], "note": "unrelated"}}}}}}"#,
+        i % 20,
+        i % 50
     )
 }

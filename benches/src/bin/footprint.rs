@@ -6,11 +6,12 @@
 //!
 //! For each shape (event-ruler's memory-benchmark shape, and two-field exact strings) it adds RULES
 //! rules to an empty machine and reports the live heap bytes per rule, then deletes them all and
-//! reports what is left. It also times adding 100k exact rules into a machine that already holds
-//! 100k.
+//! reports what is left; the same for 100k rules of the router workload (`shapes::router`). It
+//! also times adding 100k rules into a machine that already holds 100k, of exact rules and of
+//! router rules.
 
 use ferruler::Machine;
-use ferruler_benches::shapes::{abernathy, two_field_exact, Kind};
+use ferruler_benches::shapes::{abernathy, router, two_field_exact, Kind};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::Instant;
@@ -52,9 +53,10 @@ fn main() {
     let n: usize = std::env::args()
         .nth(1)
         .map_or(400_000, |a| a.parse().expect("RULES must be a number"));
-    for (shape, make) in [
-        ("abernathy", abernathy as fn(usize) -> String),
-        ("two-field-exact", two_field_exact),
+    for (shape, make, n) in [
+        ("abernathy", abernathy as fn(usize) -> String, n),
+        ("two-field-exact", two_field_exact, n),
+        ("router", router, 100_000),
     ] {
         let patterns: Vec<String> = (0..n).map(make).collect();
         let names: Vec<String> = (0..n).map(|i| format!("rule-{i}")).collect();
@@ -79,20 +81,22 @@ fn main() {
         drop(m);
     }
 
-    let mut m: Machine<usize> = Machine::new();
-    for i in 0..100_000 {
-        m.add_rule(i, Kind::Exact.pattern(i))
-            .expect("valid pattern");
+    for kind in [Kind::Exact, Kind::Router] {
+        let mut m: Machine<usize> = Machine::new();
+        for i in 0..100_000 {
+            m.add_rule(i, kind.pattern(i)).expect("valid pattern");
+        }
+        let more: Vec<String> = (100_000..200_000).map(|i| kind.pattern(i)).collect();
+        let start = Instant::now();
+        for (i, p) in more.iter().enumerate() {
+            m.add_rule(100_000 + i, p).expect("valid pattern");
+        }
+        let d = start.elapsed();
+        println!(
+            "ADD kind={} into=100000 rules=100000 seconds={:.3} rules_per_second={:.0}",
+            kind.name(),
+            d.as_secs_f64(),
+            100_000.0 / d.as_secs_f64()
+        );
     }
-    let more: Vec<String> = (100_000..200_000).map(|i| Kind::Exact.pattern(i)).collect();
-    let start = Instant::now();
-    for (i, p) in more.iter().enumerate() {
-        m.add_rule(100_000 + i, p).expect("valid pattern");
-    }
-    let d = start.elapsed();
-    println!(
-        "ADD into=100000 rules=100000 seconds={:.3} rules_per_second={:.0}",
-        d.as_secs_f64(),
-        100_000.0 / d.as_secs_f64()
-    );
 }

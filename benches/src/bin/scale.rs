@@ -19,7 +19,7 @@ fn main() {
         .map_or(7, |r| r.parse().expect("ROUNDS must be a number"));
     for kind in Kind::ALL {
         let sizes: &[usize] = match kind {
-            Kind::Wildcard => &[10, 100, 1_000, 10_000],
+            Kind::Wildcard => &[10, 100, 1_000, 10_000, 100_000],
             _ => &[100, 10_000, 100_000],
         };
         let machines: Vec<(usize, Machine<usize>, String)> = sizes

@@ -42,6 +42,14 @@ pub(crate) const ABSENT: u32 = 1 << 31;
 /// The `rule` of a group that is not a sub-rule.
 pub(crate) const NO_RULE: u32 = u32::MAX;
 
+/// Flag on a trigger-list entry: the group is a sub-rule (decided at the end of the event).
+pub(crate) const SUB_RULE: u32 = 1 << 31;
+/// Flag on a trigger-list entry: the group has no member but the item it is filed under, so
+/// that item's being satisfied is enough.
+pub(crate) const SOLE: u32 = 1 << 30;
+/// The item id in a trigger-list entry.
+pub(crate) const ENTRY_ID: u32 = SOLE - 1;
+
 /// A condition or a group.
 #[derive(Debug, Clone)]
 pub(crate) enum Item {
@@ -59,8 +67,6 @@ pub(crate) struct Cond {
     users: u32,
     /// How broad its matchers are (see [`weight`]): a trigger is chosen by weight times users.
     weight: u8,
-    /// The groups filed under this condition (see the module docs).
-    pub triggers: Targets,
     /// The anything-but matchers of its list, tested lazily, and the path's "some leaf is here"
     /// item through which the condition is reached.
     pub excluded: Option<Box<Excluded>>,
@@ -86,8 +92,6 @@ pub(crate) struct Group {
     /// place in that item's list.
     pub trigger: ItemId,
     slot: u32,
-    /// The groups filed under this one.
-    pub triggers: Targets,
 }
 
 impl Cond {
@@ -108,6 +112,10 @@ impl Group {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Items {
     items: Vec<Item>,
+    /// Per item, the groups filed under it (see the module docs), flagged [`SUB_RULE`] and
+    /// [`SOLE`]: kept beside the items, densely, because matching reads them for every item an
+    /// event satisfies.
+    triggers: Vec<Targets>,
     free: Vec<ItemId>,
     /// Conditions, found by hashing path and code.
     interned: HashTable<ItemId>,
@@ -147,22 +155,10 @@ impl Items {
         }
     }
 
-    /// The groups filed under item `id`.
+    /// The entries of the groups filed under item `id` (see [`SUB_RULE`], [`SOLE`]).
     #[inline]
-    pub(crate) fn triggers(&self, id: ItemId) -> &[ItemId] {
-        match &self.items[id as usize] {
-            Item::Cond(c) => &c.triggers,
-            Item::Group(g) => &g.triggers,
-            Item::Free => &[],
-        }
-    }
-
-    fn triggers_mut(&mut self, id: ItemId) -> &mut Targets {
-        match &mut self.items[id as usize] {
-            Item::Cond(c) => &mut c.triggers,
-            Item::Group(g) => &mut g.triggers,
-            Item::Free => panic!("item {id} is free"),
-        }
+    pub(crate) fn triggers(&self, id: ItemId) -> &[u32] {
+        &self.triggers[id as usize]
     }
 
     fn hash(&self, node: NodeId, code: &[u8]) -> u64 {
@@ -178,15 +174,20 @@ impl Items {
             None => {
                 let id = u32::try_from(self.items.len())
                     .ok()
-                    .filter(|&id| id < ABSENT)
-                    .expect("fewer than 2^31 conditions and groups in one machine");
+                    .filter(|&id| id <= ENTRY_ID)
+                    .expect("fewer than 2^30 conditions and groups in one machine");
                 push_slot(&mut self.items, item);
+                push_slot(&mut self.triggers, Targets::None);
                 id
             }
         }
     }
 
     fn take(&mut self, id: ItemId) -> Item {
+        debug_assert!(
+            self.triggers[id as usize].is_empty(),
+            "nothing is filed under it"
+        );
         let item = std::mem::replace(&mut self.items[id as usize], Item::Free);
         self.free.push(id);
         if self.free.len() == self.items.len() {
@@ -237,7 +238,6 @@ impl Items {
             node,
             users: 1,
             weight: weight(matchers),
-            triggers: Targets::None,
             excluded,
             code: code.into(),
         }));
@@ -290,12 +290,19 @@ impl Items {
             members,
             trigger,
             slot: 0,
-            triggers: Targets::None,
         }));
         if trigger != ItemId::MAX {
-            let list = self.triggers_mut(trigger);
+            let group = self.group(id);
+            let mut entry = id;
+            if rule != NO_RULE {
+                entry |= SUB_RULE;
+                if group.members.len() == 1 && group.members[0] == trigger {
+                    entry |= SOLE;
+                }
+            }
+            let list = &mut self.triggers[trigger as usize];
             let slot = list.len() as u32;
-            super::keys::push(list, id);
+            super::keys::push(list, entry);
             self.group_mut(id).slot = slot;
         }
         id
@@ -307,9 +314,9 @@ impl Items {
             panic!("item {id} is not a group");
         };
         if g.trigger != ItemId::MAX {
-            let list = self.triggers_mut(g.trigger);
+            let list = &mut self.triggers[g.trigger as usize];
             if let Some(moved) = super::keys::swap_remove(list, g.slot as usize) {
-                self.group_mut(moved).slot = g.slot;
+                self.group_mut(moved & ENTRY_ID).slot = g.slot;
             }
         }
         g

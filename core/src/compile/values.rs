@@ -131,6 +131,13 @@ impl ValueIndex {
         }
     }
 
+    /// Whether leaves here need more than their matchers: an instance of their own (groups are
+    /// resolved here) or a record (for anything-but tested later).
+    #[inline(always)]
+    pub(crate) fn records(&self) -> bool {
+        self.group_node | (self.excluding > 0)
+    }
+
     /// Whether nothing needs the index any more.
     pub(crate) fn is_empty(&self) -> bool {
         self.count == 0 && self.excluding == 0 && !self.group_node

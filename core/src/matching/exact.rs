@@ -11,7 +11,7 @@
 //! The search backtracks, trying the condition with fewest candidates first.
 
 use super::{MatchScratch, Value};
-use crate::compile::items::{Item, Items, ABSENT, NO_RULE};
+use crate::compile::items::{Item, Items, ABSENT, ENTRY_ID, SUB_RULE};
 use crate::compile::paths::{Key, NodeId, PathTrie, ROOT};
 use crate::compile::values::{Emit, LeafScratch, ValueIndex};
 use crate::compile::ItemId;
@@ -207,11 +207,11 @@ impl ExactScratch {
         self.reached.dedup();
         let mut i = 0;
         while i < self.reached.len() {
-            for &g in items.triggers(self.reached[i]) {
-                if items.group(g).rule == NO_RULE {
-                    self.reached.push(g);
+            for &entry in items.triggers(self.reached[i]) {
+                if entry & SUB_RULE == 0 {
+                    self.reached.push(entry);
                 } else {
-                    self.subs.push(g);
+                    self.subs.push(entry & ENTRY_ID);
                 }
             }
             i += 1;

@@ -38,7 +38,7 @@
 pub(crate) mod exact;
 
 use crate::compile::exclusion::{Exclusion, Folded};
-use crate::compile::items::{Cond, Group, Item, Items, ABSENT, NO_RULE};
+use crate::compile::items::{Cond, Group, Item, Items, ABSENT, ENTRY_ID, SOLE, SUB_RULE};
 use crate::compile::paths::{Key, NodeId, PathTrie};
 use crate::compile::values::{Emit, LeafScratch, ValueIndex};
 use crate::compile::ItemId;
@@ -265,12 +265,13 @@ impl Run<'_> {
             if !s.log.latest(i) {
                 continue;
             }
-            for &g in self.items.triggers(s.log.items[i]) {
-                let Item::Group(group) = self.items.get(g) else {
+            for &entry in self.items.triggers(s.log.items[i]) {
+                if entry & SUB_RULE != 0 {
                     continue;
-                };
+                }
+                let group = self.items.group(entry);
                 if group.node == node && holds(self.items, s, group, start) {
-                    s.log.fire(g);
+                    s.log.fire(entry);
                 }
             }
         }
@@ -278,23 +279,30 @@ impl Run<'_> {
 
     /// Decides which rules matched, leaving their slots, sorted and distinct, in `scratch.rules`.
     /// `absent_only` lists the sub-rules made only of `exists: false` conditions.
+    #[inline]
     pub(crate) fn finish(&mut self, absent_only: &[ItemId]) {
+        // An event that satisfied nothing (common where rules are selective) matches no rule,
+        // unless some rule has only `exists: false` conditions.
+        if !self.scratch.log.items.is_empty() || !absent_only.is_empty() {
+            self.decide(absent_only);
+        }
+    }
+
+    /// [`finish`](Self::finish) for an event that satisfied something.
+    #[inline(never)]
+    fn decide(&mut self, absent_only: &[ItemId]) {
         let s = &mut *self.scratch;
         for i in 0..s.log.items.len() {
             if !s.log.latest(i) {
                 continue;
             }
-            let item = s.log.items[i];
-            for &g in self.items.triggers(item) {
-                let Item::Group(group) = self.items.get(g) else {
-                    continue;
-                };
-                if group.rule == NO_RULE {
+            for &entry in self.items.triggers(s.log.items[i]) {
+                if entry & SUB_RULE == 0 {
                     continue;
                 }
+                let group = self.items.group(entry & ENTRY_ID);
                 // A sub-rule whose trigger is its only member holds: the trigger was satisfied.
-                let sole = group.members.len() == 1 && group.members[0] == item;
-                if sole || holds(self.items, s, group, 0) {
+                if entry & SOLE != 0 || holds(self.items, s, group, 0) {
                     insert_sorted(&mut s.rules, group.rule);
                 }
             }
@@ -340,12 +348,45 @@ fn passes(s: &mut MatchScratch, c: &Cond, start: u32) -> bool {
 }
 
 /// Adds `rule` to `rules`, sorted and distinct, in its place: for the few rules an event
-/// usually matches, cheaper than sorting them at the end.
+/// usually matches, cheaper than sorting them at the end (and than `Vec::insert`'s call to move
+/// the tail).
 #[inline]
 fn insert_sorted(rules: &mut Vec<u32>, rule: u32) {
-    let at = rules.partition_point(|&r| r < rule);
-    if rules.get(at) != Some(&rule) {
-        rules.insert(at, rule);
+    rules.push(rule);
+    let placed = rules.as_mut_slice();
+    let mut at = placed.len() - 1;
+    while at > 0 && placed[at - 1] > rule {
+        placed[at] = placed[at - 1];
+        at -= 1;
+    }
+    placed[at] = rule;
+    if at > 0 && placed[at - 1] == rule {
+        // A repeat (several sub-rules of one rule matched): rare.
+        placed.copy_within(at + 1.., at);
+        rules.pop();
+    }
+}
+
+impl Run<'_> {
+    /// [`Sink::leaf`] at a path where groups are resolved or leaves recorded for anything-but.
+    #[inline(never)]
+    fn recorded_leaf(&mut self, values: &ValueIndex, leaf: Leaf<'_>) {
+        if values.group_node {
+            self.open(values.node);
+        }
+        let s = &mut *self.scratch;
+        values.match_leaf(leaf, &mut s.leaf, &mut s.log);
+        if values.excluding > 0 {
+            let value = Value::record(leaf, &mut s.bytes);
+            s.excluding.push(Recorded {
+                node: values.node,
+                at: s.log.items.len() as u32,
+                value,
+            });
+        }
+        if values.group_node {
+            self.close(values.node);
+        }
     }
 }
 
@@ -380,22 +421,12 @@ impl<'a> Sink for Run<'a> {
     }
 
     fn leaf(&mut self, values: &'a ValueIndex, leaf: Leaf<'_>) {
-        if values.group_node {
-            self.open(values.node);
-        }
         let s = &mut *self.scratch;
-        values.match_leaf(leaf, &mut s.leaf, &mut s.log);
-        if values.excluding > 0 {
-            let value = Value::record(leaf, &mut s.bytes);
-            s.excluding.push(Recorded {
-                node: values.node,
-                at: s.log.items.len() as u32,
-                value,
-            });
+        if !values.records() {
+            values.match_leaf(leaf, &mut s.leaf, &mut s.log);
+            return;
         }
-        if values.group_node {
-            self.close(values.node);
-        }
+        self.recorded_leaf(values, leaf);
     }
 
     fn array_start(&mut self, _node: NodeId) -> bool {
@@ -408,22 +439,23 @@ impl<'a> Sink for Run<'a> {
 
     fn array_end(&mut self, _node: NodeId) {}
 
+    // (Machines with groups, and only they, watch aliases: both are looked at on one test.)
     #[inline]
     fn object_start(&mut self, node: NodeId) {
         if self.watch_aliases {
             self.open_objects += 1;
-        }
-        if self.trie.node(node).groups > 0 {
-            self.open(node);
+            if self.trie.node(node).groups > 0 {
+                self.open(node);
+            }
         }
     }
 
     #[inline]
     fn object_end(&mut self, node: NodeId) {
-        if self.trie.node(node).groups > 0 {
-            self.close(node);
-        }
         if self.watch_aliases {
+            if self.trie.node(node).groups > 0 {
+                self.close(node);
+            }
             self.open_objects -= 1;
             let seen = &mut self.scratch.seen;
             while seen.last().is_some_and(|&(d, _)| d > self.open_objects) {
