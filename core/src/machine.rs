@@ -215,6 +215,7 @@ impl<N> Machine<N> {
             scratch: matching,
             watch_aliases,
             aliased: false,
+            arrays: 0,
             open_objects: 0,
         };
         scan::scan(event, ROOT, &mut run, self.limits.max_event_depth, buffers)?;

@@ -14,10 +14,12 @@
 //! elements of the same array. With conditions grouped by path, that rule has a simple recursive
 //! reading: the conditions of a sub-rule under a path Q (two or more, one of them positive) must
 //! hold within *one value* at Q. Such conditions form a *group*, an item of its own, resolved at
-//! Q: each value at Q (an object, or a scalar; each element of an array at Q is one) opens an
-//! *instance*, and when it ends, the groups at Q whose trigger was satisfied inside it are
-//! verified against what was satisfied inside it, that is, at a log position since the instance
-//! began. A group that holds is logged as satisfied, for the groups and sub-rules above it. An
+//! Q. Where a value at Q lies inside an array (at Q or above it), it opens an *instance*, and
+//! when it ends, the groups at Q whose trigger was satisfied inside it are verified against what
+//! was satisfied inside it, that is, at a log position since the instance began; a group that
+//! holds is logged as satisfied, for the groups and sub-rules above it. Where no array holds Q,
+//! Q has one value in the event, and its groups are verified at the end of the event against the
+//! whole log, like sub-rules (most events and rules: CityLots' `geometry` is such a path). An
 //! `exists: false` member holds when the path's "some leaf is here" item was not satisfied in the
 //! instance. This is exactly the brute-force definition (choose one value per condition; no two
 //! chosen values from different elements of one array; an `exists: false` condition fails if some
@@ -68,6 +70,8 @@ pub(crate) struct MatchScratch {
     pub(crate) log: Log,
     /// The open instances: the node of each, and the log position where it began.
     instances: Vec<(NodeId, u32)>,
+    /// The nodes that had instances in this event: their groups were verified at their ends.
+    instanced: Vec<NodeId>,
     /// Path nodes reached by the keys of the walked objects that are open (only those nodes where
     /// a second route matters), each with the depth of its object (`Run::open_objects`): the
     /// entries of the innermost object are the ones at the end with its depth.
@@ -231,6 +235,8 @@ pub(crate) struct Run<'a> {
     pub watch_aliases: bool,
     /// Whether a path was reached twice.
     pub aliased: bool,
+    /// How many arrays are open, counted in machines with groups (see "Arrays" above).
+    pub arrays: u32,
     /// How many walked objects are open, counted while aliases are watched. Counting them is all
     /// the per-object work the watch does: an object's entries in `seen` are told apart by this
     /// depth, and dropped when it ends.
@@ -242,6 +248,7 @@ impl Run<'_> {
     pub(crate) fn reset(scratch: &mut MatchScratch, items: usize) {
         scratch.log.start(items);
         scratch.instances.clear();
+        scratch.instanced.clear();
         scratch.rules.clear();
         scratch.seen.clear();
         scratch.excluding.clear();
@@ -249,9 +256,13 @@ impl Run<'_> {
     }
 
     fn open(&mut self, node: NodeId) {
-        let at = self.scratch.log.items.len() as u32;
-        self.scratch.instances.push((node, at));
-        self.scratch.log.floor = at;
+        let s = &mut *self.scratch;
+        let at = s.log.items.len() as u32;
+        s.instances.push((node, at));
+        s.log.floor = at;
+        if !s.instanced.contains(&node) {
+            s.instanced.push(node);
+        }
     }
 
     /// Ends the innermost instance (a value at `node`): the groups at `node` triggered inside it
@@ -270,7 +281,7 @@ impl Run<'_> {
                     continue;
                 }
                 let group = self.items.group(entry);
-                if group.node == node && holds(self.items, s, group, start) {
+                if group.node == node && holds(self.items, s, group, start, false) {
                     s.log.fire(entry);
                 }
             }
@@ -292,36 +303,53 @@ impl Run<'_> {
     #[inline(never)]
     fn decide(&mut self, absent_only: &[ItemId]) {
         let s = &mut *self.scratch;
-        for i in 0..s.log.items.len() {
-            if !s.log.latest(i) {
-                continue;
-            }
-            for &entry in self.items.triggers(s.log.items[i]) {
-                if entry & SUB_RULE == 0 {
-                    continue;
+        // (Groups verified here are logged, and their own triggers read in turn.)
+        let mut i = 0;
+        while i < s.log.items.len() {
+            if s.log.latest(i) {
+                for &entry in self.items.triggers(s.log.items[i]) {
+                    let group = self.items.group(entry & ENTRY_ID);
+                    if entry & SUB_RULE == 0 {
+                        // A group at a path no array held, so with one value in the event.
+                        if !s.instanced.contains(&group.node)
+                            && holds(self.items, s, group, 0, true)
+                        {
+                            s.log.fire(entry);
+                        }
+                        continue;
+                    }
+                    // A sub-rule whose trigger is its only member holds: the trigger was
+                    // satisfied.
+                    if entry & SOLE != 0 || holds(self.items, s, group, 0, true) {
+                        insert_sorted(&mut s.rules, group.rule);
+                    }
                 }
-                let group = self.items.group(entry & ENTRY_ID);
-                // A sub-rule whose trigger is its only member holds: the trigger was satisfied.
-                if entry & SOLE != 0 || holds(self.items, s, group, 0) {
-                    insert_sorted(&mut s.rules, group.rule);
-                }
             }
+            i += 1;
         }
         for &g in absent_only {
             let group = self.items.group(g);
-            if holds(self.items, s, group, 0) {
+            if holds(self.items, s, group, 0, true) {
                 insert_sorted(&mut s.rules, group.rule);
             }
         }
     }
 }
 
-/// Whether `group` holds with what was satisfied at log position `start` or later.
-fn holds(items: &Items, s: &mut MatchScratch, group: &Group, start: u32) -> bool {
+/// Whether `group` holds with what was satisfied at log position `start` or later. At the end
+/// of the event (`end`), a member group at a path no array held is verified in place if it was
+/// not yet.
+fn holds(items: &Items, s: &mut MatchScratch, group: &Group, start: u32, end: bool) -> bool {
     group.members.iter().all(|&m| {
         let id = m & !ABSENT;
         let satisfied = s.log.since(id, start)
-            || matches!(items.get(id), Item::Cond(c) if c.excluded.is_some() && passes(s, c, start));
+            || match items.get(id) {
+                Item::Cond(c) => c.excluded.is_some() && passes(s, c, start),
+                Item::Group(g) => {
+                    end && !s.instanced.contains(&g.node) && holds(items, s, g, 0, true)
+                }
+                Item::Free => false,
+            };
         satisfied == (m & ABSENT == 0)
     })
 }
@@ -371,7 +399,8 @@ impl Run<'_> {
     /// [`Sink::leaf`] at a path where groups are resolved or leaves recorded for anything-but.
     #[inline(never)]
     fn recorded_leaf(&mut self, values: &ValueIndex, leaf: Leaf<'_>) {
-        if values.group_node {
+        let instance = values.group_node && self.arrays > 0;
+        if instance {
             self.open(values.node);
         }
         let s = &mut *self.scratch;
@@ -384,7 +413,7 @@ impl Run<'_> {
                 value,
             });
         }
-        if values.group_node {
+        if instance {
             self.close(values.node);
         }
     }
@@ -422,29 +451,40 @@ impl<'a> Sink for Run<'a> {
 
     fn leaf(&mut self, values: &'a ValueIndex, leaf: Leaf<'_>) {
         let s = &mut *self.scratch;
-        if !values.records() {
+        if !(values.records() && (self.arrays > 0 || values.excluding > 0)) {
             values.match_leaf(leaf, &mut s.leaf, &mut s.log);
             return;
         }
         self.recorded_leaf(values, leaf);
     }
 
+    #[inline]
     fn array_start(&mut self, _node: NodeId) -> bool {
-        false
+        // Arrays are counted only where groups are resolved (see "Arrays" above); their elements
+        // need nothing.
+        if self.watch_aliases {
+            self.arrays += 1;
+        }
+        self.watch_aliases
     }
 
+    #[inline]
     fn element_start(&mut self, _node: NodeId) {}
 
+    #[inline]
     fn element_end(&mut self, _node: NodeId) {}
 
-    fn array_end(&mut self, _node: NodeId) {}
+    #[inline]
+    fn array_end(&mut self, _node: NodeId) {
+        self.arrays -= 1;
+    }
 
     // (Machines with groups, and only they, watch aliases: both are looked at on one test.)
     #[inline]
     fn object_start(&mut self, node: NodeId) {
         if self.watch_aliases {
             self.open_objects += 1;
-            if self.trie.node(node).groups > 0 {
+            if self.arrays > 0 && self.trie.node(node).groups > 0 {
                 self.open(node);
             }
         }
@@ -453,7 +493,7 @@ impl<'a> Sink for Run<'a> {
     #[inline]
     fn object_end(&mut self, node: NodeId) {
         if self.watch_aliases {
-            if self.trie.node(node).groups > 0 {
+            if self.arrays > 0 && self.trie.node(node).groups > 0 {
                 self.close(node);
             }
             self.open_objects -= 1;
