@@ -164,7 +164,7 @@ pub fn router(i: usize) -> String {
             i & 255
         ),
     };
-    let account = if i % 2 == 0 {
+    let account = if i.is_multiple_of(2) {
         format!(r#", "account": ["{:012}"]"#, i % 1000)
     } else {
         String::new()

@@ -74,10 +74,12 @@ impl Exclusion {
         }
     }
 
+    #[inline]
     pub(crate) fn folds(&self) -> bool {
         matches!(self, Exclusion::IgnoreCase(_))
     }
 
+    #[inline(always)]
     pub(crate) fn excludes_string(&self, s: &[u8], folded: Folded<'_>) -> bool {
         match self {
             Exclusion::Strings(v) => v.iter().any(|x| same_bytes(x, s)),
@@ -97,6 +99,7 @@ impl Exclusion {
         }
     }
 
+    #[inline]
     pub(crate) fn excludes_number(&self, value: f64) -> bool {
         match self {
             Exclusion::Numbers(v) => v.contains(&number::key_of(value)),

@@ -47,11 +47,14 @@ pub(crate) struct Globs {
     suffixes: Affixes,
     /// Pieces of wildcards with stars at both ends, and the automaton finding them.
     pieces: KeyMap,
-    finder: OnceLock<Option<(AhoCorasick, Vec<Box<[u8]>>)>>,
+    finder: OnceLock<Option<Finder>>,
     everything: Targets,
     /// The automaton of a path with few wildcards (reporting slots), when it fits.
     dfa: OnceLock<Option<Dfa>>,
 }
+
+/// The automaton finding the pieces, and the piece of each of its pattern numbers.
+type Finder = (AhoCorasick, Vec<Box<[u8]>>);
 
 /// Where a wildcard is filed.
 enum Filed<'a> {

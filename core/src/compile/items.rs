@@ -116,6 +116,9 @@ pub(crate) struct Items {
     /// [`SOLE`]: kept beside the items, densely, because matching reads them for every item an
     /// event satisfies.
     triggers: Vec<Targets>,
+    /// Per item, the rule of a sub-rule ([`NO_RULE`] for other items), beside the items for the
+    /// same reason.
+    rules: Vec<u32>,
     free: Vec<ItemId>,
     /// Conditions, found by hashing path and code.
     interned: HashTable<ItemId>,
@@ -155,6 +158,12 @@ impl Items {
         }
     }
 
+    /// The rule of sub-rule `id`.
+    #[inline]
+    pub(crate) fn rule(&self, id: ItemId) -> u32 {
+        self.rules[id as usize]
+    }
+
     /// The entries of the groups filed under item `id` (see [`SUB_RULE`], [`SOLE`]).
     #[inline]
     pub(crate) fn triggers(&self, id: ItemId) -> &[u32] {
@@ -178,6 +187,7 @@ impl Items {
                     .expect("fewer than 2^30 conditions and groups in one machine");
                 push_slot(&mut self.items, item);
                 push_slot(&mut self.triggers, Targets::None);
+                push_slot(&mut self.rules, NO_RULE);
                 id
             }
         }
@@ -189,10 +199,11 @@ impl Items {
             "nothing is filed under it"
         );
         let item = std::mem::replace(&mut self.items[id as usize], Item::Free);
+        self.rules[id as usize] = NO_RULE;
         self.free.push(id);
         if self.free.len() == self.items.len() {
             *self = Items {
-                hasher: self.hasher.clone(),
+                hasher: self.hasher,
                 ..Items::default()
             };
         }
@@ -291,6 +302,7 @@ impl Items {
             trigger,
             slot: 0,
         }));
+        self.rules[id as usize] = rule;
         if trigger != ItemId::MAX {
             let group = self.group(id);
             let mut entry = id;

@@ -245,6 +245,7 @@ pub(crate) struct Run<'a> {
 
 impl Run<'_> {
     /// Prepares the scratch space for a new event of a machine with `items` item slots.
+    #[inline]
     pub(crate) fn reset(scratch: &mut MatchScratch, items: usize) {
         scratch.log.start(items);
         scratch.instances.clear();
@@ -304,10 +305,18 @@ impl Run<'_> {
     fn decide(&mut self, absent_only: &[ItemId]) {
         let s = &mut *self.scratch;
         // (Groups verified here are logged, and their own triggers read in turn.)
+        // (Without instances, no item was logged twice.)
+        let repeats = !s.instanced.is_empty();
         let mut i = 0;
         while i < s.log.items.len() {
-            if s.log.latest(i) {
+            if !repeats || s.log.latest(i) {
                 for &entry in self.items.triggers(s.log.items[i]) {
+                    // A sub-rule whose trigger is its only member holds: the trigger was
+                    // satisfied.
+                    if entry & SOLE != 0 {
+                        insert_sorted(&mut s.rules, self.items.rule(entry & ENTRY_ID));
+                        continue;
+                    }
                     let group = self.items.group(entry & ENTRY_ID);
                     if entry & SUB_RULE == 0 {
                         // A group at a path no array held, so with one value in the event.
@@ -316,11 +325,7 @@ impl Run<'_> {
                         {
                             s.log.fire(entry);
                         }
-                        continue;
-                    }
-                    // A sub-rule whose trigger is its only member holds: the trigger was
-                    // satisfied.
-                    if entry & SOLE != 0 || holds(self.items, s, group, 0, true) {
+                    } else if holds(self.items, s, group, 0, true) {
                         insert_sorted(&mut s.rules, group.rule);
                     }
                 }
@@ -338,7 +343,8 @@ impl Run<'_> {
 
 /// Whether `group` holds with what was satisfied at log position `start` or later. At the end
 /// of the event (`end`), a member group at a path no array held is verified in place if it was
-/// not yet.
+/// not yet. (Out of line: the usual sub-rule, of one member, needs no call.)
+#[inline(never)]
 fn holds(items: &Items, s: &mut MatchScratch, group: &Group, start: u32, end: bool) -> bool {
     group.members.iter().all(|&m| {
         let id = m & !ABSENT;

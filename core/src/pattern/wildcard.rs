@@ -91,7 +91,13 @@ impl Wildcard {
         }
         let mut rest = &value[first.len()..value.len() - last.len()];
         for piece in &self.pieces[1..n - 1] {
-            match memchr::memmem::find(rest, piece.as_bytes()) {
+            // (A piece of one byte, common in short wildcards such as `2*0*1*7`, is found by
+            // `memchr`, without `memmem`'s setup.)
+            let found = match piece.as_bytes() {
+                &[byte] => memchr::memchr(byte, rest),
+                bytes => memchr::memmem::find(rest, bytes),
+            };
+            match found {
                 Some(at) => rest = &rest[at + piece.len()..],
                 None => return false,
             }
