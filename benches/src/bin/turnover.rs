@@ -13,8 +13,11 @@ use ferruler::Machine;
 use ferruler_benches::shapes::router;
 use std::time::Instant;
 
+/// Rule `i` of a kind.
+type Make = fn(usize) -> String;
+
 /// The kinds measured, and rule `i` of each.
-const KINDS: [(&str, fn(usize) -> String); 10] = [
+const KINDS: [(&str, Make); 10] = [
     ("exact", |i| format!(r#"{{"f": ["v{i}"]}}"#)),
     ("prefix", |i| format!(r#"{{"f": [{{"prefix": "p{i}-"}}]}}"#)),
     ("suffix", |i| format!(r#"{{"f": [{{"suffix": "-{i}s"}}]}}"#)),
