@@ -405,7 +405,7 @@ mod tests {
     }
 
     fn sorted(ts: Option<&[ItemId]>) -> Vec<u32> {
-        let mut v: Vec<u32> = ts.unwrap_or_default().iter().copied().collect();
+        let mut v: Vec<u32> = ts.unwrap_or_default().to_vec();
         v.sort();
         v
     }
