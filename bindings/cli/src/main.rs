@@ -9,8 +9,10 @@ mod cli;
 mod commands;
 mod failure;
 mod input;
+mod junit;
 mod render;
 mod rules;
+mod suggest;
 mod template;
 
 use clap::Parser;

@@ -7,7 +7,7 @@
 //! names the file, the rule and the place.
 
 mod discover;
-mod map;
+pub mod map;
 
 pub use discover::{file_name, list_dir, load_dir, load_file, read, FileRole};
 
@@ -84,6 +84,13 @@ impl Rule {
                 &at,
                 format_args!("rule {name}: invalid event pattern: {}", error.message()),
             ),
+        }
+    }
+
+    /// The file the rule is defined in.
+    pub fn file(&self) -> &str {
+        match &self.origin {
+            Origin::Slice { file, .. } | Origin::Mapped { file, .. } => file,
         }
     }
 

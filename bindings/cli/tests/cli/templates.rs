@@ -27,7 +27,7 @@ fn sam_template_cases_pass() {
         .args(["cases", "sam-app"])
         .assert()
         .code(0)
-        .stdout(contains("8 passed, 0 failed\n"));
+        .stdout(contains("8 passed, 0 failed, 0 errored\n"));
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn cdk_assembly_cases_pass_with_the_account() {
         .args(["cases", "cdk-app", "--param", "AWS::AccountId=111122223333"])
         .assert()
         .code(0)
-        .stdout(contains("4 passed, 0 failed\n"));
+        .stdout(contains("4 passed, 0 failed, 0 errored\n"));
 }
 
 #[test]
