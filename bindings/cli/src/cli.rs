@@ -33,8 +33,9 @@ ferruler test-event-pattern --event-pattern '{\"detail-type\": [\"Order Placed\"
     /// Validate event patterns: pattern files, rule directories, {name: pattern} files, templates.
     #[command(
         after_help = "Errors are printed as FILE:LINE:COLUMN: error: rule NAME: message.\n\
-Exit status: 0 all valid, 2 some invalid.\n\
-Examples:\n  ferruler check rules/order-placed.json rules/\n  ferruler check --template template.yaml --param Stage=prod"
+Exit status: 0 all valid, 2 some invalid (or, with --strict, some not checked).\n\
+Examples:\n  ferruler check rules/order-placed.json rules/\n  ferruler check --strict --template template.yaml --param Stage=prod\n  \
+ferruler check --strict --format sarif --template template.yaml > ferruler.sarif"
     )]
     Check(CheckArgs),
 
@@ -105,8 +106,26 @@ pub struct CheckArgs {
     /// CloudFormation, SAM or CDK templates (YAML or JSON) whose rule patterns to check.
     #[arg(long, value_name = "TEMPLATE")]
     pub template: Vec<PathBuf>,
+    /// A rule that cannot be checked (it needs a value only a deployment knows) fails the check.
+    #[arg(long)]
+    pub strict: bool,
+    /// The report on standard output; problems are also printed on standard error.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
     #[command(flatten)]
     pub params: ParamArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// The summary line, `N valid, M invalid[, K not checked]`.
+    Text,
+    /// One JSON document: the counts and every rule's result.
+    Json,
+    /// SARIF 2.1.0, for code-scanning UIs (GitHub's upload-sarif annotates the template line).
+    Sarif,
+    /// JUnit XML: a test case per rule, classname the rule file's path.
+    Junit,
 }
 
 #[derive(Debug, Args)]

@@ -8,10 +8,12 @@ mod cases;
 mod cli;
 mod commands;
 mod failure;
+mod finding;
 mod input;
 mod junit;
 mod render;
 mod rules;
+mod sarif;
 mod suggest;
 mod template;
 
