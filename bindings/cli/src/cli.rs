@@ -54,8 +54,10 @@ ferruler explain --rules template.yaml --rule MyFunctionOnOrder --event event.js
     /// Match a stream of JSON-lines events against many rules; print rule names or matching events.
     #[command(
         after_help = "RULES is a {name: pattern} JSON file, a directory of pattern files, or a template.\n\
-Exit status: 0; 2 if a rule is invalid (nothing is read) or an event is (reported on stderr with its\n\
-file and line; the rest of the stream is still processed).\n\
+With --output names, output line n belongs to input line n: a blank input line gives a blank output\n\
+line, an invalid one `null` (see --on-error).\n\
+Exit status: 0 every line was a valid event; 2 if a rule is invalid (nothing is read) or some line\n\
+is not a valid event (each reported on stderr with its file, line and column).\n\
 Examples:\n  ferruler filter --rules rules/ < events.jsonl\n  \
 ferruler filter --rules template.yaml --output events events-*.jsonl > matching.jsonl"
     )]
@@ -198,6 +200,16 @@ pub enum FilterOutput {
     Both,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnError {
+    /// `null` in place of its rule names, so output line n is still input line n.
+    Null,
+    /// No output line (later lines no longer line up with their input lines with --output names).
+    Skip,
+    /// Stop reading at the first invalid line.
+    Fail,
+}
+
 #[derive(Debug, Args)]
 pub struct FilterArgs {
     /// The rules: a {name: pattern} JSON file, a directory of pattern files, or a template.
@@ -209,6 +221,9 @@ pub struct FilterArgs {
     /// What to print.
     #[arg(long, value_enum, default_value_t = FilterOutput::Names)]
     pub output: FilterOutput,
+    /// What an invalid line gives (it is always reported on stderr and makes the exit status 2).
+    #[arg(long, value_enum, default_value_t = OnError::Null)]
+    pub on_error: OnError,
     #[command(flatten)]
     pub params: ParamArgs,
 }
