@@ -3,7 +3,7 @@
 //! Each command's help ends with an example that can be pasted as is, because the first thing a
 //! user types after installing a tool is `--help`, and an example answers more than a synopsis.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 use std::path::PathBuf;
 
@@ -46,9 +46,12 @@ ferruler cases --rules template.yaml template.cases.jsonl")]
     Cases(CasesArgs),
 
     /// Why does (or doesn't) the pattern match the event? Every condition, value and $or branch.
-    #[command(after_help = "Exit status: 0 match, 1 no match, 2 invalid input.\n\
+    #[command(
+        after_help = "Exit status: 0 match (some rule matches), 1 no match, 2 invalid input.\n\
 Examples:\n  ferruler explain --event-pattern pattern.json --event event.json\n  \
-ferruler explain --rules template.yaml --rule MyFunctionOnOrder --event event.json --json")]
+ferruler explain --rules template.yaml --rule MyFunctionOnOrder --event event.json --json\n  \
+ferruler explain --rules rules/ --event event.json"
+    )]
     Explain(ExplainArgs),
 
     /// Match a stream of JSON-lines events against many rules; print rule names or matching events.
@@ -164,22 +167,21 @@ pub struct CasesArgs {
     pub params: ParamArgs,
 }
 
+/// The pattern comes from `--event-pattern` or from `--rules` (then `--rule` picks one, or every
+/// rule is tried): exactly one of the two, which the usage line says as `<--event-pattern|--rules>`.
 #[derive(Debug, Args)]
+#[command(group = ArgGroup::new("pattern").required(true).args(["event_pattern", "rules"]))]
 pub struct ExplainArgs {
     /// The event pattern: inline JSON, a file, file://FILE, or - for stdin.
-    #[arg(
-        long,
-        value_name = "FILE|JSON",
-        required_unless_present = "rule",
-        conflicts_with = "rule"
-    )]
+    #[arg(long, value_name = "FILE|JSON")]
     pub event_pattern: Option<Source>,
-    /// Explain the rule of this name from --rules instead of --event-pattern.
-    #[arg(long, value_name = "NAME", requires = "rules")]
-    pub rule: Option<String>,
-    /// Where --rule is defined: a {name: pattern} file, a directory, or a template.
+    /// Rules: a {name: pattern} file, a directory, or a template. Without --rule, the event is
+    /// explained against every rule: which match and, for the closest that do not, why not.
     #[arg(long, value_name = "RULES")]
     pub rules: Vec<PathBuf>,
+    /// Explain only the rule of this name from --rules.
+    #[arg(long, value_name = "NAME", requires = "rules")]
+    pub rule: Option<String>,
     /// The event: inline JSON, a file, file://FILE, or - for stdin.
     #[arg(long, value_name = "FILE|JSON")]
     pub event: Source,

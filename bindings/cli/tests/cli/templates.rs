@@ -171,3 +171,37 @@ fn unresolvable_functions_are_refused_not_guessed() {
             ":6:22: error: rule R: !If cannot be evaluated without deploying the stack",
         ));
 }
+
+/// Issue 19: a rule whose pattern needs a --param is still a known rule, and a near miss is named.
+#[test]
+fn unknown_rule_lists_rules_that_need_params_and_suggests_one() {
+    ferruler()
+        .args(["explain", "--rules", "cdk-app/cdk.out", "--rule", "OrderPlacedRule5F7A3C1", "--event", "{}"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "no rule named OrderPlacedRule5F7A3C1; known rules: ShipmentRuleB2C9D0E1, OrderPlacedRule5F7A3C1E; did you mean \"OrderPlacedRule5F7A3C1E\"?",
+        ));
+}
+
+/// Issue 19: a `!Sub` is reported as the `!Sub` it is.
+#[test]
+fn a_sub_without_a_value_is_reported_as_the_sub() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.yaml");
+    std::fs::write(
+        &path,
+        "Resources:\n  Uploads:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPattern:\n        source: [!Sub \"uploads-${AWS::AccountId}\"]\n",
+    )
+    .unwrap();
+    let out = ferruler().arg("check").arg(&path).output().unwrap();
+    let err = crate::stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "{}:6:23: warning: not checked: rule Uploads: !Sub \"uploads-${{AWS::AccountId}}\": ${{AWS::AccountId}} (a pseudo parameter) has no local value; pass --param AWS::AccountId=VALUE",
+            path.display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("!Ref"), "{err}");
+}

@@ -102,3 +102,23 @@ fn missing_file_is_an_error_not_a_panic() {
         ))
         .stderr(contains("panicked").not());
 }
+
+/// Issue 19: any inline JSON is read as JSON, not as a file name, and a non-object event is
+/// rejected as such.
+#[test]
+fn inline_json_of_any_kind_is_recognised() {
+    for event in ["[1]", " [1, 2]", "\"x\"", "1", "null"] {
+        let out = ferruler()
+            .args(["test-event-pattern", "--event-pattern", r#"{"a": [1]}"#])
+            .args(["--event", event])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{event}");
+        let err = crate::stderr(&out);
+        assert!(
+            err.contains("<event>:1:")
+                && err.contains("error: invalid event: an event must be a JSON object"),
+            "{event}: {err}"
+        );
+    }
+}
