@@ -26,7 +26,8 @@ pub enum Command {
     #[command(
         after_help = "Exit status: 0 match, 1 no match, 2 invalid pattern or event (message on stderr).\n\
 Examples:\n  ferruler test-event-pattern --event-pattern pattern.json --event event.json\n  \
-ferruler test-event-pattern --event-pattern '{\"detail-type\": [\"Order Placed\"]}' --event file://event.json"
+ferruler test-event-pattern --event-pattern '{\"detail-type\": [\"Order Placed\"]}' --event file://event.json\n  \
+ferruler test-event-pattern --envelope aws --event-pattern pattern.json --event event.json"
     )]
     TestEventPattern(TestEventPatternArgs),
 
@@ -101,6 +102,18 @@ pub struct TestEventPatternArgs {
     /// The event: inline JSON, a file, file://FILE, or - for stdin.
     #[arg(long, value_name = "FILE|JSON")]
     pub event: Source,
+    /// Which envelope fields the event must have.
+    #[arg(long, value_enum, default_value_t = Envelope::None)]
+    pub envelope: Envelope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Envelope {
+    /// None, as in rule matching: a pattern reads only the fields it names.
+    None,
+    /// Those `aws events test-event-pattern` requires: id, account, source, time, region,
+    /// resources (an array of strings) and detail-type, with the service's error otherwise.
+    Aws,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@
 mod cases;
 mod cli;
 mod commands;
+mod envelope;
 mod failure;
 mod finding;
 mod input;
