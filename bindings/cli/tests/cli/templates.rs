@@ -205,3 +205,33 @@ fn a_sub_without_a_value_is_reported_as_the_sub() {
     );
     assert!(!err.contains("!Ref"), "{err}");
 }
+
+/// Issue 19: a misspelt property of a rule in a template is an error, not a rule left out.
+#[test]
+fn unknown_rule_properties_are_errors_that_suggest_the_known_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.yaml");
+    let check = |text: &str| {
+        std::fs::write(&path, text).unwrap();
+        let out = ferruler().arg("check").arg(&path).output().unwrap();
+        (out.status.code(), crate::stderr(&out))
+    };
+    let (code, err) = check("Resources:\n  R:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPatern:\n        source: [a]\n");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(&format!("{}:5:7: error: rule R: unknown property \"EventPatern\"; did you mean \"EventPattern\"?", path.display())),
+        "{err}"
+    );
+    let (code, err) = check("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        OnX:\n          Type: EventBridgeRule\n          Properties:\n            Patern: {source: [a]}\n");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(&format!(
+            "{}:9:13: error: rule FOnX: unknown property \"Patern\"; did you mean \"Pattern\"?",
+            path.display()
+        )),
+        "{err}"
+    );
+    // A schedule rule has no pattern, and is no error.
+    let (code, err) = check("Resources:\n  S:\n    Type: AWS::Events::Rule\n    Properties:\n      ScheduleExpression: rate(1 hour)\n  R:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPattern: {source: [a]}\n");
+    assert_eq!(code, Some(0), "{err}");
+}
