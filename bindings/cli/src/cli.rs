@@ -40,7 +40,7 @@ ferruler check --strict --format sarif --template template.yaml > ferruler.sarif
     )]
     Check(CheckArgs),
 
-    /// Run test cases: JSON-lines files or fixture directories; reports N passed, M failed.
+    /// Run test cases: JSON-lines files or fixture directories; reports N passed, M failed, K errored.
     #[command(long_about = CASES_LONG_ABOUT, after_help = "Exit status: 0 all passed, 1 some failed, 2 invalid input.\n\
 Examples:\n  ferruler cases tests/rules/\n  ferruler cases cases.jsonl --junit junit.xml\n  \
 ferruler cases --rules template.yaml template.cases.jsonl")]
@@ -81,12 +81,15 @@ A case file is JSON lines, one case per line:
   {\"name\": \"...\", \"pattern\": {...} | \"pattern_text\": \"...\" | \"rule\": \"NAME\",
    \"event\": {...} | \"event_text\": \"...\" | \"event_file\": \"PATH\",
    \"expect\": \"match\" | \"nomatch\" | \"error\", \"message\": \"substring of the error\"}
-Only name, a pattern source and an event source are required. `rule` names a rule from --rules or
+Only name, a pattern source and an event source are required; `why` and `source` may hold notes,
+and any other key is an error (a misspelt \"expect\" must not make a case assert nothing).
+`rule` names a rule from --rules or
 from the rule file beside the case file (X.cases.jsonl tests X.json, X.rules.json, X.yaml, X.yml or
 X.template.json); with exactly one such rule, neither pattern nor rule is needed.
 
 Each case prints {\"name\", \"result\", \"message\"} (JSON lines, or a readable line with --format
-text); failures are explained on stderr; the run ends with `N passed, M failed`.
+text); a case that cannot run prints result \"errored\" and why; failures are explained (on stderr
+in JSON-lines mode); the run ends with `N passed, M failed, K errored`.
 
 A directory is searched for *.cases.jsonl files, and its rule files are all loaded, so cases can
 name any rule of the repository.";
