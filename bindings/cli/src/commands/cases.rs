@@ -1,10 +1,12 @@
 //! `ferruler cases`: the rule test runner.
 //!
-//! Standard output carries one result per case (JSON lines by default, so other tools can read it;
-//! `--format text` for people) and ends with `N passed, M failed`. A failed case is explained (what
-//! each condition saw in the event) on standard error in JSON-lines mode, inline in text mode, and
-//! in the JUnit file. Cases that cannot run at all (a malformed line, an unknown rule) are reported
-//! with their file and line and make the exit status 2, after every other case has run.
+//! Standard output carries one result per case, every case (JSON lines by default, so other tools
+//! can read it; `--format text` for people), and ends with `N passed, M failed, K errored`: a CI
+//! log must account for each case, since a case missing from it is one nobody notices. A failed
+//! case is explained (what each condition saw in the event) on standard error in JSON-lines mode,
+//! under its line in text mode, and in the JUnit file. A case that cannot run at all (a malformed
+//! line, an unknown key or rule) is listed as errored with its file, line and column, and makes the
+//! exit status 2, after every other case has run.
 
 use crate::cases::run::{self as case_run, Outcome};
 use crate::cases::{self, Case};
