@@ -210,7 +210,8 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FilterOutput {
-    /// For every event, a JSON array of the names of the rules it matches.
+    /// For every input line, a JSON array of the names of the rules its event matches (an empty
+    /// line for a blank one).
     Names,
     /// Only the events that match some rule, as read.
     Events,
@@ -220,7 +221,8 @@ pub enum FilterOutput {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OnError {
-    /// `null` in place of its rule names, so output line n is still input line n.
+    /// `null` in place of its rule names (with --output names), so output line n is still input
+    /// line n.
     Null,
     /// No output line (later lines no longer line up with their input lines with --output names).
     Skip,
