@@ -3,7 +3,7 @@
 //! Each command's help ends with an example that can be pasted as is, because the first thing a
 //! user types after installing a tool is `--help`, and an example answers more than a synopsis.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 use std::path::PathBuf;
 
@@ -26,35 +26,42 @@ pub enum Command {
     #[command(
         after_help = "Exit status: 0 match, 1 no match, 2 invalid pattern or event (message on stderr).\n\
 Examples:\n  ferruler test-event-pattern --event-pattern pattern.json --event event.json\n  \
-ferruler test-event-pattern --event-pattern '{\"detail-type\": [\"Order Placed\"]}' --event file://event.json"
+ferruler test-event-pattern --event-pattern '{\"detail-type\": [\"Order Placed\"]}' --event file://event.json\n  \
+ferruler test-event-pattern --envelope aws --event-pattern pattern.json --event event.json"
     )]
     TestEventPattern(TestEventPatternArgs),
 
     /// Validate event patterns: pattern files, rule directories, {name: pattern} files, templates.
     #[command(
         after_help = "Errors are printed as FILE:LINE:COLUMN: error: rule NAME: message.\n\
-Exit status: 0 all valid, 2 some invalid.\n\
-Examples:\n  ferruler check rules/order-placed.json rules/\n  ferruler check --template template.yaml --param Stage=prod"
+Exit status: 0 all valid, 2 some invalid (or, with --strict, some not checked).\n\
+Examples:\n  ferruler check rules/order-placed.json rules/\n  ferruler check --strict --template template.yaml --param Stage=prod\n  \
+ferruler check --strict --format sarif --template template.yaml > ferruler.sarif"
     )]
     Check(CheckArgs),
 
-    /// Run test cases: JSON-lines files or fixture directories; reports N passed, M failed.
+    /// Run test cases: JSON-lines files or fixture directories; reports N passed, M failed, K errored.
     #[command(long_about = CASES_LONG_ABOUT, after_help = "Exit status: 0 all passed, 1 some failed, 2 invalid input.\n\
 Examples:\n  ferruler cases tests/rules/\n  ferruler cases cases.jsonl --junit junit.xml\n  \
 ferruler cases --rules template.yaml template.cases.jsonl")]
     Cases(CasesArgs),
 
     /// Why does (or doesn't) the pattern match the event? Every condition, value and $or branch.
-    #[command(after_help = "Exit status: 0 match, 1 no match, 2 invalid input.\n\
+    #[command(
+        after_help = "Exit status: 0 match (some rule matches), 1 no match, 2 invalid input.\n\
 Examples:\n  ferruler explain --event-pattern pattern.json --event event.json\n  \
-ferruler explain --rules template.yaml --rule MyFunctionOnOrder --event event.json --json")]
+ferruler explain --rules template.yaml --rule MyFunctionOnOrder --event event.json --json\n  \
+ferruler explain --rules rules/ --event event.json"
+    )]
     Explain(ExplainArgs),
 
     /// Match a stream of JSON-lines events against many rules; print rule names or matching events.
     #[command(
         after_help = "RULES is a {name: pattern} JSON file, a directory of pattern files, or a template.\n\
-Exit status: 0; 2 if a rule is invalid (nothing is read) or an event is (reported on stderr with its\n\
-file and line; the rest of the stream is still processed).\n\
+With --output names, output line n belongs to input line n: a blank input line gives a blank output\n\
+line, an invalid one `null` (see --on-error).\n\
+Exit status: 0 every line was a valid event; 2 if a rule is invalid (nothing is read) or some line\n\
+is not a valid event (each reported on stderr with its file, line and column).\n\
 Examples:\n  ferruler filter --rules rules/ < events.jsonl\n  \
 ferruler filter --rules template.yaml --output events events-*.jsonl > matching.jsonl"
     )]
@@ -74,12 +81,15 @@ A case file is JSON lines, one case per line:
   {\"name\": \"...\", \"pattern\": {...} | \"pattern_text\": \"...\" | \"rule\": \"NAME\",
    \"event\": {...} | \"event_text\": \"...\" | \"event_file\": \"PATH\",
    \"expect\": \"match\" | \"nomatch\" | \"error\", \"message\": \"substring of the error\"}
-Only name, a pattern source and an event source are required. `rule` names a rule from --rules or
+Only name, a pattern source and an event source are required; `why` and `source` may hold notes,
+and any other key is an error (a misspelt \"expect\" must not make a case assert nothing).
+`rule` names a rule from --rules or
 from the rule file beside the case file (X.cases.jsonl tests X.json, X.rules.json, X.yaml, X.yml or
 X.template.json); with exactly one such rule, neither pattern nor rule is needed.
 
 Each case prints {\"name\", \"result\", \"message\"} (JSON lines, or a readable line with --format
-text); failures are explained on stderr; the run ends with `N passed, M failed`.
+text); a case that cannot run prints result \"errored\" and why; failures are explained (on stderr
+in JSON-lines mode); the run ends with `N passed, M failed, K errored`.
 
 A directory is searched for *.cases.jsonl files, and its rule files are all loaded, so cases can
 name any rule of the repository.";
@@ -95,6 +105,18 @@ pub struct TestEventPatternArgs {
     /// The event: inline JSON, a file, file://FILE, or - for stdin.
     #[arg(long, value_name = "FILE|JSON")]
     pub event: Source,
+    /// Which envelope fields the event must have.
+    #[arg(long, value_enum, default_value_t = Envelope::None)]
+    pub envelope: Envelope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Envelope {
+    /// None, as in rule matching: a pattern reads only the fields it names.
+    None,
+    /// Those `aws events test-event-pattern` requires: id, account, source, time, region,
+    /// resources (an array of strings) and detail-type, with the service's error otherwise.
+    Aws,
 }
 
 #[derive(Debug, Args)]
@@ -105,8 +127,26 @@ pub struct CheckArgs {
     /// CloudFormation, SAM or CDK templates (YAML or JSON) whose rule patterns to check.
     #[arg(long, value_name = "TEMPLATE")]
     pub template: Vec<PathBuf>,
+    /// A rule that cannot be checked (it needs a value only a deployment knows) fails the check.
+    #[arg(long)]
+    pub strict: bool,
+    /// The report on standard output; problems are also printed on standard error.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
     #[command(flatten)]
     pub params: ParamArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// The summary line, `N valid, M invalid[, K not checked]`.
+    Text,
+    /// One JSON document: the counts and every rule's result.
+    Json,
+    /// SARIF 2.1.0, for code-scanning UIs (GitHub's upload-sarif annotates the template line).
+    Sarif,
+    /// JUnit XML: a test case per rule, classname the rule file's path.
+    Junit,
 }
 
 #[derive(Debug, Args)]
@@ -143,22 +183,21 @@ pub struct CasesArgs {
     pub params: ParamArgs,
 }
 
+/// The pattern comes from `--event-pattern` or from `--rules` (then `--rule` picks one, or every
+/// rule is tried): exactly one of the two, which the usage line says as `<--event-pattern|--rules>`.
 #[derive(Debug, Args)]
+#[command(group = ArgGroup::new("pattern").required(true).args(["event_pattern", "rules"]))]
 pub struct ExplainArgs {
     /// The event pattern: inline JSON, a file, file://FILE, or - for stdin.
-    #[arg(
-        long,
-        value_name = "FILE|JSON",
-        required_unless_present = "rule",
-        conflicts_with = "rule"
-    )]
+    #[arg(long, value_name = "FILE|JSON")]
     pub event_pattern: Option<Source>,
-    /// Explain the rule of this name from --rules instead of --event-pattern.
-    #[arg(long, value_name = "NAME", requires = "rules")]
-    pub rule: Option<String>,
-    /// Where --rule is defined: a {name: pattern} file, a directory, or a template.
+    /// Rules: a {name: pattern} file, a directory, or a template. Without --rule, the event is
+    /// explained against every rule: which match and, for the closest that do not, why not.
     #[arg(long, value_name = "RULES")]
     pub rules: Vec<PathBuf>,
+    /// Explain only the rule of this name from --rules.
+    #[arg(long, value_name = "NAME", requires = "rules")]
+    pub rule: Option<String>,
     /// The event: inline JSON, a file, file://FILE, or - for stdin.
     #[arg(long, value_name = "FILE|JSON")]
     pub event: Source,
@@ -171,12 +210,24 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FilterOutput {
-    /// For every event, a JSON array of the names of the rules it matches.
+    /// For every input line, a JSON array of the names of the rules its event matches (an empty
+    /// line for a blank one).
     Names,
     /// Only the events that match some rule, as read.
     Events,
     /// For matching events, {"rules": [...], "event": ...}.
     Both,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnError {
+    /// `null` in place of its rule names (with --output names), so output line n is still input
+    /// line n.
+    Null,
+    /// No output line (later lines no longer line up with their input lines with --output names).
+    Skip,
+    /// Stop reading at the first invalid line.
+    Fail,
 }
 
 #[derive(Debug, Args)]
@@ -190,6 +241,9 @@ pub struct FilterArgs {
     /// What to print.
     #[arg(long, value_enum, default_value_t = FilterOutput::Names)]
     pub output: FilterOutput,
+    /// What an invalid line gives (it is always reported on stderr and makes the exit status 2).
+    #[arg(long, value_enum, default_value_t = OnError::Null)]
+    pub on_error: OnError,
     #[command(flatten)]
     pub params: ParamArgs,
 }

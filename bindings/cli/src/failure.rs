@@ -53,6 +53,46 @@ impl Failure {
     }
 }
 
+/// A finished message taken apart again, for reports that keep the place and the text apart
+/// (SARIF, JSON, JUnit): `FILE:LINE:COLUMN: error: MESSAGE` or `FILE: error: MESSAGE`.
+pub struct Parts<'a> {
+    pub file: Option<&'a str>,
+    /// Line and column, 1-based.
+    pub position: Option<(usize, usize)>,
+    pub message: &'a str,
+}
+
+impl Failure {
+    /// This message's place and text; see [`Parts`].
+    pub fn parts(&self) -> Parts<'_> {
+        let Some((head, message)) = self.0.split_once(": error: ") else {
+            return Parts {
+                file: None,
+                position: None,
+                message: self.0.strip_prefix("error: ").unwrap_or(&self.0),
+            };
+        };
+        let mut pieces = head.rsplitn(3, ':');
+        let (column, line, file) = (pieces.next(), pieces.next(), pieces.next());
+        match (
+            line.and_then(|l| l.parse().ok()),
+            column.and_then(|c| c.parse().ok()),
+            file,
+        ) {
+            (Some(line), Some(column), Some(file)) => Parts {
+                file: Some(file),
+                position: Some((line, column)),
+                message,
+            },
+            _ => Parts {
+                file: Some(head),
+                position: None,
+                message,
+            },
+        }
+    }
+}
+
 /// A position in a named input: a file path, or `<stdin>`, `<pattern>`, `<event>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -92,6 +132,26 @@ pub fn locate(file: &str, text: &str, offset: usize) -> Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_come_apart_into_place_and_text() {
+        let at = Location {
+            file: "t.yaml".into(),
+            line: 3,
+            column: 7,
+        };
+        let failure = Failure::at(&at, "rule R: bad");
+        let parts = failure.parts();
+        assert_eq!(
+            (parts.file, parts.position, parts.message),
+            (Some("t.yaml"), Some((3, 7)), "rule R: bad")
+        );
+        let failure = Failure::file("dir/x.json", "cannot read: gone");
+        let parts = failure.parts();
+        assert_eq!((parts.file, parts.position), (Some("dir/x.json"), None));
+        let failure = Failure("error: nothing".into());
+        assert_eq!(failure.parts().message, "nothing");
+    }
 
     #[test]
     fn columns_count_characters() {

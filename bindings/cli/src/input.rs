@@ -1,8 +1,10 @@
 //! `<FILE|JSON>` arguments: a pattern or an event given inline, as a file, or on standard input.
 //!
 //! The AWS CLI takes `--event-pattern file://p.json` or inline JSON; so does this tool, and a bare
-//! path works too. An argument is inline JSON when it starts with `{` (after spaces): no sensible
-//! file name does, and every pattern and event does.
+//! path works too. An argument is inline JSON when it starts with `{` or `[` (after spaces), which
+//! no sensible file name does, or when it is any other JSON value (`"x"`, `1`, `null`): the engine
+//! then says what is wrong with it ("an event must be a JSON object") instead of this tool
+//! reporting a missing file. A file whose name is a JSON value is read as `file://NAME` or `./NAME`.
 
 use crate::failure::{locate, Failure};
 use crate::rules::{Origin, Rule};
@@ -18,7 +20,7 @@ pub struct Input {
 
 /// Reads a `<FILE|JSON>` argument; `what` names it in messages (`event`, `event-pattern`).
 pub fn read(arg: &str, what: &str) -> Result<Input, Failure> {
-    if arg.trim_start().starts_with('{') {
+    if is_inline_json(arg) {
         return Ok(Input {
             name: format!("<{what}>"),
             text: arg.to_string(),
@@ -41,6 +43,12 @@ pub fn read(arg: &str, what: &str) -> Result<Input, Failure> {
         name: path.to_string(),
         text,
     })
+}
+
+/// Whether `arg` is JSON given inline rather than a file name; see the module docs.
+fn is_inline_json(arg: &str) -> bool {
+    arg.trim_start().starts_with(['{', '['])
+        || serde_json::from_str::<serde::de::IgnoredAny>(arg).is_ok()
 }
 
 impl Input {

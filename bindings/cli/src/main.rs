@@ -7,10 +7,15 @@
 mod cases;
 mod cli;
 mod commands;
+mod envelope;
 mod failure;
+mod finding;
 mod input;
+mod junit;
 mod render;
 mod rules;
+mod sarif;
+mod suggest;
 mod template;
 
 use clap::Parser;

@@ -186,15 +186,19 @@ fn values_text(condition: &ConditionReport, pick: Option<usize>, indent: &str, o
 
 /// The explanation as JSON.
 pub fn json(e: &Explanation) -> String {
-    let doc = JsonExplanation {
+    serde_json::to_string_pretty(&json_document(e)).expect("explanations always serialise")
+}
+
+/// The explanation as a document to serialise, for reports that hold several.
+pub fn json_document(e: &Explanation) -> JsonExplanation {
+    JsonExplanation {
         matched: e.matched,
         alternatives: e.alternatives.iter().map(json_alternative).collect(),
-    };
-    serde_json::to_string_pretty(&doc).expect("explanations always serialise")
+    }
 }
 
 #[derive(Serialize)]
-struct JsonExplanation {
+pub struct JsonExplanation {
     matched: bool,
     alternatives: Vec<JsonAlternative>,
 }

@@ -11,11 +11,11 @@
 //! name a rule from the rest of the repository (every rule file under the directory given to
 //! `ferruler cases`) or from `--rules`.
 
-pub mod junit;
 pub mod run;
 
 use crate::failure::{locate, Failure};
 use crate::rules::{self, file_name, FileRole, Missing, Origin, Params, Rule, RuleSet};
+use crate::suggest;
 use ferruler::EventError;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -92,6 +92,54 @@ struct Line<'a> {
     expect: Option<String>,
     #[serde(default)]
     message: Option<String>,
+}
+
+/// The keys a case may have: those of [`Line`], and `why` and `source`, notes for the reader (the
+/// conformance corpus says why each case holds and where the rule is documented).
+const KEYS: [&str; 11] = [
+    "name",
+    "pattern",
+    "pattern_text",
+    "rule",
+    "event",
+    "event_text",
+    "event_file",
+    "expect",
+    "message",
+    "why",
+    "source",
+];
+
+/// The first key of the case `line` that is not one of [`KEYS`], and the byte offset in `line` of
+/// its opening quote. A misspelt key (`"expected"`) would otherwise be ignored, and the case would
+/// silently assert nothing.
+fn unknown_key(line: &str) -> Option<(usize, String)> {
+    let entries = rules::map::entries(line).ok()?;
+    let (key, value) = entries
+        .into_iter()
+        .find(|(k, _)| !KEYS.contains(&k.as_str()))?;
+    let value_at = value.get().as_ptr() as usize - line.as_ptr() as usize;
+    Some((key_start(line, value_at), key))
+}
+
+/// Where the key whose value starts at `value_at` begins: back over `:`, spaces and the key's
+/// string to its unescaped opening quote.
+fn key_start(line: &str, value_at: usize) -> usize {
+    let bytes = line.as_bytes();
+    let mut i = value_at;
+    while i > 0 && (bytes[i - 1].is_ascii_whitespace() || bytes[i - 1] == b':') {
+        i -= 1;
+    }
+    // `i - 1` is the key's closing quote; find the opening one, skipping escaped quotes.
+    let mut j = i.saturating_sub(1);
+    while j > 0 {
+        j -= 1;
+        let backslashes = bytes[..j].iter().rev().take_while(|&&b| b == b'\\').count();
+        if bytes[j] == b'"' && backslashes % 2 == 0 {
+            return j;
+        }
+    }
+    0
 }
 
 /// The case files to run for `path`: the file itself, or every `*.cases.jsonl` under a directory.
@@ -172,9 +220,16 @@ pub fn load(path: &Path, local: &RuleSet, global: &RuleSet) -> Result<Vec<Case>,
                     .name
                     .clone()
                     .unwrap_or_else(|| format!("line {}", i + 1));
-                let spec = match parsed.name {
-                    None => Err(Failure::at(&at(start), "case has no \"name\"")),
-                    Some(_) => spec(parsed, path, &file, &contents, start, local, global),
+                let spec = match (unknown_key(line), &parsed.name) {
+                    (Some((offset, key)), _) => Err(Failure::at(
+                        &at(start + offset),
+                        format_args!(
+                            "case {name}: unknown key {key:?}{}",
+                            suggest::did_you_mean(&key, KEYS)
+                        ),
+                    )),
+                    (None, None) => Err(Failure::at(&at(start), "case has no \"name\"")),
+                    (None, Some(_)) => spec(parsed, path, &file, &contents, start, local, global),
                 };
                 (name, spec)
             }

@@ -1,15 +1,18 @@
 //! `ferruler cases`: the rule test runner.
 //!
-//! Standard output carries one result per case (JSON lines by default, so other tools can read it;
-//! `--format text` for people) and ends with `N passed, M failed`. A failed case is explained (what
-//! each condition saw in the event) on standard error in JSON-lines mode, inline in text mode, and
-//! in the JUnit file. Cases that cannot run at all (a malformed line, an unknown rule) are reported
-//! with their file and line and make the exit status 2, after every other case has run.
+//! Standard output carries one result per case, every case (JSON lines by default, so other tools
+//! can read it; `--format text` for people), and ends with `N passed, M failed, K errored`: a CI
+//! log must account for each case, since a case missing from it is one nobody notices. A failed
+//! case is explained (what each condition saw in the event) on standard error in JSON-lines mode,
+//! under its line in text mode, and in the JUnit file. A case that cannot run at all (a malformed
+//! line, an unknown key or rule) is listed as errored with its file, line and column, and makes the
+//! exit status 2, after every other case has run.
 
 use crate::cases::run::{self as case_run, Outcome};
-use crate::cases::{self, junit, Case};
+use crate::cases::{self, Case};
 use crate::cli::{CaseFormat, CasesArgs};
 use crate::failure::{Failure, EXIT_FAILED, EXIT_INVALID, EXIT_OK};
+use crate::junit;
 use crate::rules::{self, Params};
 use anstyle::AnsiColor;
 use std::io::Write;
@@ -50,61 +53,36 @@ pub fn run(args: CasesArgs) -> Result<u8, Failure> {
 
     let mut out = anstream::stdout().lock();
     let mut outcomes: Vec<Vec<Option<Outcome>>> = Vec::new();
-    let (mut passed, mut failed, mut invalid, mut checked) = (0, 0, 0, 0);
+    let (mut passed, mut failed, mut errored) = (0, 0, 0);
     for (_, suite) in &suites {
         let mut results = Vec::new();
         for case in suite {
-            let spec = match &case.spec {
-                Ok(spec) => spec,
-                Err(problem) => {
-                    eprintln!("{problem}");
-                    invalid += 1;
-                    results.push(None);
-                    continue;
-                }
-            };
-            let outcome = case_run::run(spec);
-            if outcome.failure.is_some() {
-                checked += 1;
+            let outcome = case.spec.as_ref().ok().map(case_run::run);
+            match &outcome {
+                None => errored += 1,
+                Some(o) if o.passed() => passed += 1,
+                Some(o) if o.failed() => failed += 1,
+                Some(_) => {}
             }
-            if outcome.passed() {
-                passed += 1;
-            } else if outcome.failed() {
-                failed += 1;
-            }
-            report(&mut out, args.format, case, &outcome)?;
-            results.push(Some(outcome));
+            report(&mut out, args.format, case, outcome.as_ref())?;
+            results.push(outcome);
         }
         outcomes.push(results);
     }
-    if checked > 0 {
-        writeln!(out, "{passed} passed, {failed} failed")?;
-    }
+    writeln!(out, "{passed} passed, {failed} failed, {errored} errored")?;
     out.flush()?;
-    if invalid > 0 {
-        eprintln!("error: {invalid} case(s) could not run; see the messages above");
+    if errored > 0 {
+        eprintln!("error: {errored} case(s) could not run; see the messages above");
     }
     if let Some(path) = &args.junit {
-        let junit_suites: Vec<junit::Suite> = suites
-            .iter()
-            .zip(&outcomes)
-            .map(|((file, cases), results)| junit::Suite {
-                file,
-                cases: cases
-                    .iter()
-                    .zip(results)
-                    .map(|(c, o)| (c, o.as_ref()))
-                    .collect(),
-            })
-            .collect();
-        std::fs::write(path, junit::document(&junit_suites)).map_err(|e| {
+        std::fs::write(path, junit::document(&junit_suites(&suites, &outcomes))).map_err(|e| {
             Failure::file(
                 &path.display().to_string(),
                 format_args!("cannot write the JUnit file: {e}"),
             )
         })?;
     }
-    Ok(if invalid > 0 {
+    Ok(if errored > 0 {
         EXIT_INVALID
     } else if failed > 0 {
         EXIT_FAILED
@@ -113,50 +91,123 @@ pub fn run(args: CasesArgs) -> Result<u8, Failure> {
     })
 }
 
+/// Prints one case's result: a JSON line, or a readable line (with a failure's explanation, or
+/// why the case could not run, below it). In JSON-lines mode the explanation and the reason go to
+/// standard error, so standard output stays one JSON object per case.
 fn report(
     out: &mut impl Write,
     format: CaseFormat,
     case: &Case,
-    outcome: &Outcome,
+    outcome: Option<&Outcome>,
 ) -> Result<(), Failure> {
-    let details = failure_details(case, outcome);
+    let problem = case.spec.as_ref().err().map(|p| p.0.as_str());
+    let details = outcome.and_then(|o| failure_details(case, o));
     match format {
         CaseFormat::Jsonl => {
-            let line = serde_json::json!({
-                "name": case.name,
-                "result": outcome.result.as_str(),
-                "message": outcome.message,
-            });
+            let line = match outcome {
+                Some(o) => serde_json::json!({
+                    "name": case.name,
+                    "result": o.result.as_str(),
+                    "message": o.message,
+                }),
+                None => serde_json::json!({
+                    "name": case.name,
+                    "result": "errored",
+                    "message": problem,
+                }),
+            };
             writeln!(out, "{line}")?;
-            if let Some(details) = details {
-                eprint!("{details}");
+            match (details, problem) {
+                (Some(details), _) => eprint!("FAIL {details}"),
+                (None, Some(problem)) => eprintln!("{problem}"),
+                (None, None) => {}
             }
         }
         CaseFormat::Text => {
-            let (label, style) = match &outcome.failure {
-                Some(None) => ("ok  ", AnsiColor::Green.on_default()),
-                Some(Some(_)) => ("FAIL", AnsiColor::Red.on_default().bold()),
-                None => ("--  ", AnsiColor::Yellow.on_default()),
+            let (label, style) = match outcome.map(|o| &o.failure) {
+                None => ("ERR ", AnsiColor::Red.on_default().bold()),
+                Some(Some(None)) => ("ok  ", AnsiColor::Green.on_default()),
+                Some(Some(Some(_))) => ("FAIL", AnsiColor::Red.on_default().bold()),
+                Some(None) => ("--  ", AnsiColor::Yellow.on_default()),
             };
-            let result = match &outcome.failure {
-                None => format!(": {} (no expect)", outcome.result.as_str()),
-                _ => String::new(),
-            };
-            writeln!(out, "{style}{label}{style:#} {}{result}", case.name)?;
-            if let Some(details) = details {
-                write!(out, "{details}")?;
+            write!(out, "{style}{label}{style:#} ")?;
+            match (outcome, details, problem) {
+                (_, Some(details), _) => write!(out, "{details}")?,
+                (_, _, Some(problem)) => writeln!(out, "{}\n    {problem}", case.name)?,
+                (Some(o), None, None) if o.failure.is_none() => {
+                    writeln!(out, "{}: {} (no expect)", case.name, o.result.as_str())?
+                }
+                _ => writeln!(out, "{}", case.name)?,
             }
         }
     }
     Ok(())
 }
 
-/// For a failed case: the header line and the indented explanation.
+/// The JUnit suites: one per case file; each case's `classname` is the file its rule is defined in
+/// (the case file itself for an inline pattern, or for a case that cannot run).
+fn junit_suites(
+    suites: &[(String, Vec<Case>)],
+    outcomes: &[Vec<Option<Outcome>>],
+) -> Vec<junit::Suite> {
+    suites
+        .iter()
+        .zip(outcomes)
+        .map(|((file, cases), results)| junit::Suite {
+            name: file.clone(),
+            cases: cases
+                .iter()
+                .zip(results)
+                .map(|(case, outcome)| junit_case(case, outcome.as_ref()))
+                .collect(),
+        })
+        .collect()
+}
+
+fn junit_case(case: &Case, outcome: Option<&Outcome>) -> junit::TestCase {
+    let verdict = match outcome {
+        None => junit::Verdict::Errored {
+            message: case
+                .spec
+                .as_ref()
+                .err()
+                .map_or_else(String::new, |p| p.0.clone()),
+        },
+        Some(o) => match &o.failure {
+            None => junit::Verdict::Skipped {
+                message: "no expect: the result was not checked".into(),
+            },
+            Some(None) => junit::Verdict::Passed,
+            Some(Some(why)) => junit::Verdict::Failed {
+                message: why.clone(),
+                details: o
+                    .explanation
+                    .clone()
+                    .or(o.message.clone())
+                    .unwrap_or_else(|| why.clone()),
+            },
+        },
+    };
+    junit::TestCase {
+        name: case.name.clone(),
+        classname: case
+            .spec
+            .as_ref()
+            .map_or(case.file.as_str(), |spec| spec.rule.file())
+            .to_string(),
+        file: case.file.clone(),
+        line: case.line,
+        seconds: outcome.map_or(0.0, |o| o.seconds),
+        verdict,
+    }
+}
+
+/// For a failed case: `NAME (FILE:LINE): why` and the indented explanation.
 fn failure_details(case: &Case, outcome: &Outcome) -> Option<String> {
     let Some(Some(why)) = &outcome.failure else {
         return None;
     };
-    let mut text = format!("FAIL {} ({}:{}): {why}\n", case.name, case.file, case.line);
+    let mut text = format!("{} ({}:{}): {why}\n", case.name, case.file, case.line);
     if let Some(explanation) = &outcome.explanation {
         for line in explanation.lines() {
             text.push_str("    ");

@@ -3,12 +3,18 @@
 //!
 //! Every input is checked even after an error, so one run lists every problem. A rule whose
 //! pattern uses a value only a deployment knows (`!GetAtt`, a parameter without a default) cannot
-//! be checked; it is reported as a warning with the `--param` that would make it checkable.
+//! be checked; it is reported as a warning with the `--param` that would make it checkable, or, with
+//! `--strict`, as an error: in CI a rule nobody checked must not pass as if it had been.
+//!
+//! Problems always go to standard error as `FILE:LINE:COLUMN: ...` lines; standard output carries
+//! the report in the chosen `--format`: a summary line, JSON, SARIF or JUnit, all built from the
+//! same list of [`Finding`]s.
 
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, CheckFormat};
 use crate::failure::{Failure, EXIT_INVALID, EXIT_OK};
+use crate::finding::{Finding, Status};
 use crate::rules::{self, FileRole, Params, RuleSet};
-use crate::template;
+use crate::{junit, sarif, template};
 use std::io::Write;
 use std::path::Path;
 
@@ -19,50 +25,139 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         ));
     }
     let params = Params::parse(&args.params.params)?;
-    let mut problems = 0;
-    let (mut valid, mut unchecked) = (0, 0);
+    let unchecked_label = if args.strict {
+        ": error: not checked: "
+    } else {
+        ": warning: not checked: "
+    };
+    let mut findings = Vec::new();
     let inputs = args
         .files
         .iter()
         .map(|p| (p, false))
         .chain(args.template.iter().map(|p| (p, true)));
     for (path, is_template) in inputs {
-        let loaded = load(path, is_template, &params);
-        let set = match loaded {
+        let set = match load(path, is_template, &params) {
             Ok(set) => set,
             Err(failure) => {
                 eprintln!("{failure}");
-                problems += 1;
+                findings.push(Finding::problem(Status::InvalidFile, None, &failure, path));
                 continue;
             }
         };
         for rule in &set.rules {
+            let name = Some(rule.name.clone()).filter(|n| !n.is_empty());
             match rule.check() {
-                Ok(()) => valid += 1,
+                Ok(()) => {
+                    let at = rule.location_of(0);
+                    findings.push(Finding {
+                        status: Status::Valid,
+                        rule: name,
+                        file: at.file,
+                        position: Some((at.line, at.column)),
+                        message: None,
+                    });
+                }
                 Err(failure) => {
                     eprintln!("{failure}");
-                    problems += 1;
+                    findings.push(Finding::problem(
+                        Status::InvalidPattern,
+                        name,
+                        &failure,
+                        path,
+                    ));
                 }
             }
         }
-        for (_, why) in &set.unresolved {
-            eprintln!(
-                "{}",
-                why.0.replacen(": error: ", ": warning: not checked: ", 1)
-            );
-            unchecked += 1;
+        for (name, why) in &set.unresolved {
+            eprintln!("{}", why.0.replacen(": error: ", unchecked_label, 1));
+            findings.push(Finding::problem(
+                Status::NotChecked,
+                Some(name.clone()),
+                why,
+                path,
+            ));
         }
     }
-    let mut summary = format!("{valid} valid, {problems} invalid");
-    if unchecked > 0 {
-        summary.push_str(&format!(", {unchecked} not checked"));
+    let count = |status| findings.iter().filter(|f| f.status == status).count();
+    let valid = count(Status::Valid);
+    let invalid = count(Status::InvalidPattern) + count(Status::InvalidFile);
+    let unchecked = count(Status::NotChecked);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        CheckFormat::Text => {
+            let mut summary = format!("{valid} valid, {invalid} invalid");
+            if unchecked > 0 {
+                summary.push_str(&format!(", {unchecked} not checked"));
+            }
+            writeln!(out, "{summary}")?;
+        }
+        CheckFormat::Json => {
+            let doc = serde_json::json!({
+                "valid": valid,
+                "invalid": invalid,
+                "not_checked": unchecked,
+                "strict": args.strict,
+                "results": findings.iter().map(json_result).collect::<Vec<_>>(),
+            });
+            writeln!(out, "{doc:#}")?;
+        }
+        CheckFormat::Sarif => writeln!(out, "{:#}", sarif::document(&findings, args.strict))?,
+        CheckFormat::Junit => out.write_all(junit_document(&findings, args.strict).as_bytes())?,
     }
-    writeln!(std::io::stdout(), "{summary}")?;
-    if valid + problems + unchecked == 0 {
+    if findings.is_empty() {
         eprintln!("error: no event patterns found in the given files");
         return Ok(EXIT_INVALID);
     }
-    Ok(if problems > 0 { EXIT_INVALID } else { EXIT_OK })
+    if args.strict && unchecked > 0 {
+        eprintln!("error: {unchecked} rule(s) not checked (--strict); pass the --param values named above");
+    }
+    Ok(if invalid > 0 || (args.strict && unchecked > 0) {
+        EXIT_INVALID
+    } else {
+        EXIT_OK
+    })
+}
+
+fn json_result(f: &Finding) -> serde_json::Value {
+    serde_json::json!({
+        "status": f.status.id(),
+        "rule": f.rule,
+        "file": f.file,
+        "line": f.position.map(|p| p.0),
+        "column": f.position.map(|p| p.1),
+        "message": f.message,
+    })
+}
+
+/// One test suite per file, one test case per rule (a file that cannot be read is one errored
+/// case); a rule that cannot be checked is skipped, or, with `--strict`, an error.
+fn junit_document(findings: &[Finding], strict: bool) -> String {
+    let mut suites: Vec<junit::Suite> = Vec::new();
+    for f in findings {
+        let message = f.message.clone().unwrap_or_default();
+        let verdict = match f.status {
+            Status::Valid => junit::Verdict::Passed,
+            Status::NotChecked if !strict => junit::Verdict::Skipped { message },
+            _ => junit::Verdict::Errored { message },
+        };
+        let case = junit::TestCase {
+            name: f.rule.clone().unwrap_or_else(|| f.file.clone()),
+            classname: f.file.clone(),
+            file: f.file.clone(),
+            line: f.position.map_or(1, |p| p.0),
+            seconds: 0.0,
+            verdict,
+        };
+        match suites.iter_mut().find(|s| s.name == f.file) {
+            Some(suite) => suite.cases.push(case),
+            None => suites.push(junit::Suite {
+                name: f.file.clone(),
+                cases: vec![case],
+            }),
+        }
+    }
+    junit::document(&suites)
 }
 
 fn load(path: &Path, is_template: bool, params: &Params) -> Result<RuleSet, Failure> {

@@ -5,8 +5,13 @@
 //! one reused line buffer and matched with `Machine::for_each_match` and one reused `Scratch`, rule
 //! names are JSON-quoted once up front, and output goes through one large buffer. In steady state
 //! nothing is allocated per event.
+//!
+//! With `--output names` every input line gives exactly one output line, so that output line n
+//! belongs to input line n even across blank and invalid lines: a blank line (not an event) is
+//! copied as a blank line, and an invalid event gives `null` unless `--on-error` says to skip it
+//! or to stop there. Any invalid line makes the exit status 2.
 
-use crate::cli::{FilterArgs, FilterOutput};
+use crate::cli::{FilterArgs, FilterOutput, OnError};
 use crate::failure::{Failure, EXIT_INVALID, EXIT_OK};
 use crate::rules::{self, Params};
 use crate::template::quote;
@@ -38,6 +43,7 @@ pub fn run(args: FilterArgs) -> Result<u8, Failure> {
         machine: &machine,
         names: &names,
         output: args.output,
+        on_error: args.on_error,
         scratch: Scratch::default(),
         hits: Vec::new(),
         line: Vec::new(),
@@ -50,13 +56,16 @@ pub fn run(args: FilterArgs) -> Result<u8, Failure> {
     } else {
         for path in &args.inputs {
             let name = path.display().to_string();
-            if path.as_os_str() == "-" {
-                filter.stream("<stdin>", std::io::stdin().lock())?;
-                continue;
+            let go_on = if path.as_os_str() == "-" {
+                filter.stream("<stdin>", std::io::stdin().lock())?
+            } else {
+                let file = File::open(path)
+                    .map_err(|e| Failure::file(&name, format_args!("cannot read events: {e}")))?;
+                filter.stream(&name, file)?
+            };
+            if !go_on {
+                break;
             }
-            let file = File::open(path)
-                .map_err(|e| Failure::file(&name, format_args!("cannot read events: {e}")))?;
-            filter.stream(&name, file)?;
         }
     }
     filter.out.flush()?;
@@ -78,6 +87,7 @@ struct Filter<'a, W: Write> {
     /// Rule names, JSON-quoted, by rule number.
     names: &'a [String],
     output: FilterOutput,
+    on_error: OnError,
     scratch: Scratch,
     hits: Vec<u32>,
     line: Vec<u8>,
@@ -86,7 +96,8 @@ struct Filter<'a, W: Write> {
 }
 
 impl<W: Write> Filter<'_, W> {
-    fn stream(&mut self, name: &str, input: impl Read) -> Result<(), Failure> {
+    /// Filters one input; `false` when `--on-error fail` stopped at an invalid line.
+    fn stream(&mut self, name: &str, input: impl Read) -> Result<bool, Failure> {
         let mut reader = BufReader::with_capacity(1 << 18, input);
         let mut line_no = 0;
         loop {
@@ -95,11 +106,14 @@ impl<W: Write> Filter<'_, W> {
                 .read_until(b'\n', &mut self.line)
                 .map_err(|e| Failure::file(name, format_args!("cannot read events: {e}")))?;
             if read == 0 {
-                return Ok(());
+                return Ok(true);
             }
             line_no += 1;
             let event = self.line.trim_ascii();
             if event.is_empty() {
+                if self.output == FilterOutput::Names {
+                    self.out.write_all(b"\n")?;
+                }
                 continue;
             }
             self.hits.clear();
@@ -112,11 +126,20 @@ impl<W: Write> Filter<'_, W> {
                     .chars()
                     .count()
                     + 1;
-                eprintln!(
-                    "{name}:{line_no}:{column}: error: invalid event: {}",
-                    e.message()
-                );
+                if self.bad_events < MAX_REPORTED {
+                    eprintln!(
+                        "{name}:{line_no}:{column}: error: invalid event: {}",
+                        e.message()
+                    );
+                }
                 self.bad_events += 1;
+                match self.on_error {
+                    OnError::Fail => return Ok(false),
+                    OnError::Null if self.output == FilterOutput::Names => {
+                        self.out.write_all(b"null\n")?
+                    }
+                    OnError::Null | OnError::Skip => {}
+                }
                 continue;
             }
             // Report rules in the order they were loaded.

@@ -1,8 +1,9 @@
-//! `ferruler test-event-pattern`: the local twin of `aws events test-event-pattern`.
+//! `ferruler test-event-pattern`: the local twin of `aws events test-event-pattern`; with
+//! `--envelope aws` it also refuses the events the service refuses for a missing envelope field.
 
-use crate::cli::TestEventPatternArgs;
+use crate::cli::{Envelope, TestEventPatternArgs};
 use crate::failure::{Failure, EXIT_FAILED, EXIT_OK};
-use crate::input;
+use crate::{envelope, input};
 use ferruler::Machine;
 use std::io::Write;
 
@@ -17,6 +18,9 @@ pub fn run(args: TestEventPatternArgs) -> Result<u8, Failure> {
         .matches_for_event(&event.text)
         .map_err(|e| event.event_failure(&e))?
         .is_empty();
+    if args.envelope == Envelope::Aws {
+        envelope::check_aws(&event)?;
+    }
     writeln!(std::io::stdout(), "{matched}")?;
     Ok(if matched { EXIT_OK } else { EXIT_FAILED })
 }

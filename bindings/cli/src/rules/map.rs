@@ -15,11 +15,7 @@ use std::sync::Arc;
 
 /// Reads the rules of a `{name: pattern}` file.
 pub fn load(file: &str, contents: Arc<str>) -> Result<RuleSet, Failure> {
-    let mut de = serde_json::Deserializer::from_str(&contents);
-    let entries = de
-        .deserialize_map(Entries)
-        .and_then(|e| de.end().map(|()| e))
-        .map_err(|e| json_failure(file, &contents, &e))?;
+    let entries = entries(&contents).map_err(|e| json_failure(file, &contents, &e))?;
     let mut set = RuleSet::default();
     for (name, raw) in entries {
         let base = raw.get().as_ptr() as usize - contents.as_ptr() as usize;
@@ -39,6 +35,14 @@ pub fn load(file: &str, contents: Arc<str>) -> Result<RuleSet, Failure> {
         })?;
     }
     Ok(set)
+}
+
+/// The entries of the JSON object `text`, in order (duplicates kept), each value as its exact text.
+pub fn entries(text: &str) -> Result<Vec<(String, &RawValue)>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let entries = de.deserialize_map(Entries)?;
+    de.end()?;
+    Ok(entries)
 }
 
 /// A serde error in `file`, at its line and column.

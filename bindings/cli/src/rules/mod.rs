@@ -7,11 +7,12 @@
 //! names the file, the rule and the place.
 
 mod discover;
-mod map;
+pub mod map;
 
 pub use discover::{file_name, list_dir, load_dir, load_file, read, FileRole};
 
 use crate::failure::{locate, Failure, Location};
+use crate::suggest;
 use ferruler::PatternError;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -87,6 +88,13 @@ impl Rule {
         }
     }
 
+    /// The file the rule is defined in.
+    pub fn file(&self) -> &str {
+        match &self.origin {
+            Origin::Slice { file, .. } | Origin::Mapped { file, .. } => file,
+        }
+    }
+
     /// Validates the pattern, pointing any error into the user's file.
     pub fn check(&self) -> Result<(), Failure> {
         ferruler::check_pattern(&self.text).map_err(|e| self.pattern_failure(&e))
@@ -141,11 +149,21 @@ impl RuleSet {
         if let Some((_, why)) = self.unresolved.iter().find(|(n, _)| n == name) {
             return Err(Missing::Unresolved(why.0.clone()));
         }
-        let known: Vec<&str> = self.rules.iter().map(|r| r.name.as_str()).collect();
+        // Every name, the rules that need a --param included: a misspelt name must lead to them too.
+        let known: Vec<&str> = self
+            .rules
+            .iter()
+            .map(|r| r.name.as_str())
+            .chain(self.unresolved.iter().map(|(n, _)| n.as_str()))
+            .collect();
         Err(Missing::Unknown(if known.is_empty() {
             format!("no rule named {name}: no rules were loaded (pass --rules, or put the case file beside its rules)")
         } else {
-            format!("no rule named {name}; known rules: {}", known.join(", "))
+            format!(
+                "no rule named {name}; known rules: {}{}",
+                known.join(", "),
+                suggest::did_you_mean(name, known.iter().copied())
+            )
         }))
     }
 }

@@ -63,7 +63,8 @@ pub fn resolve(node: &Node, ctx: &Context) -> Result<Resolved, Failure> {
     match name.as_str() {
         "Ref" => {
             let target = string(&arg, ctx)?;
-            reference(&target, ctx).ok_or_else(|| fail(ref_hint(&target, ctx)))
+            reference(&target, ctx)
+                .ok_or_else(|| fail(ref_hint(&target, &format!("!Ref {target}"), ctx)))
         }
         "Fn::GetAtt" => {
             let target = match &arg.kind {
@@ -152,15 +153,17 @@ fn reference(target: &str, ctx: &Context) -> Option<Resolved> {
     }
 }
 
-fn ref_hint(target: &str, ctx: &Context) -> String {
+/// Why a reference to `target` has no value, and what to pass. `written` is the reference as the
+/// template spells it (`!Ref X`, or `!Sub "...": ${X}`), so the message quotes what the user wrote.
+fn ref_hint(target: &str, written: &str, ctx: &Context) -> String {
     if target.starts_with("AWS::") {
-        format!(
-            "!Ref {target} (a pseudo parameter) has no local value; pass --param {target}=VALUE"
-        )
+        format!("{written} (a pseudo parameter) has no local value; pass --param {target}=VALUE")
     } else if ctx.parameters.and_then(|p| p.get(target)).is_some() {
-        format!("!Ref {target}: the parameter has no Default; pass --param {target}=VALUE")
+        format!("{written}: the parameter has no Default; pass --param {target}=VALUE")
     } else {
-        format!("!Ref {target} names a resource, known only after deployment; pass --param {target}=VALUE")
+        format!(
+            "{written} names a resource, known only after deployment; pass --param {target}=VALUE"
+        )
     }
 }
 
@@ -188,11 +191,13 @@ fn substitute(template: &str, vars: Option<&Node>, ctx: &Context) -> Result<Stri
                 Some(v) => Resolved::Str(v.clone()),
                 None => {
                     return Err(format!(
-                    "!Sub uses ${{{name}}}, known only after deployment; pass --param {name}=VALUE"
+                    "!Sub {template:?}: ${{{name}}} is known only after deployment; pass --param {name}=VALUE"
                 ))
                 }
             },
-            None => reference(name, ctx).ok_or_else(|| ref_hint(name, ctx))?,
+            None => reference(name, ctx).ok_or_else(|| {
+                ref_hint(name, &format!("!Sub {template:?}: ${{{name}}}"), ctx)
+            })?,
         };
         match value {
             Resolved::Str(s) => out.push_str(&s),

@@ -22,6 +22,7 @@ pub use emit::quote;
 
 use crate::failure::{Failure, Location};
 use crate::rules::{Origin, Params, Rule, RuleSet};
+use crate::suggest;
 use serde::de::IgnoredAny;
 use std::collections::HashMap;
 use yaml::{Kind, Node};
@@ -70,6 +71,7 @@ pub fn load(
         let properties = resource.get("Properties");
         match resource.get("Type").and_then(Node::as_str) {
             Some("AWS::Events::Rule") => {
+                known_keys(properties, &RULE_PROPERTIES, id, file)?;
                 if let Some(pattern) = properties.and_then(|p| p.get("EventPattern")) {
                     add(
                         &mut set,
@@ -92,6 +94,11 @@ pub fn load(
                         continue;
                     }
                     let name = format!("{id}{}", event_id.as_str().unwrap_or_default());
+                    let known: &[&str] = match kind {
+                        Some("EventBridgeRule") => &SAM_EVENTBRIDGE_PROPERTIES,
+                        _ => &SAM_CLOUDWATCH_PROPERTIES,
+                    };
+                    known_keys(event.get("Properties"), known, &name, file)?;
                     match event.get("Properties").and_then(|p| p.get("Pattern")) {
                         Some(pattern) => {
                             add(&mut set, name, pattern, root, file, contents, params)?
@@ -112,6 +119,66 @@ pub fn load(
         }
     }
     Ok(set)
+}
+
+/// The properties of an `AWS::Events::Rule`.
+const RULE_PROPERTIES: [&str; 8] = [
+    "Description",
+    "EventBusName",
+    "EventPattern",
+    "Name",
+    "RoleArn",
+    "ScheduleExpression",
+    "State",
+    "Targets",
+];
+
+/// The properties of a SAM `EventBridgeRule` event (functions and state machines alike).
+const SAM_EVENTBRIDGE_PROPERTIES: [&str; 10] = [
+    "DeadLetterConfig",
+    "EventBusName",
+    "Input",
+    "InputPath",
+    "InputTransformer",
+    "Pattern",
+    "RetryPolicy",
+    "RuleName",
+    "State",
+    "Target",
+];
+
+/// The properties of a SAM `CloudWatchEvent` event.
+const SAM_CLOUDWATCH_PROPERTIES: [&str; 6] = [
+    "Enabled",
+    "EventBusName",
+    "Input",
+    "InputPath",
+    "Pattern",
+    "State",
+];
+
+/// Fails on a property of rule `rule` that `known` does not list, at its position, naming the
+/// closest known one. A misspelt `EventPatern` would otherwise leave the rule out as if it were a
+/// schedule, and the cases naming it would fail for the wrong reason, or not run at all.
+fn known_keys(
+    properties: Option<&Node>,
+    known: &[&str],
+    rule: &str,
+    file: &str,
+) -> Result<(), Failure> {
+    for (key, _) in properties.map_or(&[][..], Node::entries) {
+        let Some(name) = key.as_str().filter(|k| !known.contains(k)) else {
+            continue;
+        };
+        return Err(Failure::at(
+            &key.location(file),
+            format_args!(
+                "rule {rule}: unknown property {name:?}{}",
+                suggest::did_you_mean(name, known.iter().copied())
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn add(

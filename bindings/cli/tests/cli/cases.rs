@@ -19,7 +19,10 @@ fn conformance_corpus_passes() {
         "one line per case and a summary, got {}",
         lines.len()
     );
-    assert!(lines.last().unwrap().ends_with(" passed, 0 failed"));
+    assert!(lines
+        .last()
+        .unwrap()
+        .ends_with(" passed, 0 failed, 0 errored"));
     let passed: usize = lines
         .last()
         .unwrap()
@@ -57,7 +60,7 @@ fn fixture_repo_with_rules_beside_cases() {
         stdout(&out),
         stderr(&out)
     );
-    assert!(stdout(&out).ends_with("13 passed, 0 failed\n"));
+    assert!(stdout(&out).ends_with("13 passed, 0 failed, 0 errored\n"));
 }
 
 #[test]
@@ -72,7 +75,7 @@ fn text_format_is_readable() {
         .assert()
         .code(0)
         .stdout(contains("ok   1e3 is 1000\n"))
-        .stdout(contains("5 passed, 0 failed\n"));
+        .stdout(contains("5 passed, 0 failed, 0 errored\n"));
 }
 
 #[test]
@@ -83,7 +86,7 @@ fn failures_exit_1_and_are_explained() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).ends_with("1 passed, 3 failed\n"),
+        stdout(&out).ends_with("1 passed, 3 failed, 0 errored\n"),
         "{}",
         stdout(&out)
     );
@@ -212,7 +215,8 @@ fn junit_file_has_the_expected_structure() {
         assert_eq!(case.tag_name().name(), "testcase");
         assert_eq!(attr(*case, "line"), (i + 1).to_string());
         assert_eq!(attr(*case, "file"), "failing/mixed.cases.jsonl");
-        assert_eq!(attr(*case, "classname"), "failing.mixed");
+        // An inline pattern is defined in the case file itself.
+        assert_eq!(attr(*case, "classname"), "failing/mixed.cases.jsonl");
         assert!(attr(*case, "time").parse::<f64>().is_ok());
     }
     let child = |n: roxmltree::Node| {
@@ -276,4 +280,112 @@ fn missing_paths_and_empty_directories_are_errors() {
         .code(2)
         .stderr(contains("hold no cases"));
     assert!(fixtures().join("rules-repo").is_dir());
+}
+
+/// Issue 19: a misspelt key must not turn a case into one that asserts nothing.
+#[test]
+fn unknown_keys_are_errors_that_suggest_the_known_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typo.cases.jsonl");
+    std::fs::write(
+        &path,
+        "{\"name\": \"a\", \"pattern\": {\"source\": [\"a\"]}, \"event\": {\"source\": \"a\"}, \"expected\": \"nomatch\"}\n\
+         {\"name\": \"b\", \"pattern\": {\"source\": [\"a\"]}, \"Expect\": \"nomatch\", \"event\": {\"source\": \"a\"}}\n\
+         {\"name\": \"c\", \"pattern\": {\"source\": [\"a\"]}, \"event\": {\"expected\": 1}, \"expect\": \"nomatch\", \"why\": \"a note\"}\n",
+    )
+    .unwrap();
+    let out = ferruler().arg("cases").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let file = path.display();
+    for expected in [
+        format!("{file}:1:71: error: case a: unknown key \"expected\"; did you mean \"expect\"?"),
+        format!("{file}:2:45: error: case b: unknown key \"Expect\"; did you mean \"expect\"?"),
+    ] {
+        assert!(err.contains(&expected), "missing {expected:?} in:\n{err}");
+    }
+    // A key inside the event is the event's business and `why` is a note: case c runs.
+    assert!(
+        stdout(&out).ends_with("1 passed, 0 failed, 2 errored\n"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// Issue 19: a case that cannot run is in the output, in both formats, and in the summary.
+#[test]
+fn errored_cases_are_listed_and_counted() {
+    let out = ferruler()
+        .args(["cases", "failing/invalid.cases.jsonl"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 6, "five cases and the summary: {text}");
+    assert_eq!(lines[5], "1 passed, 0 failed, 4 errored");
+    let errored: Vec<serde_json::Value> = lines[1..5]
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(errored.iter().all(|v| v["result"] == "errored"), "{text}");
+    assert_eq!(errored[0]["name"], "unknown rule");
+    assert!(errored[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("failing/invalid.cases.jsonl:2:1: error: case unknown rule"));
+
+    let out = ferruler()
+        .args(["cases", "--format", "text", "failing/invalid.cases.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(
+        text.contains("ERR  unknown rule\n    failing/invalid.cases.jsonl:2:1: error:"),
+        "{text}"
+    );
+    assert_eq!(text.matches("ERR  ").count(), 4, "{text}");
+    assert!(text.ends_with("1 passed, 0 failed, 4 errored\n"), "{text}");
+}
+
+/// Issue 19: text mode prints each failure once, with its explanation under it.
+#[test]
+fn text_mode_prints_each_failure_once() {
+    let out = ferruler()
+        .args(["cases", "--format", "text", "failing/mixed.cases.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert_eq!(text.matches("FAIL").count(), 3, "{text}");
+    assert!(text.contains("FAIL wrong state (failing/mixed.cases.jsonl:3): expected match, got nomatch\n    no match\n"), "{text}");
+    assert!(
+        stderr(&out).is_empty() || !stderr(&out).contains("FAIL"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Issue 19: JUnit's classname is the path of the rule file a case tests.
+#[test]
+fn junit_classname_is_the_rule_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("junit.xml");
+    ferruler()
+        .current_dir(fixtures().join("sam-app"))
+        .args(["cases", ".", "--junit"])
+        .arg(&junit)
+        .assert()
+        .code(0);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let classnames: std::collections::BTreeSet<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .map(|n| n.attribute("classname").unwrap())
+        .collect();
+    assert_eq!(
+        classnames.into_iter().collect::<Vec<_>>(),
+        ["./template.yaml"]
+    );
 }

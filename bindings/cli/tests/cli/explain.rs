@@ -126,3 +126,60 @@ fn explain_agrees_with_test_event_pattern_on_the_corpus() {
     }
     assert!(checked >= 399);
 }
+
+/// Issue 19: the usage line says the pattern comes from --event-pattern or --rules, not both.
+#[test]
+fn usage_names_either_pattern_source() {
+    let out = ferruler()
+        .args(["explain", "--event", "{}"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = crate::stderr(&out);
+    assert!(
+        err.contains("Usage: ferruler explain --event <FILE|JSON> <--event-pattern <FILE|JSON>|--rules <RULES>>"),
+        "{err}"
+    );
+    assert!(!err.contains("--rules <RULES> --event-pattern"), "{err}");
+}
+
+/// Issue 19: without --rule, the event is explained against every rule of --rules.
+#[test]
+fn every_rule_which_match_and_why_the_closest_do_not() {
+    let event =
+        r#"{"source": "com.shop.prod", "detail-type": "Order Placed", "detail": {"total": 5}}"#;
+    let out = ferruler()
+        .args([
+            "explain",
+            "--rules",
+            "sam-app/template.yaml",
+            "--event",
+            event,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("matches 1 of 4 rules: OrderHandlerOnOrder\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nRefundHandlerOnRefund: no match (1 of 4 conditions hold)\n"),
+        "{text}"
+    );
+    assert!(text.contains("  ✗ detail-type [{\"prefix\": \"Refund\"}]\n      detail-type = \"Order Placed\"  not accepted\n"), "{text}");
+
+    let out = ferruler()
+        .args(["explain", "--json", "--rules", "sam-app/template.yaml"])
+        .args(["--event", r#"{"source": "elsewhere"}"#])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["matched"], serde_json::json!([]));
+    let closest = doc["closest"].as_array().unwrap();
+    assert_eq!(closest.len(), 3);
+    assert_eq!(closest[0]["explanation"]["matched"], false);
+    assert_eq!(doc["others"].as_array().unwrap().len(), 1);
+}

@@ -143,7 +143,7 @@ fn rules_map_file_and_event_files() {
         .arg(&events)
         .assert()
         .code(0)
-        .stdout("[\"ExpressShipping\"]\n[]\n");
+        .stdout("[\"ExpressShipping\"]\n\n[]\n");
 }
 
 #[test]
@@ -153,8 +153,82 @@ fn invalid_events_are_reported_and_the_stream_goes_on() {
         .write_stdin("{\"source\": \"com.shop\",}\n{\"detail\": {\"items\": [{\"fragile\": true, \"weight\": 50}]}}\n")
         .assert()
         .code(2)
-        .stdout("[\"FragileItems\"]\n")
+        .stdout("null\n[\"FragileItems\"]\n")
         .stderr(contains("<stdin>:1:23: error: invalid event:"));
+}
+
+/// Issue 19: output line n belongs to input line n, across blank and invalid lines, and the exit
+/// status says whether any line was invalid.
+#[test]
+fn every_input_line_gives_one_output_line() {
+    let mut input = String::new();
+    let mut invalid_lines = Vec::new();
+    for (i, event) in events(300).iter().enumerate() {
+        match i % 7 {
+            3 => input.push('\n'),
+            5 => {
+                input.push_str("{\"source\": oops}\n");
+                invalid_lines.push(input.lines().count());
+            }
+            _ => {}
+        }
+        input.push_str(event);
+        input.push('\n');
+    }
+    let out = ferruler()
+        .args(["filter", "--rules", "rules-repo/rules"])
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    let (inputs, outputs): (Vec<&str>, Vec<&str>) =
+        (input.lines().collect(), text.lines().collect());
+    assert_eq!(outputs.len(), inputs.len());
+    for (n, (line, result)) in inputs.iter().zip(&outputs).enumerate() {
+        let expected = match (line.is_empty(), invalid_lines.contains(&(n + 1))) {
+            (true, _) => "",
+            (_, true) => "null",
+            _ => continue,
+        };
+        assert_eq!(*result, expected, "line {}", n + 1);
+    }
+    assert!(outputs.iter().filter(|r| r.starts_with('[')).count() == 300);
+    ferruler()
+        .args(["filter", "--rules", "rules-repo/rules"])
+        .write_stdin(events(50).join("\n") + "\n")
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn on_error_skip_and_fail() {
+    let input = "{\"detail\": {\"items\": [{\"fragile\": true, \"weight\": 50}]}}\n{bad\n{}\n";
+    ferruler()
+        .args([
+            "filter",
+            "--rules",
+            "rules-repo/rules",
+            "--on-error",
+            "skip",
+        ])
+        .write_stdin(input)
+        .assert()
+        .code(2)
+        .stdout("[\"FragileItems\"]\n[]\n")
+        .stderr(contains("<stdin>:2:2: error: invalid event:"));
+    ferruler()
+        .args([
+            "filter",
+            "--rules",
+            "rules-repo/rules",
+            "--on-error",
+            "fail",
+        ])
+        .write_stdin(input)
+        .assert()
+        .code(2)
+        .stdout("[\"FragileItems\"]\n");
 }
 
 #[test]

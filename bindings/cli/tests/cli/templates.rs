@@ -27,7 +27,7 @@ fn sam_template_cases_pass() {
         .args(["cases", "sam-app"])
         .assert()
         .code(0)
-        .stdout(contains("8 passed, 0 failed\n"));
+        .stdout(contains("8 passed, 0 failed, 0 errored\n"));
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn cdk_assembly_cases_pass_with_the_account() {
         .args(["cases", "cdk-app", "--param", "AWS::AccountId=111122223333"])
         .assert()
         .code(0)
-        .stdout(contains("4 passed, 0 failed\n"));
+        .stdout(contains("4 passed, 0 failed, 0 errored\n"));
 }
 
 #[test]
@@ -170,4 +170,68 @@ fn unresolvable_functions_are_refused_not_guessed() {
         .stderr(contains(
             ":6:22: error: rule R: !If cannot be evaluated without deploying the stack",
         ));
+}
+
+/// Issue 19: a rule whose pattern needs a --param is still a known rule, and a near miss is named.
+#[test]
+fn unknown_rule_lists_rules_that_need_params_and_suggests_one() {
+    ferruler()
+        .args(["explain", "--rules", "cdk-app/cdk.out", "--rule", "OrderPlacedRule5F7A3C1", "--event", "{}"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "no rule named OrderPlacedRule5F7A3C1; known rules: ShipmentRuleB2C9D0E1, OrderPlacedRule5F7A3C1E; did you mean \"OrderPlacedRule5F7A3C1E\"?",
+        ));
+}
+
+/// Issue 19: a `!Sub` is reported as the `!Sub` it is.
+#[test]
+fn a_sub_without_a_value_is_reported_as_the_sub() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.yaml");
+    std::fs::write(
+        &path,
+        "Resources:\n  Uploads:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPattern:\n        source: [!Sub \"uploads-${AWS::AccountId}\"]\n",
+    )
+    .unwrap();
+    let out = ferruler().arg("check").arg(&path).output().unwrap();
+    let err = crate::stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "{}:6:23: warning: not checked: rule Uploads: !Sub \"uploads-${{AWS::AccountId}}\": ${{AWS::AccountId}} (a pseudo parameter) has no local value; pass --param AWS::AccountId=VALUE",
+            path.display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("!Ref"), "{err}");
+}
+
+/// Issue 19: a misspelt property of a rule in a template is an error, not a rule left out.
+#[test]
+fn unknown_rule_properties_are_errors_that_suggest_the_known_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.yaml");
+    let check = |text: &str| {
+        std::fs::write(&path, text).unwrap();
+        let out = ferruler().arg("check").arg(&path).output().unwrap();
+        (out.status.code(), crate::stderr(&out))
+    };
+    let (code, err) = check("Resources:\n  R:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPatern:\n        source: [a]\n");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(&format!("{}:5:7: error: rule R: unknown property \"EventPatern\"; did you mean \"EventPattern\"?", path.display())),
+        "{err}"
+    );
+    let (code, err) = check("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        OnX:\n          Type: EventBridgeRule\n          Properties:\n            Patern: {source: [a]}\n");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(&format!(
+            "{}:9:13: error: rule FOnX: unknown property \"Patern\"; did you mean \"Pattern\"?",
+            path.display()
+        )),
+        "{err}"
+    );
+    // A schedule rule has no pattern, and is no error.
+    let (code, err) = check("Resources:\n  S:\n    Type: AWS::Events::Rule\n    Properties:\n      ScheduleExpression: rate(1 hour)\n  R:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPattern: {source: [a]}\n");
+    assert_eq!(code, Some(0), "{err}");
 }

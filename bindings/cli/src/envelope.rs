@@ -1,0 +1,67 @@
+//! The envelope `aws events test-event-pattern` requires, for `test-event-pattern --envelope aws`.
+//!
+//! EventBridge's TestEventPattern API refuses an event that lacks any of `id`, `account`,
+//! `source`, `time`, `region`, `resources` and `detail-type` (the list its API reference gives as
+//! mandatory), answering `ValidationException: Parameter Event is not valid.`, whatever the
+//! pattern. Rule matching itself has no such requirement: EventBridge fills the envelope of every
+//! event it delivers, and a pattern only reads the fields it names. So the check is opt-in: by
+//! default (`--envelope none`) a fixture event holding only the fields a pattern reads is matched
+//! as a rule would match it, and `--envelope aws` adds the API's check, for events that must also
+//! pass the real command. Types follow the event structure reference: `resources` is an array of
+//! strings (ARNs), the other six are strings.
+
+use crate::failure::{locate, Failure};
+use crate::input::Input;
+use crate::rules::map;
+
+/// The fields TestEventPattern requires, in the order its reference lists them.
+const REQUIRED: [&str; 7] = [
+    "id",
+    "account",
+    "source",
+    "time",
+    "region",
+    "resources",
+    "detail-type",
+];
+
+/// The service's message, which names neither the field nor the problem; ours follows it.
+const SERVICE_ERROR: &str = "Parameter Event is not valid.";
+
+/// Checks that `event` (already known to be a valid event) has the envelope TestEventPattern
+/// requires.
+pub fn check_aws(event: &Input) -> Result<(), Failure> {
+    let fail = |offset: usize, why: String| {
+        Failure::at(
+            &locate(&event.name, &event.text, offset),
+            format_args!("{SERVICE_ERROR} (--envelope aws: {why})"),
+        )
+    };
+    let start = event.text.len() - event.text.trim_start().len();
+    let entries = map::entries(&event.text).map_err(|e| fail(start, e.to_string()))?;
+    for field in REQUIRED {
+        // The last of repeated keys wins, as in matching.
+        let Some((_, raw)) = entries.iter().rev().find(|(k, _)| k == field) else {
+            return Err(fail(
+                start,
+                format!(
+                    "the event has no {field:?}; TestEventPattern requires {}",
+                    REQUIRED.join(", ")
+                ),
+            ));
+        };
+        let well_typed = match field {
+            "resources" => serde_json::from_str::<Vec<String>>(raw.get()).is_ok(),
+            _ => serde_json::from_str::<String>(raw.get()).is_ok(),
+        };
+        if !well_typed {
+            let offset = raw.get().as_ptr() as usize - event.text.as_ptr() as usize;
+            let kind = match field {
+                "resources" => "an array of strings",
+                _ => "a string",
+            };
+            return Err(fail(offset, format!("{field:?} must be {kind}")));
+        }
+    }
+    Ok(())
+}
