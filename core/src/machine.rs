@@ -249,11 +249,9 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let text = pattern.as_ref();
         let parsed = Pattern::parse_with_limits(text, &self.limits)?;
         let complexity = check_wildcards(text, &parsed, self.limits.max_wildcard_states)?;
-        let mut tests = Vec::new();
-        code::encode(&parsed, &mut tests);
         let found = self.find(&name);
         if let Some(slot) = found {
-            if self.position(slot, &parsed, &tests).is_some() {
+            if self.position(slot, &parsed).is_some() {
                 return Ok(());
             }
         }
@@ -266,32 +264,44 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             .iter()
             .map(|s| self.install(slot, s))
             .collect();
-        self.append_record(slot, &subs, complexity, &tests);
+        self.append_record(slot, &subs, complexity);
         self.patterns += 1;
         Ok(())
     }
 
-    /// Where among the records of rule `slot` is the pattern `parsed`, whose tests code is
-    /// `tests`: the one with the same paths (the nodes of its sub-rules) and the same code.
-    fn position(&self, slot: u32, parsed: &Pattern, tests: &[u8]) -> Option<code::Record<'_>> {
-        code::records(self.records_of(slot)).find(|r| {
-            r.code == tests
-                && r.subs.len() == parsed.sub_rules().len()
-                && r.subs
+    /// Where among the records of rule `slot` is the pattern `parsed`: the one whose sub-rules
+    /// have the same conditions (interned, so equal conditions are one item).
+    fn position(&self, slot: u32, parsed: &Pattern) -> Option<code::Record> {
+        let wanted: Option<Vec<SmallVec<[u32; 8]>>> = parsed
+            .sub_rules()
+            .iter()
+            .map(|sub_rule| {
+                let mut members = sub_rule
+                    .conditions()
                     .iter()
-                    .zip(parsed.sub_rules())
-                    .all(|(&sub, sub_rule)| {
-                        let mut nodes = self.condition_nodes(sub);
-                        let mut wanted: SmallVec<[Option<NodeId>; 8]> = sub_rule
-                            .conditions()
-                            .iter()
-                            .map(|c| self.trie.find(c.path()))
-                            .collect();
-                        nodes.sort_unstable();
-                        wanted.sort_unstable();
-                        nodes.len() == wanted.len()
-                            && nodes.iter().zip(&wanted).all(|(&n, &w)| Some(n) == w)
+                    .map(|c| {
+                        let node = self.trie.find(c.path())?;
+                        let mut code = Vec::new();
+                        code::matchers_code(matchers_of(c.test()), &mut code);
+                        let id = self.items.find(node, &code)?;
+                        Some(match c.test() {
+                            Test::Absent => id | ABSENT,
+                            Test::AnyOf(_) => id,
+                        })
                     })
+                    .collect::<Option<SmallVec<[u32; 8]>>>()?;
+                members.sort_unstable();
+                Some(members)
+            })
+            .collect();
+        let wanted = wanted?;
+        code::records(self.records_of(slot)).find(|r| {
+            r.subs.len() == wanted.len()
+                && r.subs.iter().zip(&wanted).all(|(&sub, w)| {
+                    let mut have = self.condition_members(sub);
+                    have.sort_unstable();
+                    have == *w
+                })
         })
     }
 
@@ -353,9 +363,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let Some(slot) = self.find(name) else {
             return Ok(false);
         };
-        let mut tests = Vec::new();
-        code::encode(&parsed, &mut tests);
-        let Some(record) = self.position(slot, &parsed, &tests) else {
+        let Some(record) = self.position(slot, &parsed) else {
             return Ok(false);
         };
         let (subs, span) = (record.subs, record.span);
@@ -416,7 +424,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
 
     /// Appends the record of a pattern to rule `slot`'s, moving them to the end of the arena
     /// first if they are not there.
-    fn append_record(&mut self, slot: u32, subs: &[u32], complexity: u32, tests: &[u8]) {
+    fn append_record(&mut self, slot: u32, subs: &[u32], complexity: u32) {
         let Machine {
             rules,
             records,
@@ -425,7 +433,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         } = self;
         let rule = rules[slot as usize].as_mut().expect("a rule's slot");
         let (at, len) = (rule.at as usize, rule.len as usize);
-        let needed = len + tests.len() + 6 * (subs.len() + 2);
+        let needed = len + 6 * (subs.len() + 2);
         if records.capacity() - records.len() < needed {
             records.reserve_exact(needed.max(records.len() / 8));
         }
@@ -434,7 +442,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             *garbage += len;
         }
         let start = records.len() - len;
-        code::put_record(records, subs, complexity, tests);
+        code::put_record(records, subs, complexity);
         let end = u32::try_from(records.len()).expect("less than 4 GiB of pattern records");
         rule.at = start as u32;
         rule.len = end - rule.at;
@@ -502,20 +510,21 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         }
     }
 
-    /// The path nodes of a sub-rule's conditions (its groups flattened).
-    fn condition_nodes(&self, sub: ItemId) -> SmallVec<[NodeId; 8]> {
-        let mut nodes = SmallVec::new();
+    /// The conditions of a sub-rule (its groups flattened), [`ABSENT`]-flagged for
+    /// `exists: false`.
+    fn condition_members(&self, sub: ItemId) -> SmallVec<[u32; 8]> {
+        let mut conditions = SmallVec::new();
         let mut stack: SmallVec<[ItemId; 8]> = SmallVec::from_elem(sub, 1);
         while let Some(g) = stack.pop() {
             for &m in &self.items.group(g).members {
                 match self.items.get(m & !ABSENT) {
                     Item::Group(_) => stack.push(m),
-                    Item::Cond(c) => nodes.push(c.node),
+                    Item::Cond(_) => conditions.push(m),
                     Item::Free => unreachable!("members are live"),
                 }
             }
         }
-        nodes
+        conditions
     }
 
     /// Compiles one sub-rule of rule `rule` into the machine; returns its sub-rule (a group at

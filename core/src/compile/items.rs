@@ -27,7 +27,6 @@
 //! reached through the path's "some leaf is here" item.
 
 use super::exclusion::Exclusion;
-use super::keys::Targets;
 use super::paths::NodeId;
 use super::{push_slot, ItemId};
 use crate::pattern::{Matcher, Test};
@@ -80,12 +79,11 @@ pub(crate) struct Excluded {
     pub leaf_item: ItemId,
 }
 
-/// A group of members that must hold within one value at `node`; at the root, a sub-rule.
+/// A group of members that must hold within one value at `node`; at the root, a sub-rule (whose
+/// rule is in `Items::rules`).
 #[derive(Debug, Clone)]
 pub(crate) struct Group {
     pub node: NodeId,
-    /// The rule slot, for a sub-rule; [`NO_RULE`] otherwise.
-    pub rule: u32,
     /// Items, [`ABSENT`]-flagged for `exists: false` members.
     pub members: SmallVec<[u32; 4]>,
     /// The item it is filed under (`ItemId::MAX` for a sub-rule of `exists: false` only), and its
@@ -114,8 +112,10 @@ pub(crate) struct Items {
     items: Vec<Item>,
     /// Per item, the groups filed under it (see the module docs), flagged [`SUB_RULE`] and
     /// [`SOLE`]: kept beside the items, densely, because matching reads them for every item an
-    /// event satisfies.
-    triggers: Vec<Targets>,
+    /// event satisfies. One is held inline; several in `lists`.
+    filed: Vec<Filed>,
+    lists: Vec<Vec<u32>>,
+    free_lists: Vec<u32>,
     /// Per item, the rule of a sub-rule ([`NO_RULE`] for other items), beside the items for the
     /// same reason.
     rules: Vec<u32>,
@@ -167,7 +167,67 @@ impl Items {
     /// The entries of the groups filed under item `id` (see [`SUB_RULE`], [`SOLE`]).
     #[inline]
     pub(crate) fn triggers(&self, id: ItemId) -> &[u32] {
-        &self.triggers[id as usize]
+        match &self.filed[id as usize] {
+            Filed::None => &[],
+            Filed::One(entry) => std::slice::from_ref(entry),
+            Filed::Many(list) => &self.lists[*list as usize],
+        }
+    }
+
+    /// Files `entry` under item `id`; returns its place in the item's list.
+    fn file(&mut self, id: ItemId, entry: u32) -> u32 {
+        let filed = &mut self.filed[id as usize];
+        match *filed {
+            Filed::None => {
+                *filed = Filed::One(entry);
+                0
+            }
+            Filed::One(first) => {
+                let list = vec![first, entry];
+                let at = match self.free_lists.pop() {
+                    Some(at) => {
+                        self.lists[at as usize] = list;
+                        at
+                    }
+                    None => {
+                        push_slot(&mut self.lists, list);
+                        (self.lists.len() - 1) as u32
+                    }
+                };
+                *filed = Filed::Many(at);
+                1
+            }
+            Filed::Many(at) => {
+                let list = &mut self.lists[at as usize];
+                push_slot(list, entry);
+                (list.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Removes the entry at `slot` of item `id`'s list, moving the last one into its place;
+    /// returns the moved entry, whose place changed.
+    fn unfile(&mut self, id: ItemId, slot: u32) -> Option<u32> {
+        let filed = &mut self.filed[id as usize];
+        let Filed::Many(at) = *filed else {
+            *filed = Filed::None;
+            return None;
+        };
+        let list = &mut self.lists[at as usize];
+        list.swap_remove(slot as usize);
+        let moved = list.get(slot as usize).copied();
+        if let [only] = list[..] {
+            *filed = Filed::One(only);
+            self.lists[at as usize] = Vec::new();
+            self.free_lists.push(at);
+            if self.free_lists.len() == self.lists.len() {
+                self.lists = Vec::new();
+                self.free_lists = Vec::new();
+            }
+        } else if list.len() <= list.capacity() / 4 {
+            list.shrink_to(list.len() * 2); // give memory back as the list empties
+        }
+        moved
     }
 
     fn hash(&self, node: NodeId, code: &[u8]) -> u64 {
@@ -186,7 +246,7 @@ impl Items {
                     .filter(|&id| id <= ENTRY_ID)
                     .expect("fewer than 2^30 conditions and groups in one machine");
                 push_slot(&mut self.items, item);
-                push_slot(&mut self.triggers, Targets::None);
+                push_slot(&mut self.filed, Filed::None);
                 push_slot(&mut self.rules, NO_RULE);
                 id
             }
@@ -194,10 +254,7 @@ impl Items {
     }
 
     fn take(&mut self, id: ItemId) -> Item {
-        debug_assert!(
-            self.triggers[id as usize].is_empty(),
-            "nothing is filed under it"
-        );
+        debug_assert!(self.triggers(id).is_empty(), "nothing is filed under it");
         let item = std::mem::replace(&mut self.items[id as usize], Item::Free);
         self.rules[id as usize] = NO_RULE;
         self.free.push(id);
@@ -208,6 +265,17 @@ impl Items {
             };
         }
         item
+    }
+
+    /// The condition of code `code` on `node`, if there is one.
+    pub(crate) fn find(&self, node: NodeId, code: &[u8]) -> Option<ItemId> {
+        let items = &self.items;
+        self.interned
+            .find(self.hash(node, code), |&id| match &items[id as usize] {
+                Item::Cond(c) => c.node == node && &*c.code == code,
+                _ => false,
+            })
+            .copied()
     }
 
     /// The condition `matchers` (of code `code`) on `node`, one more user of it; and whether it
@@ -221,12 +289,7 @@ impl Items {
         leaf_item: Option<ItemId>,
     ) -> (ItemId, bool) {
         let hash = self.hash(node, code);
-        let items = &self.items;
-        let found = self.interned.find(hash, |&id| match &items[id as usize] {
-            Item::Cond(c) => c.node == node && &*c.code == code,
-            _ => false,
-        });
-        if let Some(&id) = found {
+        if let Some(id) = self.find(node, code) {
             if let Item::Cond(c) = &mut self.items[id as usize] {
                 c.users += 1;
             }
@@ -297,7 +360,6 @@ impl Items {
         let trigger = self.choose_trigger(&members, depth);
         let id = self.put(Item::Group(Group {
             node,
-            rule,
             members,
             trigger,
             slot: 0,
@@ -312,9 +374,7 @@ impl Items {
                     entry |= SOLE;
                 }
             }
-            let list = &mut self.triggers[trigger as usize];
-            let slot = list.len() as u32;
-            super::keys::push(list, entry);
+            let slot = self.file(trigger, entry);
             self.group_mut(id).slot = slot;
         }
         id
@@ -326,8 +386,7 @@ impl Items {
             panic!("item {id} is not a group");
         };
         if g.trigger != ItemId::MAX {
-            let list = &mut self.triggers[g.trigger as usize];
-            if let Some(moved) = super::keys::swap_remove(list, g.slot as usize) {
+            if let Some(moved) = self.unfile(g.trigger, g.slot) {
                 self.group_mut(moved & ENTRY_ID).slot = g.slot;
             }
         }
@@ -387,6 +446,15 @@ fn weight(matchers: &[Matcher]) -> u8 {
         })
         .max()
         .unwrap_or(16)
+}
+
+/// Where the groups filed under an item are (see `Items::filed`).
+#[derive(Debug, Clone, Copy)]
+enum Filed {
+    None,
+    One(u32),
+    /// At this index of `Items::lists`.
+    Many(u32),
 }
 
 /// `exists: true`, the list of the item an `exists: false` condition turns.

@@ -80,30 +80,6 @@ pub(crate) fn pull(ts: &mut Targets, t: ItemId) -> bool {
     true
 }
 
-/// Removes the target at `i`, moving the last one into its place; returns the moved target, whose
-/// place changed.
-pub(crate) fn swap_remove(ts: &mut Targets, i: usize) -> Option<ItemId> {
-    let mut moved = None;
-    *ts = match std::mem::take(ts) {
-        Targets::Many(mut v) if v.len() > 2 => {
-            v.swap_remove(i);
-            moved = v.get(i).copied();
-            if v.len() <= v.capacity() / 4 {
-                v.shrink_to(v.len() * 2);
-            }
-            Targets::Many(v)
-        }
-        Targets::Many(v) => {
-            if i == 0 {
-                moved = Some(v[1]);
-            }
-            Targets::One(v[1 - i])
-        }
-        Targets::One(_) | Targets::None => Targets::None,
-    };
-    moved
-}
-
 pub(crate) fn pull_key<K, Q>(map: &mut HashMap<K, Targets>, key: &Q, t: ItemId) -> bool
 where
     K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,

@@ -67,16 +67,29 @@ pub(crate) struct LeafScratch {
     pub found: Vec<u32>,
 }
 
-/// A numeric range's bounds, as a hashable key.
+/// A numeric range's bounds, as a hashable key (from which the range is read back).
 type RangeKey = [(u8, u64); 2];
 
 fn range_key(r: &NumericRange) -> RangeKey {
     let bound = |b: Bound| match b {
         Bound::Unbounded => (0, 0),
-        Bound::Inclusive(v) => (1, number::key_of(v)),
-        Bound::Exclusive(v) => (2, number::key_of(v)),
+        Bound::Inclusive(v) => (1, v.to_bits()),
+        Bound::Exclusive(v) => (2, v.to_bits()),
     };
     [bound(r.lower), bound(r.upper)]
+}
+
+/// The range of a [`RangeKey`].
+fn range_of(key: &RangeKey) -> NumericRange {
+    let bound = |(kind, bits): (u8, u64)| match kind {
+        0 => Bound::Unbounded,
+        1 => Bound::Inclusive(f64::from_bits(bits)),
+        _ => Bound::Exclusive(f64::from_bits(bits)),
+    };
+    NumericRange {
+        lower: bound(key[0]),
+        upper: bound(key[1]),
+    }
 }
 
 /// A CIDR block, as a hashable key: family and bounds.
@@ -97,6 +110,21 @@ pub(crate) struct ValueIndex {
     pub excluding: u32,
     /// Whether groups are resolved at this path (a leaf here is a value they hold within).
     pub group_node: bool,
+    exists: Targets,
+    /// The other matchers, apart: a router can have a path per rule that holds only
+    /// `{"exists": true}` (`flag<N>`), and such a path should cost little memory.
+    more: Option<Box<More>>,
+    /// What matching needs that depends only on the matchers; built lazily, after each change.
+    derived: OnceLock<Box<Derived>>,
+    /// How many matchers need the folded value.
+    folding: usize,
+    /// How many matchers in all.
+    count: usize,
+}
+
+/// The matchers of a path other than `exists`.
+#[derive(Debug, Default, Clone)]
+struct More {
     strings: KeyMap,
     numbers: HashMap<u64, Targets>,
     trues: Targets,
@@ -108,18 +136,13 @@ pub(crate) struct ValueIndex {
     folded_prefixes: Affixes,
     folded_suffixes: Affixes,
     wildcards: Globs,
-    ranges: HashMap<RangeKey, (NumericRange, Targets)>,
+    ranges: HashMap<RangeKey, Targets>,
     range_index: OnceLock<IntervalIndex<NumKey, ItemId>>,
-    /// What matching needs that depends only on the matchers; built lazily, after each change.
-    derived: OnceLock<Derived>,
-    cidrs: HashMap<BlockKey, (IpRange, Targets)>,
+    cidrs: HashMap<BlockKey, Targets>,
     cidr_index: OnceLock<[IntervalIndex<u128, ItemId>; 2]>,
-    exists: Targets,
     /// Anything-but matchers tested at each leaf.
     anything_but: Vec<(Exclusion, ItemId)>,
-    /// How many matchers need the folded value.
-    folding: usize,
-    /// How many matchers in all.
+    /// How many matchers it holds.
     count: usize,
 }
 
@@ -145,7 +168,14 @@ impl ValueIndex {
 
     /// Whether `more` anything-but matchers would still be tested at each leaf.
     pub(crate) fn takes_exclusions(&self, more: usize) -> bool {
-        self.anything_but.len() + more <= EAGER_EXCLUSIONS
+        self.more.as_ref().map_or(0, |m| m.anything_but.len()) + more <= EAGER_EXCLUSIONS
+    }
+
+    /// The matchers other than `exists` (the caller knows, from the derived kinds, that there
+    /// are some).
+    #[inline(always)]
+    fn more(&self) -> &More {
+        self.more.as_deref().expect("the path has such matchers")
     }
 
     /// Adds `matcher` of condition `c` (an anything-but only when `takes_exclusions` allowed it
@@ -154,55 +184,45 @@ impl ValueIndex {
         self.count += 1;
         self.derived = OnceLock::new();
         match matcher {
+            Matcher::Exists => return push(&mut self.exists, c),
+            Matcher::PrefixIgnoreCase(_)
+            | Matcher::SuffixIgnoreCase(_)
+            | Matcher::EqualsIgnoreCase(_) => self.folding += 1,
+            Matcher::AnythingBut(a) if Exclusion::new(a).folds() => self.folding += 1,
+            _ => {}
+        }
+        let m = self.more.get_or_insert_with(Default::default);
+        m.count += 1;
+        match matcher {
             Matcher::String(s) => {
-                self.strings.add(s.as_bytes(), c);
+                m.strings.add(s.as_bytes(), c);
             }
-            Matcher::Number(n) => push(self.numbers.entry(number::key_of(n.value)).or_default(), c),
-            Matcher::Bool(true) => push(&mut self.trues, c),
-            Matcher::Bool(false) => push(&mut self.falses, c),
-            Matcher::Null => push(&mut self.nulls, c),
-            Matcher::Prefix(s) => self.prefixes.add(s.as_bytes(), c),
-            Matcher::Suffix(s) => self.suffixes.add(s.as_bytes(), c),
-            Matcher::PrefixIgnoreCase(s) => {
-                self.folding += 1;
-                self.folded_prefixes.add(casefold::fold(s).as_bytes(), c)
+            Matcher::Number(n) => push(m.numbers.entry(number::key_of(n.value)).or_default(), c),
+            Matcher::Numeric(r) if r.equals_value().is_some() => {
+                let v = r.equals_value().expect("checked");
+                push(m.numbers.entry(number::key_of(v)).or_default(), c);
             }
-            Matcher::SuffixIgnoreCase(s) => {
-                self.folding += 1;
-                self.folded_suffixes.add(casefold::fold(s).as_bytes(), c)
-            }
+            Matcher::Bool(true) => push(&mut m.trues, c),
+            Matcher::Bool(false) => push(&mut m.falses, c),
+            Matcher::Null => push(&mut m.nulls, c),
+            Matcher::Prefix(s) => m.prefixes.add(s.as_bytes(), c),
+            Matcher::Suffix(s) => m.suffixes.add(s.as_bytes(), c),
+            Matcher::PrefixIgnoreCase(s) => m.folded_prefixes.add(casefold::fold(s).as_bytes(), c),
+            Matcher::SuffixIgnoreCase(s) => m.folded_suffixes.add(casefold::fold(s).as_bytes(), c),
             Matcher::EqualsIgnoreCase(s) => {
-                self.folding += 1;
-                self.folded.add(casefold::fold(s).as_bytes(), c);
+                m.folded.add(casefold::fold(s).as_bytes(), c);
             }
-            Matcher::Wildcard(w) => self.wildcards.add(w, c),
-            Matcher::Numeric(r) => match r.equals_value() {
-                Some(v) => push(self.numbers.entry(number::key_of(v)).or_default(), c),
-                None => {
-                    let entry = self
-                        .ranges
-                        .entry(range_key(r))
-                        .or_insert((*r, Targets::None));
-                    push(&mut entry.1, c);
-                    self.range_index = OnceLock::new();
-                }
-            },
+            Matcher::Wildcard(w) => m.wildcards.add(w, c),
+            Matcher::Numeric(r) => {
+                push(m.ranges.entry(range_key(r)).or_default(), c);
+                m.range_index = OnceLock::new();
+            }
             Matcher::Cidr(block) => {
-                let entry = self
-                    .cidrs
-                    .entry(block_key(block))
-                    .or_insert_with(|| (block.clone(), Targets::None));
-                push(&mut entry.1, c);
-                self.cidr_index = OnceLock::new();
+                push(m.cidrs.entry(block_key(block)).or_default(), c);
+                m.cidr_index = OnceLock::new();
             }
-            Matcher::Exists => push(&mut self.exists, c),
-            Matcher::AnythingBut(a) => {
-                let exclusion = Exclusion::new(a);
-                if exclusion.folds() {
-                    self.folding += 1;
-                }
-                self.anything_but.push((exclusion, c));
-            }
+            Matcher::AnythingBut(a) => m.anything_but.push((Exclusion::new(a), c)),
+            Matcher::Exists => unreachable!("kept outside `More`"),
         }
     }
 
@@ -210,59 +230,72 @@ impl ValueIndex {
     pub(crate) fn remove(&mut self, matcher: &Matcher, c: ItemId) {
         self.derived = OnceLock::new();
         let removed = match matcher {
-            Matcher::String(s) => self.strings.remove(s.as_bytes(), c),
-            Matcher::Number(n) => pull_key(&mut self.numbers, &number::key_of(n.value), c),
-            Matcher::Bool(true) => pull(&mut self.trues, c),
-            Matcher::Bool(false) => pull(&mut self.falses, c),
-            Matcher::Null => pull(&mut self.nulls, c),
-            Matcher::Prefix(s) => self.prefixes.remove(s.as_bytes(), c),
-            Matcher::Suffix(s) => self.suffixes.remove(s.as_bytes(), c),
-            Matcher::PrefixIgnoreCase(s) => {
-                let r = self.folded_prefixes.remove(casefold::fold(s).as_bytes(), c);
-                self.folding -= usize::from(r);
-                r
-            }
-            Matcher::SuffixIgnoreCase(s) => {
-                let r = self.folded_suffixes.remove(casefold::fold(s).as_bytes(), c);
-                self.folding -= usize::from(r);
-                r
-            }
-            Matcher::EqualsIgnoreCase(s) => {
-                let r = self.folded.remove(casefold::fold(s).as_bytes(), c);
-                self.folding -= usize::from(r);
-                r
-            }
-            Matcher::Wildcard(w) => self.wildcards.remove(w, c),
-            Matcher::Numeric(r) => match r.equals_value() {
-                Some(v) => pull_key(&mut self.numbers, &number::key_of(v), c),
-                None => {
-                    self.range_index = OnceLock::new();
-                    pull_entry(&mut self.ranges, &range_key(r), c)
-                }
-            },
-            Matcher::Cidr(block) => {
-                self.cidr_index = OnceLock::new();
-                pull_entry(&mut self.cidrs, &block_key(block), c)
-            }
             Matcher::Exists => pull(&mut self.exists, c),
-            Matcher::AnythingBut(a) => {
-                let exclusion = Exclusion::new(a);
-                let at = self
-                    .anything_but
-                    .iter()
-                    .position(|(x, t)| *t == c && *x == exclusion);
-                if let Some(i) = at {
-                    self.anything_but.swap_remove(i);
-                    if exclusion.folds() {
-                        self.folding -= 1;
-                    }
-                }
-                at.is_some()
-            }
+            _ => self.remove_more(matcher, c),
         };
         if removed {
             self.count -= 1;
         }
+    }
+
+    /// [`remove`](Self::remove) for the matchers kept in [`More`].
+    fn remove_more(&mut self, matcher: &Matcher, c: ItemId) -> bool {
+        let Some(m) = &mut self.more else {
+            return false;
+        };
+        let (removed, folds) = match matcher {
+            Matcher::String(s) => (m.strings.remove(s.as_bytes(), c), false),
+            Matcher::Number(n) => (pull_key(&mut m.numbers, &number::key_of(n.value), c), false),
+            Matcher::Numeric(r) if r.equals_value().is_some() => {
+                let v = r.equals_value().expect("checked");
+                (pull_key(&mut m.numbers, &number::key_of(v), c), false)
+            }
+            Matcher::Bool(true) => (pull(&mut m.trues, c), false),
+            Matcher::Bool(false) => (pull(&mut m.falses, c), false),
+            Matcher::Null => (pull(&mut m.nulls, c), false),
+            Matcher::Prefix(s) => (m.prefixes.remove(s.as_bytes(), c), false),
+            Matcher::Suffix(s) => (m.suffixes.remove(s.as_bytes(), c), false),
+            Matcher::PrefixIgnoreCase(s) => (
+                m.folded_prefixes.remove(casefold::fold(s).as_bytes(), c),
+                true,
+            ),
+            Matcher::SuffixIgnoreCase(s) => (
+                m.folded_suffixes.remove(casefold::fold(s).as_bytes(), c),
+                true,
+            ),
+            Matcher::EqualsIgnoreCase(s) => {
+                (m.folded.remove(casefold::fold(s).as_bytes(), c), true)
+            }
+            Matcher::Wildcard(w) => (m.wildcards.remove(w, c), false),
+            Matcher::Numeric(r) => {
+                m.range_index = OnceLock::new();
+                (pull_key(&mut m.ranges, &range_key(r), c), false)
+            }
+            Matcher::Cidr(block) => {
+                m.cidr_index = OnceLock::new();
+                (pull_key(&mut m.cidrs, &block_key(block), c), false)
+            }
+            Matcher::AnythingBut(a) => {
+                let exclusion = Exclusion::new(a);
+                let at = m
+                    .anything_but
+                    .iter()
+                    .position(|(x, t)| *t == c && *x == exclusion);
+                if let Some(i) = at {
+                    m.anything_but.swap_remove(i);
+                }
+                (at.is_some(), exclusion.folds())
+            }
+            Matcher::Exists => (false, false),
+        };
+        if removed {
+            self.folding -= usize::from(folds);
+            m.count -= 1;
+            if m.count == 0 {
+                self.more = None;
+            }
+        }
+        removed
     }
 
     /// Tests one leaf value against every matcher of the path.
@@ -297,7 +330,7 @@ impl ValueIndex {
     /// The matchers' facts, derived on the first use after a change.
     #[inline(always)]
     fn derived(&self) -> &Derived {
-        self.derived.get_or_init(|| self.derive())
+        self.derived.get_or_init(|| Box::new(self.derive()))
     }
 
     /// `exists: true` hits, which any leaf makes.
@@ -333,9 +366,10 @@ impl ValueIndex {
     fn match_literal_leaf(&self, leaf: Leaf<'_>, out: &mut impl Emit) {
         let d = self.derived();
         self.emit_presence(d, out);
+        let Some(m) = &self.more else { return };
         match leaf {
-            Leaf::Bool(b) => emit_all(if b { &self.trues } else { &self.falses }, out),
-            Leaf::Null => emit_all(&self.nulls, out),
+            Leaf::Bool(b) => emit_all(if b { &m.trues } else { &m.falses }, out),
+            Leaf::Null => emit_all(&m.nulls, out),
             // (Not reached through `match_leaf`.)
             Leaf::Number(..) | Leaf::String(_) => return,
         }
@@ -345,8 +379,10 @@ impl ValueIndex {
     /// Every anything-but tested at leaves: for values no exclusion holds for, such as booleans
     /// and null (anything-but only lists strings or numbers).
     fn emit_anything_but(&self, out: &mut impl Emit) {
-        for &(_, c) in &self.anything_but {
-            out.emit(c);
+        if let Some(m) = &self.more {
+            for &(_, c) in &m.anything_but {
+                out.emit(c);
+            }
         }
     }
 
@@ -384,7 +420,7 @@ impl ValueIndex {
             } else {
                 Folded::AsciiLowerCase
             };
-            for (x, c) in &self.anything_but {
+            for (x, c) in &self.more().anything_but {
                 if !x.excludes_string(bytes, folded) {
                     out.emit(*c);
                 }
@@ -405,39 +441,36 @@ impl ValueIndex {
     ) {
         let bytes = s.as_bytes();
         let fold_buf = &scratch.fold;
+        let m = self.more();
         if d.kinds & STRINGS != 0 && has_length(d.string_lengths, bytes.len()) {
-            if let Some(ts) = self.strings.get(bytes) {
+            if let Some(ts) = m.strings.get(bytes) {
                 emit_all(ts, out);
             }
         }
         if d.kinds & PREFIXES != 0 {
-            self.prefixes.matches(bytes, true, |c| out.emit(c));
+            m.prefixes.matches(bytes, true, |c| out.emit(c));
         }
         if d.kinds & SUFFIXES != 0 {
-            self.suffixes.matches(bytes, false, |c| out.emit(c));
+            m.suffixes.matches(bytes, false, |c| out.emit(c));
         }
         if fold {
             if d.kinds & FOLDED != 0 {
-                if let Some(ts) = self.folded.get(fold_buf.as_slice()) {
+                if let Some(ts) = m.folded.get(fold_buf.as_slice()) {
                     emit_all(ts, out);
                 }
             }
             if d.kinds & FOLDED_AFFIXES != 0 {
-                self.folded_prefixes
-                    .matches(fold_buf, true, |c| out.emit(c));
-                self.folded_suffixes
-                    .matches(fold_buf, false, |c| out.emit(c));
+                m.folded_prefixes.matches(fold_buf, true, |c| out.emit(c));
+                m.folded_suffixes.matches(fold_buf, false, |c| out.emit(c));
             }
         }
         if d.kinds & WILDCARDS != 0 {
-            self.wildcards
+            m.wildcards
                 .matches(bytes, &mut scratch.found, |c| out.emit(c));
         }
         if d.kinds & CIDRS != 0 {
             if let Some(ip) = crate::pattern::parse_ip_bytes(bytes) {
-                let [v4, v6] = self
-                    .cidr_index
-                    .get_or_init(|| build_cidr_index(&self.cidrs));
+                let [v4, v6] = m.cidr_index.get_or_init(|| build_cidr_index(&m.cidrs));
                 match ip {
                     crate::pattern::Ip::V4(a) => v4.stab(a as u128, |c| out.emit(c)),
                     crate::pattern::Ip::V6(a) => v6.stab(a, |c| out.emit(c)),
@@ -482,18 +515,17 @@ impl ValueIndex {
     #[inline(never)]
     fn match_number_rest(&self, d: &Derived, v: f64, near: bool, out: &mut impl Emit) {
         if near && d.kinds & NUMBERS != 0 {
-            if let Some(ts) = self.numbers.get(&number::key_of(v)) {
+            if let Some(ts) = self.more().numbers.get(&number::key_of(v)) {
                 emit_all(ts, out);
             }
         }
         if d.kinds & INDEXED_RANGES != 0 {
-            let index = self
-                .range_index
-                .get_or_init(|| build_range_index(&self.ranges));
+            let m = self.more();
+            let index = m.range_index.get_or_init(|| build_range_index(&m.ranges));
             index.stab(NumKey::at(v), |c| out.emit(c));
         }
         if d.kinds & ANYTHING_BUT != 0 {
-            for (x, c) in &self.anything_but {
+            for (x, c) in &self.more().anything_but {
                 // Far from every excluded number, none can be equal.
                 if !near || !x.excludes_number(v) {
                     out.emit(*c);
@@ -503,27 +535,28 @@ impl ValueIndex {
     }
 
     fn derive(&self) -> Derived {
+        let none = More::default();
+        let m = self.more.as_deref().unwrap_or(&none);
         let mut kinds = 0;
         for (present, kind) in [
             (!self.exists.is_empty(), EXISTS),
-            (!self.strings.is_empty(), STRINGS),
-            (!self.prefixes.lengths.is_empty(), PREFIXES),
-            (!self.suffixes.lengths.is_empty(), SUFFIXES),
-            (!self.folded.is_empty(), FOLDED),
+            (!m.strings.is_empty(), STRINGS),
+            (!m.prefixes.lengths.is_empty(), PREFIXES),
+            (!m.suffixes.lengths.is_empty(), SUFFIXES),
+            (!m.folded.is_empty(), FOLDED),
             (
-                !self.folded_prefixes.lengths.is_empty()
-                    || !self.folded_suffixes.lengths.is_empty(),
+                !m.folded_prefixes.lengths.is_empty() || !m.folded_suffixes.lengths.is_empty(),
                 FOLDED_AFFIXES,
             ),
             (self.folding > 0, FOLDING),
-            (!self.wildcards.is_empty(), WILDCARDS),
-            (!self.cidrs.is_empty(), CIDRS),
-            (!self.numbers.is_empty(), NUMBERS),
-            (!self.ranges.is_empty(), RANGES),
-            (self.ranges.len() > LINEAR_RANGES, INDEXED_RANGES),
-            (!self.anything_but.is_empty(), ANYTHING_BUT),
+            (!m.wildcards.is_empty(), WILDCARDS),
+            (!m.cidrs.is_empty(), CIDRS),
+            (!m.numbers.is_empty(), NUMBERS),
+            (!m.ranges.is_empty(), RANGES),
+            (m.ranges.len() > LINEAR_RANGES, INDEXED_RANGES),
+            (!m.anything_but.is_empty(), ANYTHING_BUT),
             (
-                self.anything_but.iter().any(|(x, _)| x.is_pattern()),
+                m.anything_but.iter().any(|(x, _)| x.is_pattern()),
                 EXCLUDED_PATTERNS,
             ),
         ] {
@@ -531,29 +564,30 @@ impl ValueIndex {
                 kinds |= kind;
             }
         }
-        let mut critical: Vec<f64> = self.numbers.keys().map(|&k| f64::from_bits(k)).collect();
+        let mut critical: Vec<f64> = m.numbers.keys().map(|&k| f64::from_bits(k)).collect();
         let mut ranges = Vec::new();
-        for (r, targets) in self.ranges.values() {
+        for (key, targets) in &m.ranges {
+            let r = range_of(key);
             for bound in [r.lower, r.upper] {
                 if let Bound::Inclusive(b) | Bound::Exclusive(b) = bound {
                     critical.push(b);
                 }
             }
-            if self.ranges.len() <= LINEAR_RANGES {
+            if m.ranges.len() <= LINEAR_RANGES {
                 for &c in targets {
                     ranges.push((low_end(r.lower), high_end(r.upper), c));
                 }
             }
         }
-        for (x, _) in &self.anything_but {
+        for (x, _) in &m.anything_but {
             critical.extend(x.numbers().iter().map(|&k| f64::from_bits(k)));
         }
         Derived {
             kinds,
-            string_lengths: length_bits(self.strings.key_lengths()),
-            folded_lengths: length_bits(self.folded.key_lengths()),
+            string_lengths: length_bits(m.strings.key_lengths()),
+            folded_lengths: length_bits(m.folded.key_lengths()),
             excluded_lengths: length_bits(
-                self.anything_but
+                m.anything_but
                     .iter()
                     .flat_map(|(x, _)| x.listed().iter().map(|v| v.len())),
             ),
@@ -705,25 +739,6 @@ fn emit_all(ts: &[ItemId], out: &mut impl Emit) {
     }
 }
 
-/// Removes condition `c` from the entry of `key`, and the entry when it has no condition left.
-fn pull_entry<K: std::hash::Hash + Eq, M>(
-    map: &mut HashMap<K, (M, Targets)>,
-    key: &K,
-    c: ItemId,
-) -> bool {
-    let Some((_, targets)) = map.get_mut(key) else {
-        return false;
-    };
-    let removed = pull(targets, c);
-    if targets.is_empty() {
-        map.remove(key);
-        if map.is_empty() {
-            *map = HashMap::default();
-        }
-    }
-    removed
-}
-
 /// A point on the number line, or just below or above it: `(v, -1) < (v, 0) < (v, 1)`. Open range
 /// ends become closed ends on these keys, so one closed-interval index serves every bound kind.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -749,12 +764,11 @@ impl Ord for NumKey {
     }
 }
 
-fn build_range_index(
-    ranges: &HashMap<RangeKey, (NumericRange, Targets)>,
-) -> IntervalIndex<NumKey, ItemId> {
+fn build_range_index(ranges: &HashMap<RangeKey, Targets>) -> IntervalIndex<NumKey, ItemId> {
     let key = |v: f64, side: i8| NumKey(if v == 0.0 { 0.0 } else { v }, side);
     let mut intervals = Vec::new();
-    for (r, targets) in ranges.values() {
+    for (k, targets) in ranges {
+        let r = range_of(k);
         let low = match r.lower {
             Bound::Unbounded => None,
             Bound::Inclusive(v) => Some(key(v, 0)),
@@ -770,12 +784,10 @@ fn build_range_index(
     IntervalIndex::build(&intervals)
 }
 
-fn build_cidr_index(
-    cidrs: &HashMap<BlockKey, (IpRange, Targets)>,
-) -> [IntervalIndex<u128, ItemId>; 2] {
+fn build_cidr_index(cidrs: &HashMap<BlockKey, Targets>) -> [IntervalIndex<u128, ItemId>; 2] {
     let family = |v6: bool| {
         let mut intervals = Vec::new();
-        for ((is_v6, lo, hi), (_, targets)) in cidrs {
+        for ((is_v6, lo, hi), targets) in cidrs {
             if *is_v6 == v6 {
                 intervals.extend(targets.iter().map(|&c| (Some(*lo), Some(*hi), c)));
             }

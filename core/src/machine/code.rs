@@ -1,56 +1,51 @@
-//! What the machine remembers of each pattern it holds: a compact binary record.
+//! What the machine remembers of each pattern it holds, and the code conditions are known by.
 //!
-//! A pattern must be uninstalled exactly as it was installed (every matcher removed from the value
-//! index it went into), and `delete_rule(name, pattern)` must recognise it by meaning (equal parsed
-//! forms). Keeping the pattern text did both, at the price of re-parsing and of the text's bytes
-//! (about a quarter of a simple rule's memory). A record keeps only what the parsed form holds
-//! beyond the paths, which the sub-rule slots already know (their path nodes):
+//! A pattern must be uninstalled exactly as it was installed, and `delete_rule(name, pattern)`
+//! must recognise it by meaning (equal parsed forms). Both go through the conditions, which are
+//! interned by their path and the *code* of their matcher list: an encoding that is injective and
+//! canonical for the parsed form's equality, so two conditions are equal exactly when their paths
+//! and codes are (numbers are encoded by value, as `Number` compares them: `35`, `35.0` and
+//! `3.5e1` have one code; wildcards and CIDR blocks by their source, from which the rest of them
+//! follows). A condition keeps its code, from which its matchers are read back to uninstall it;
+//! a pattern is recognised by the conditions of its sub-rules.
 //!
-//! * the slots of the pattern's sub-rules, to uninstall them;
-//! * the *code* of its tests: per sub-rule, per condition, `exists: false` or the matcher list, in
-//!   an encoding that is injective and canonical for the parsed form's equality. Two patterns with
-//!   equal paths are equal exactly when their codes are equal bytes, so recognising a pattern is a
-//!   byte comparison. (Numbers are encoded by value, as `Number` compares them: `35`, `35.0` and
-//!   `3.5e1` have one code; wildcards and CIDR blocks by their source, from which the rest of them
-//!   follows.)
-//!
-//! The records of a rule's patterns are concatenated in one boxed slice, each prefixed by its
-//! length: one allocation per rule, usually of a few dozen bytes.
+//! So a pattern's *record* holds only the slots of its sub-rules and its wildcard complexity, a
+//! few bytes. The records of a rule's patterns are concatenated in one arena, each prefixed by
+//! its length.
 
 use crate::number;
 use crate::pattern::Wildcard;
-use crate::pattern::{AnythingBut, Bound, IpRange, Matcher, Number, NumericRange, Pattern, Test};
+use crate::pattern::{AnythingBut, Bound, IpRange, Matcher, Number, NumericRange};
+#[cfg(test)]
+use crate::pattern::{Pattern, Test};
 use smallvec::SmallVec;
 use std::ops::Range;
 
 /// One pattern's record, read from a rule's concatenated records.
-pub(super) struct Record<'a> {
+pub(super) struct Record {
     /// The slots of the pattern's sub-rules, in the order of `Pattern::sub_rules`.
     pub subs: SmallVec<[u32; 4]>,
     /// The pattern's wildcard complexity (see `pattern::complexity`).
     pub complexity: u32,
-    /// The code of the pattern's tests (see `encode`).
-    pub code: &'a [u8],
     /// Where the record lies in the concatenation.
     pub span: Range<usize>,
 }
 
-/// Appends the record of a pattern installed at sub-rule slots `subs`, with tests code `code`
-/// and wildcard complexity `complexity`.
-pub(super) fn put_record(out: &mut Vec<u8>, subs: &[u32], complexity: u32, code: &[u8]) {
-    let mut body = Vec::with_capacity(code.len() + 2 + 5 * subs.len());
+/// Appends the record of a pattern installed at sub-rule slots `subs`, with wildcard complexity
+/// `complexity`.
+pub(super) fn put_record(out: &mut Vec<u8>, subs: &[u32], complexity: u32) {
+    let mut body = Vec::with_capacity(2 + 5 * subs.len());
     put_varint(&mut body, subs.len() as u64);
     for &s in subs {
         put_varint(&mut body, s.into());
     }
     put_varint(&mut body, complexity.into());
-    body.extend_from_slice(code);
     put_varint(out, body.len() as u64);
     out.extend_from_slice(&body);
 }
 
 /// The records in a concatenation made by `put_record`.
-pub(super) fn records(bytes: &[u8]) -> impl Iterator<Item = Record<'_>> {
+pub(super) fn records(bytes: &[u8]) -> impl Iterator<Item = Record> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
         if at == bytes.len() {
@@ -63,19 +58,18 @@ pub(super) fn records(bytes: &[u8]) -> impl Iterator<Item = Record<'_>> {
         let n = r.varint() as usize;
         let subs = (0..n).map(|_| r.varint() as u32).collect();
         let complexity = r.varint() as u32;
-        let code = &bytes[r.at..end];
         at = end;
         Some(Record {
             subs,
             complexity,
-            code,
             span: start..end,
         })
     })
 }
 
 /// Appends the code of `pattern`'s tests: per sub-rule its number of conditions, then each
-/// condition's test.
+/// condition's test (what the tests below compare by meaning).
+#[cfg(test)]
 pub(super) fn encode(pattern: &Pattern, out: &mut Vec<u8>) {
     for sub_rule in pattern.sub_rules() {
         put_varint(out, sub_rule.conditions().len() as u64);
@@ -441,12 +435,12 @@ mod tests {
     #[test]
     fn records_read_back() {
         let mut all = Vec::new();
-        put_record(&mut all, &[3], 0, b"abc");
-        put_record(&mut all, &[300, 7], 200, &[]);
+        put_record(&mut all, &[3], 0);
+        put_record(&mut all, &[300, 7], 200);
         let read: Vec<_> = records(&all)
-            .map(|r| (r.subs.to_vec(), r.complexity, r.code.to_vec(), r.span))
+            .map(|r| (r.subs.to_vec(), r.complexity, r.span))
             .collect();
-        assert_eq!(read[0], (vec![3], 0, b"abc".to_vec(), 0..7));
-        assert_eq!(read[1], (vec![300, 7], 200, vec![], 7..14));
+        assert_eq!(read[0], (vec![3], 0, 0..4));
+        assert_eq!(read[1], (vec![300, 7], 200, 4..11));
     }
 }

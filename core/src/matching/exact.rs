@@ -176,7 +176,7 @@ pub(crate) fn decide(
     for k in 0..exact.subs.len() {
         let sub = exact.subs[k];
         match exact.sub_rule_holds(items, sub) {
-            Ok(true) => rules.push(items.group(sub).rule),
+            Ok(true) => rules.push(items.rule(sub)),
             Ok(false) => {}
             Err(TooComplex) => {
                 return Err(EventError::new(
@@ -190,7 +190,7 @@ pub(crate) fn decide(
     }
     for &sub in absent_only {
         if exact.sub_rule_holds(items, sub).unwrap_or(false) {
-            rules.push(items.group(sub).rule);
+            rules.push(items.rule(sub));
         }
     }
     rules.sort_unstable();

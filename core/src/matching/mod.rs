@@ -326,7 +326,7 @@ impl Run<'_> {
                             s.log.fire(entry);
                         }
                     } else if holds(self.items, s, group, 0, true) {
-                        insert_sorted(&mut s.rules, group.rule);
+                        insert_sorted(&mut s.rules, self.items.rule(entry & ENTRY_ID));
                     }
                 }
             }
@@ -335,7 +335,7 @@ impl Run<'_> {
         for &g in absent_only {
             let group = self.items.group(g);
             if holds(self.items, s, group, 0, true) {
-                insert_sorted(&mut s.rules, group.rule);
+                insert_sorted(&mut s.rules, self.items.rule(g));
             }
         }
     }
