@@ -17,6 +17,7 @@ mod rules;
 mod sarif;
 mod suggest;
 mod template;
+mod terraform;
 
 use clap::Parser;
 use failure::EXIT_INVALID;

@@ -6,7 +6,8 @@
 //! spelling and duplicate keys reach the core, and errors point at the case file's line and column.
 //!
 //! The fixture layout puts cases beside the rules they test: `X.cases.jsonl` tests the rules of
-//! `X.json` (a pattern named `X`), `X.rules.json`, `X.yaml`, `X.yml` or `X.template.json`; a case
+//! `X.json` (a pattern named `X`), `X.rules.json`, `X.yaml`, `X.yml`, `X.template.json` or `X.tf`
+//! (the Terraform module it is part of); a case
 //! there may name one of them with `rule`, or say nothing when there is only one. Any case may also
 //! name a rule from the rest of the repository (every rule file under the directory given to
 //! `ferruler cases`) or from `--rules`.
@@ -170,7 +171,14 @@ pub fn sibling_rules(path: &Path, params: &Params) -> Result<RuleSet, Failure> {
     };
     let dir = path.parent().unwrap_or(Path::new(""));
     let mut set = RuleSet::default();
-    for suffix in [".json", ".rules.json", ".yaml", ".yml", ".template.json"] {
+    for suffix in [
+        ".json",
+        ".rules.json",
+        ".yaml",
+        ".yml",
+        ".template.json",
+        ".tf",
+    ] {
         let candidate = dir.join(format!("{stem}{suffix}"));
         if candidate.is_file() {
             set.extend(rules::load_file(&candidate, FileRole::Pattern, params)?)?;

@@ -7,6 +7,10 @@
 //! * `NAME.rules.json`: an object mapping rule names to patterns;
 //! * `*.yaml`, `*.yml`, `*.template.json`, or any JSON with a top-level `Resources`: a
 //!   CloudFormation, SAM or CDK template, whose rules are named by their logical IDs;
+//! * a directory holding `*.tf` files: a Terraform root module (a `.tf` file given alone stands
+//!   for its directory, as Terraform reads no single file); the modules it calls are read through
+//!   its `module` blocks, so `.tf` files below it are not read again as roots of their own;
+//! * JSON written by `terraform show -json` (a plan or the state);
 //! * skipped: `*.event.json` and directories named `events` (event fixtures), `*.jsonl` (cases,
 //!   event streams), hidden files and directories, YAML without `Resources` (other tools' config),
 //!   and in a CDK cloud assembly (`cdk.out`: a `manifest.json` beside `*.template.json`) everything
@@ -14,7 +18,7 @@
 
 use super::{map, Origin, Params, Rule, RuleSet};
 use crate::failure::Failure;
-use crate::template;
+use crate::{template, terraform};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,6 +28,10 @@ pub enum FileRole {
     Pattern,
     Map,
     Template,
+    /// A `.tf` file: the Terraform module of its directory.
+    Terraform,
+    /// `terraform show -json` output.
+    TerraformShow,
 }
 
 /// Reads the rules of one file. `plain_json` is what a `.json` file that its name does not identify
@@ -38,7 +46,11 @@ pub fn load_file(path: &Path, plain_json: FileRole, params: &Params) -> Result<R
 /// Reads every rule file under `dir` (see the module docs for which files count).
 pub fn load_dir(dir: &Path, params: &Params) -> Result<RuleSet, Failure> {
     let mut set = RuleSet::default();
-    for path in rule_files(dir)? {
+    for path in rule_files(dir, false)? {
+        if path.is_dir() {
+            set.extend(terraform::load_root(&path, params)?)?;
+            continue;
+        }
         let file = path.display().to_string();
         let contents: Arc<str> = read(&path)?.into();
         let role = role_of(&path, &contents, FileRole::Pattern);
@@ -70,6 +82,13 @@ fn load_as(
         }
         FileRole::Map => map::load(file, contents),
         FileRole::Template => template::load(file, &contents, params, explicit),
+        FileRole::Terraform => {
+            let dir = Path::new(file)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty());
+            terraform::load_root(dir.unwrap_or(Path::new(".")), params)
+        }
+        FileRole::TerraformShow => terraform::load_show(file, &contents),
     }
 }
 
@@ -87,12 +106,17 @@ fn role_of(path: &Path, contents: &str, plain_json: FileRole) -> FileRole {
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template.json") {
+    if name.ends_with(".tf") {
+        FileRole::Terraform
+    } else if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template.json")
+    {
         FileRole::Template
     } else if name.ends_with(".rules.json") {
         FileRole::Map
     } else if template::looks_like_json_template(contents) {
         FileRole::Template
+    } else if terraform::looks_like_show(contents) {
+        FileRole::TerraformShow
     } else {
         plain_json
     }
@@ -112,8 +136,9 @@ pub fn read(path: &Path) -> Result<String, Failure> {
     })
 }
 
-/// The rule files under `dir`, in a stable order.
-fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+/// The rule files under `dir`, in a stable order; a directory in the list is a Terraform root
+/// module. Below a root (`in_module`), `.tf` files belong to the modules it calls.
+fn rule_files(dir: &Path, in_module: bool) -> Result<Vec<PathBuf>, Failure> {
     let mut entries = list_dir(dir)?;
     let is_assembly = entries.iter().any(|p| file_name(p) == "manifest.json")
         && entries
@@ -124,6 +149,10 @@ fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
         return Ok(entries);
     }
     let mut out = Vec::new();
+    let root = !in_module && terraform::is_module(dir);
+    if root {
+        out.push(dir.to_path_buf());
+    }
     for path in entries {
         let name = file_name(&path);
         if name.starts_with('.') {
@@ -131,7 +160,7 @@ fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
         }
         if path.is_dir() {
             if name != "events" && name != "node_modules" && name != "target" {
-                out.extend(rule_files(&path)?);
+                out.extend(rule_files(&path, in_module || root)?);
             }
             continue;
         }

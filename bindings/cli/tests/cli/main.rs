@@ -8,6 +8,7 @@ mod explain;
 mod filter;
 mod help;
 mod templates;
+mod terraform;
 mod test_event_pattern;
 
 use std::path::{Path, PathBuf};
