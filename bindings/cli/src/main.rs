@@ -15,6 +15,7 @@ mod junit;
 mod render;
 mod rules;
 mod sarif;
+mod serverless;
 mod suggest;
 mod template;
 mod terraform;

@@ -11,6 +11,8 @@
 //!   for its directory, as Terraform reads no single file); the modules it calls are read through
 //!   its `module` blocks, so `.tf` files below it are not read again as roots of their own;
 //! * JSON written by `terraform show -json` (a plan or the state);
+//! * `serverless.yml`, `serverless.yaml`, `serverless.json`: a Serverless Framework service, whose
+//!   rules are named as the framework deploys them;
 //! * skipped: `*.event.json` and directories named `events` (event fixtures), `*.jsonl` (cases,
 //!   event streams), hidden files and directories, YAML without `Resources` (other tools' config),
 //!   and in a CDK cloud assembly (`cdk.out`: a `manifest.json` beside `*.template.json`) everything
@@ -18,7 +20,7 @@
 
 use super::{map, Origin, Params, Rule, RuleSet};
 use crate::failure::Failure;
-use crate::{template, terraform};
+use crate::{serverless, template, terraform};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -32,6 +34,8 @@ pub enum FileRole {
     Terraform,
     /// `terraform show -json` output.
     TerraformShow,
+    /// A Serverless Framework service file.
+    Serverless,
 }
 
 /// Reads the rules of one file. `plain_json` is what a `.json` file that its name does not identify
@@ -89,6 +93,7 @@ fn load_as(
             terraform::load_root(dir.unwrap_or(Path::new(".")), params)
         }
         FileRole::TerraformShow => terraform::load_show(file, &contents),
+        FileRole::Serverless => serverless::load(file, &contents, params),
     }
 }
 
@@ -108,6 +113,8 @@ fn role_of(path: &Path, contents: &str, plain_json: FileRole) -> FileRole {
         .unwrap_or_default();
     if name.ends_with(".tf") {
         FileRole::Terraform
+    } else if serverless::is_service_file(&name) {
+        FileRole::Serverless
     } else if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template.json")
     {
         FileRole::Template

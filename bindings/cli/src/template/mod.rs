@@ -16,9 +16,9 @@
 
 mod emit;
 mod intrinsics;
-mod yaml;
+pub mod yaml;
 
-pub use emit::quote;
+pub use emit::{quote, scalar_json};
 
 use crate::failure::{Failure, Location};
 use crate::rules::{Origin, Params, Rule, RuleSet};

@@ -7,6 +7,7 @@ mod check;
 mod explain;
 mod filter;
 mod help;
+mod serverless;
 mod templates;
 mod terraform;
 mod test_event_pattern;
