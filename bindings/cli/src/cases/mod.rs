@@ -17,6 +17,7 @@ pub mod run;
 use crate::failure::{locate, Failure};
 use crate::rules::{self, file_name, FileRole, Missing, Origin, Params, Rule, RuleSet};
 use crate::suggest;
+use ferruler::dialect::DialectError;
 use ferruler::EventError;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -66,6 +67,14 @@ pub struct EventText {
 }
 
 impl EventText {
+    /// The message for a record that is not a record of `rule`'s source.
+    pub fn record_failure(&self, rule: &Rule, e: &DialectError) -> Failure {
+        Failure::at(
+            &locate(&self.file, &self.contents, self.base + e.offset()),
+            crate::input::record_message(rule, e),
+        )
+    }
+
     pub fn failure(&self, e: &EventError) -> Failure {
         Failure::at(
             &locate(&self.file, &self.contents, self.base + e.offset()),
@@ -282,17 +291,9 @@ fn spec(
     };
     let rule = if let Some(raw) = line.pattern_text {
         let (text, base) = string_at(raw, "pattern_text")?;
-        Rule {
-            name: String::new(),
-            text,
-            origin: slice(base),
-        }
+        Rule::new(String::new(), text, slice(base))
     } else if let Some(raw) = line.pattern {
-        Rule {
-            name: String::new(),
-            text: raw.get().to_string(),
-            origin: slice(offset_of(raw)),
-        }
+        Rule::new(String::new(), raw.get().to_string(), slice(offset_of(raw)))
     } else if let Some(wanted) = line.rule {
         match local.find(&wanted).or_else(|_| global.find(&wanted)) {
             Ok(rule) => rule.clone(),

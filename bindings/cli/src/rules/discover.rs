@@ -80,7 +80,7 @@ fn load_as(
                 base: 0,
             };
             Ok(RuleSet {
-                rules: vec![Rule { name, text, origin }],
+                rules: vec![Rule::new(name, text, origin)],
                 unresolved: Vec::new(),
             })
         }

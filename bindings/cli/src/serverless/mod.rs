@@ -112,14 +112,14 @@ pub fn load(file: &str, contents: &str, params: &Params) -> Result<RuleSet, Fail
             known_keys(pattern, &vars, &name)?;
             match emit::emit(pattern, &vars) {
                 Ok(emitted) => set.extend(RuleSet {
-                    rules: vec![Rule {
+                    rules: vec![Rule::new(
                         name,
-                        text: emitted.text,
-                        origin: Origin::Mapped {
+                        emitted.text,
+                        Origin::Mapped {
                             file: file.to_string(),
                             spans: emitted.spans,
                         },
-                    }],
+                    )],
                     unresolved: Vec::new(),
                 })?,
                 Err(why) => {

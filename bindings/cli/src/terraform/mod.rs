@@ -158,14 +158,14 @@ fn expanded(block: &hcl_edit::structure::Block, scope: &eval::Scope) -> Result<(
 }
 
 fn rule(name: String, text: Text, source: &Source) -> Rule {
-    Rule {
+    Rule::new(
         name,
-        text: text.text,
-        origin: Origin::Mapped {
+        text.text,
+        Origin::Mapped {
             file: source.file.clone(),
             spans: text.spans,
         },
-    }
+    )
 }
 
 /// `failure`, said of the rule at `address`.

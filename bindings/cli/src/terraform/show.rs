@@ -133,14 +133,14 @@ pub fn load(file: &str, contents: &str) -> Result<RuleSet, Failure> {
                 return Err(for_rule(failure, &address));
             };
             set.extend(RuleSet {
-                rules: vec![Rule {
-                    name: address,
+                rules: vec![Rule::new(
+                    address,
                     text,
-                    origin: Origin::Mapped {
+                    Origin::Mapped {
                         file: file.to_string(),
                         spans: vec![(0, locate(file, contents, base + 1))],
                     },
-                }],
+                )],
                 unresolved: Vec::new(),
             })?;
         }

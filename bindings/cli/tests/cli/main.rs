@@ -6,6 +6,7 @@ mod cases;
 mod check;
 mod explain;
 mod filter;
+mod filters;
 mod help;
 mod serverless;
 mod templates;
