@@ -8,7 +8,7 @@
 
 use super::{Origin, Rule};
 use crate::failure::Location;
-use ferruler::dialect::Dialect;
+use ferruler::dialect::{Dialect, Source};
 
 /// A filter's pattern text and, in increasing order of offset, where its pieces came from.
 pub type Filter = (String, Vec<(usize, Location)>);
@@ -43,5 +43,18 @@ pub fn filter_rule(name: String, dialect: Dialect, file: &str, filters: Vec<Filt
         },
         dialect,
         filters: if several { ranges } else { Vec::new() },
+    }
+}
+
+/// The service of an ARN (`arn:PARTITION:SERVICE:...`), also in a `!Sub` template of one.
+pub fn arn_source(text: &str) -> Option<Source> {
+    let service = text.strip_prefix("arn:")?.split(':').nth(1)?;
+    match service {
+        "sqs" => Some(Source::Sqs),
+        "kinesis" => Some(Source::Kinesis),
+        "dynamodb" => Some(Source::DynamoDb),
+        "kafka" => Some(Source::Kafka),
+        "mq" => Some(Source::Mq),
+        _ => None,
     }
 }

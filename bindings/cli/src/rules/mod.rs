@@ -11,7 +11,7 @@ mod filters;
 pub mod map;
 
 pub use discover::{file_name, list_dir, load_dir, load_file, read, FileRole};
-pub use filters::filter_rule;
+pub use filters::{arn_source, filter_rule};
 
 use crate::failure::{locate, Failure, Location};
 use crate::suggest;

@@ -18,7 +18,7 @@ use super::intrinsics::{self, Resolved};
 use super::yaml::{Kind, Node};
 use super::{string_pattern, Context};
 use crate::failure::Failure;
-use crate::rules::{filter_rule, Params, RuleSet};
+use crate::rules::{arn_source, filter_rule, Params, RuleSet};
 use ferruler::dialect::{Dialect, Source};
 
 /// What a filter declaration needs from its template.
@@ -168,19 +168,6 @@ fn resource_source(kind: &str) -> Option<Source> {
         "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" => Some(Source::DynamoDb),
         "AWS::MSK::Cluster" | "AWS::MSK::ServerlessCluster" => Some(Source::Kafka),
         "AWS::AmazonMQ::Broker" => Some(Source::Mq),
-        _ => None,
-    }
-}
-
-/// The service of an ARN (`arn:PARTITION:SERVICE:...`), also in a `!Sub` template of one.
-pub fn arn_source(text: &str) -> Option<Source> {
-    let service = text.strip_prefix("arn:")?.split(':').nth(1)?;
-    match service {
-        "sqs" => Some(Source::Sqs),
-        "kinesis" => Some(Source::Kinesis),
-        "dynamodb" => Some(Source::DynamoDb),
-        "kafka" => Some(Source::Kafka),
-        "mq" => Some(Source::Mq),
         _ => None,
     }
 }

@@ -68,6 +68,10 @@ impl Scope<'_> {
             Expression::Object(object) => {
                 let mut entries = Vec::new();
                 for (key, value) in object.iter() {
+                    let key_at = match key {
+                        ObjectKey::Ident(i) => self.location(i),
+                        ObjectKey::Expression(e) => self.location(e),
+                    };
                     let name = match key {
                         ObjectKey::Ident(i) => i.value().as_str().to_string(),
                         ObjectKey::Expression(e) => {
@@ -86,7 +90,7 @@ impl Scope<'_> {
                             }
                         }
                     };
-                    entries.push((name, self.eval(value.expr())?));
+                    entries.push((name, key_at, self.eval(value.expr())?));
                 }
                 Kind::Object(entries)
             }

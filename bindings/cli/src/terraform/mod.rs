@@ -2,7 +2,8 @@
 //!
 //! Rules are named by their Terraform address (`aws_cloudwatch_event_rule.orders`,
 //! `module.billing.aws_cloudwatch_event_rule.refunds`), the name `terraform plan` prints and
-//! `terraform state list` shows, so a failing case names what a user would look for.
+//! `terraform state list` shows, so a failing case names what a user would look for. Lambda event
+//! source mappings and pipes with filter criteria are rules too (see `filters`).
 //!
 //! From `.tf` files, a directory is read as Terraform reads it: a root module whose `module` blocks
 //! with a local `source` (`./modules/billing`) are followed. An `event_pattern` may be
@@ -12,6 +13,7 @@
 //! already, and is read as it is (see `show`).
 
 mod eval;
+mod filters;
 mod module;
 mod show;
 mod value;
@@ -44,10 +46,12 @@ fn collect(module: &Module, set: &mut RuleSet, depth: usize) -> Result<(), Failu
         let [kind, name] = &block.labels[..] else {
             continue;
         };
+        let address = format!("{}{}.{}", module.address, kind.as_str(), name.as_str());
         if kind.as_str() != "aws_cloudwatch_event_rule" {
+            let scope = module.scope(source);
+            filters::resource(set, &scope, source, kind.as_str(), address, block)?;
             continue;
         }
-        let address = format!("{}{}.{}", module.address, kind.as_str(), name.as_str());
         let Some(pattern) = block.body.get_attribute("event_pattern") else {
             continue; // a schedule
         };

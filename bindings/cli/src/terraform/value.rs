@@ -23,8 +23,9 @@ pub enum Kind {
     Number(String),
     Str(Text),
     List(Vec<Value>),
-    /// Entries in the order written; a later duplicate key wins when read.
-    Object(Vec<(String, Value)>),
+    /// Entries in the order written, each with where its key is; a later duplicate key wins when
+    /// read.
+    Object(Vec<(String, Location, Value)>),
 }
 
 /// A string and, in increasing order of offset, where its pieces came from.
@@ -82,7 +83,7 @@ impl Value {
     /// The value of attribute `key` of an object.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match &self.kind {
-            Kind::Object(entries) => entries.iter().rev().find(|(k, _)| k == key).map(|e| &e.1),
+            Kind::Object(entries) => entries.iter().rev().find(|e| e.0 == key).map(|e| &e.2),
             _ => None,
         }
     }
@@ -137,13 +138,13 @@ impl Value {
             }
             Kind::Object(entries) => {
                 out.push_str("{", &self.at);
-                let mut sorted: Vec<&(String, Value)> = entries.iter().collect();
+                let mut sorted: Vec<&(String, Location, Value)> = entries.iter().collect();
                 sorted.sort_by(|a, b| a.0.cmp(&b.0));
-                for (i, (key, value)) in sorted.into_iter().enumerate() {
+                for (i, (key, key_at, value)) in sorted.into_iter().enumerate() {
                     if i > 0 {
                         out.text.push(',');
                     }
-                    out.push_str(&quote(key), &value.at);
+                    out.push_str(&quote(key), key_at);
                     out.text.push(':');
                     value.write_json(out);
                 }

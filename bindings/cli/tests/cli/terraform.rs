@@ -132,3 +132,29 @@ fn terraform_show_json_rules_are_read_as_planned() {
         .code(0)
         .stdout(contains("2 passed, 0 failed, 0 errored\n"));
 }
+
+#[test]
+fn terraform_event_source_mappings_and_pipes_are_filters() {
+    ferruler()
+        .args(["cases", "terraform-filters"])
+        .assert()
+        .code(0)
+        .stdout(contains("6 passed, 0 failed, 0 errored\n"));
+}
+
+#[test]
+fn terraform_filter_errors_point_into_the_tf_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_lambda_event_source_mapping\" \"m\" {\n  event_source_arn = aws_sqs_queue.q.arn\n  filter_criteria {\n    filter {\n      pattern = jsonencode({ body = { a = [{ wildcard = \"x*\" }] } })\n    }\n  }\n}\n",
+    )
+    .unwrap();
+    let out = ferruler().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("main.tf:5:46: error: rule aws_lambda_event_source_mapping.m: invalid Lambda filter for SQS: Lambda event filtering does not support \"wildcard\""),
+        "{}",
+        stderr(&out)
+    );
+}
