@@ -9,7 +9,8 @@
 use super::for_rule;
 use crate::failure::{locate, Failure, Location};
 use crate::rules::map::json_failure;
-use crate::rules::{Origin, Rule, RuleSet};
+use crate::rules::{arn_source, filter_rule, Origin, Rule, RuleSet};
+use ferruler::dialect::{Dialect, Source};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
@@ -103,7 +104,11 @@ pub fn load(file: &str, contents: &str) -> Result<RuleSet, Failure> {
     while let Some(module) = modules.pop() {
         modules.extend(module.child_modules.iter().rev());
         for resource in &module.resources {
-            if resource.kind != "aws_cloudwatch_event_rule" || resource.mode == "data" {
+            if resource.mode == "data" {
+                continue;
+            }
+            if resource.kind != "aws_cloudwatch_event_rule" {
+                filters(&mut set, resource, file, contents)?;
                 continue;
             }
             let address = resource.address.clone();
@@ -124,21 +129,15 @@ pub fn load(file: &str, contents: &str) -> Result<RuleSet, Failure> {
                 }
                 continue;
             };
-            let base = raw.get().as_ptr() as usize - contents.as_ptr() as usize;
-            let Ok(text) = serde_json::from_str::<String>(raw.get()) else {
-                let failure = Failure::at(
-                    &locate(file, contents, base),
-                    "event_pattern is not a string",
-                );
-                return Err(for_rule(failure, &address));
-            };
+            let (text, spans) =
+                string_at(raw, file, contents).map_err(|f| for_rule(f, &address))?;
             set.extend(RuleSet {
                 rules: vec![Rule::new(
                     address,
                     text,
                     Origin::Mapped {
                         file: file.to_string(),
-                        spans: vec![(0, locate(file, contents, base + 1))],
+                        spans,
                     },
                 )],
                 unresolved: Vec::new(),
@@ -146,4 +145,103 @@ pub fn load(file: &str, contents: &str) -> Result<RuleSet, Failure> {
         }
     }
     Ok(set)
+}
+
+/// A JSON string of the file: its value, and where its text starts.
+fn string_at(
+    raw: &RawValue,
+    file: &str,
+    contents: &str,
+) -> Result<(String, Vec<(usize, Location)>), Failure> {
+    let base = raw.get().as_ptr() as usize - contents.as_ptr() as usize;
+    match serde_json::from_str::<String>(raw.get()) {
+        Ok(text) => Ok((text, vec![(0, locate(file, contents, base + 1))])),
+        Err(_) => Err(Failure::at(
+            &locate(file, contents, base),
+            "a pattern must be a string of JSON",
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+struct Criteria<'a> {
+    #[serde(default, borrow)]
+    filter: Vec<FilterValues<'a>>,
+}
+
+#[derive(Deserialize)]
+struct FilterValues<'a> {
+    #[serde(borrow)]
+    pattern: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct SourceParameters<'a> {
+    #[serde(default, borrow)]
+    filter_criteria: Vec<Criteria<'a>>,
+}
+
+/// The filter criteria of an event source mapping or a pipe, as computed by Terraform.
+fn filters(
+    set: &mut RuleSet,
+    resource: &Resource,
+    file: &str,
+    contents: &str,
+) -> Result<(), Failure> {
+    let Some(values) = &resource.values else {
+        return Ok(());
+    };
+    let raw = |key: &str| values.get(key).copied().filter(|r| r.get() != "null");
+    let (criteria, arn, make): (_, _, fn(Source) -> Dialect) = match resource.kind.as_str() {
+        "aws_lambda_event_source_mapping" => (
+            raw("filter_criteria")
+                .and_then(|r| serde_json::from_str::<Vec<Criteria>>(r.get()).ok()),
+            raw("event_source_arn"),
+            Dialect::Lambda,
+        ),
+        "aws_pipes_pipe" => (
+            raw("source_parameters")
+                .and_then(|r| serde_json::from_str::<Vec<SourceParameters>>(r.get()).ok())
+                .and_then(|p| p.into_iter().next())
+                .map(|p| p.filter_criteria),
+            raw("source"),
+            Dialect::Pipes,
+        ),
+        _ => return Ok(()),
+    };
+    let Some(criteria) = criteria.and_then(|c| c.into_iter().next()) else {
+        return Ok(());
+    };
+    let address = resource.address.clone();
+    let self_managed = raw("self_managed_event_source").is_some_and(|r| r.get() != "[]");
+    let arn = arn.and_then(|r| serde_json::from_str::<String>(r.get()).ok());
+    let source = if self_managed {
+        Some(Source::Kafka)
+    } else {
+        arn.as_deref().and_then(arn_source)
+    };
+    let Some(source) = source else {
+        let at = Location {
+            file: file.to_string(),
+            line: 1,
+            column: 1,
+        };
+        let failure = Failure::at(
+            &at,
+            "cannot tell which event source this filter reads from its ARN",
+        );
+        set.unresolved
+            .push((address.clone(), for_rule(failure, &address)));
+        return Ok(());
+    };
+    let mut patterns = Vec::new();
+    for filter in &criteria.filter {
+        if let Some(raw) = filter.pattern {
+            patterns.push(string_at(raw, file, contents).map_err(|f| for_rule(f, &address))?);
+        }
+    }
+    set.extend(RuleSet {
+        rules: vec![filter_rule(address, make(source), file, patterns)],
+        unresolved: Vec::new(),
+    })
 }

@@ -122,7 +122,7 @@ fn terraform_show_json_rules_are_read_as_planned() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "2 valid, 0 invalid, 1 not checked\n");
+    assert_eq!(stdout(&out), "4 valid, 0 invalid, 1 not checked\n");
     assert!(stderr(&out).contains(
         "rule aws_cloudwatch_event_rule.alerts: event_pattern is known only after apply"
     ));
@@ -130,7 +130,7 @@ fn terraform_show_json_rules_are_read_as_planned() {
         .args(["cases", "terraform-show"])
         .assert()
         .code(0)
-        .stdout(contains("2 passed, 0 failed, 0 errored\n"));
+        .stdout(contains("4 passed, 0 failed, 0 errored\n"));
 }
 
 #[test]
@@ -154,6 +154,27 @@ fn terraform_filter_errors_point_into_the_tf_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("main.tf:5:46: error: rule aws_lambda_event_source_mapping.m: invalid Lambda filter for SQS: Lambda event filtering does not support \"wildcard\""),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn terraform_unknown_variables_are_reported_at_their_use() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_cloudwatch_event_rule\" \"r\" {\n  event_pattern = jsonencode({ source = [var.nope] })\n}\n",
+    )
+    .unwrap();
+    let out = ferruler()
+        .args(["check", "--strict"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("main.tf:2:42: error: not checked: rule aws_cloudwatch_event_rule.r: no variable \"nope\" is declared in this module"),
         "{}",
         stderr(&out)
     );
