@@ -82,6 +82,8 @@ A case file is JSON lines, one case per line:
   {\"name\": \"...\", \"pattern\": {...} | \"pattern_text\": \"...\" | \"rule\": \"NAME\",
    \"event\": {...} | \"event_text\": \"...\" | \"event_file\": \"PATH\",
    \"expect\": \"match\" | \"nomatch\" | \"error\", \"message\": \"substring of the error\"}
+An inline pattern may say where it is used with \"for\": \"sqs\" (a Lambda filter; also kinesis,
+dynamodb, kafka, mq, or pipes:SOURCE for a pipe's filter); the event is then a record of that source.
 Only name, a pattern source and an event source are required; `why` and `source` may hold notes,
 and any other key is an error (a misspelt \"expect\" must not make a case assert nothing).
 `rule` names a rule from --rules or

@@ -17,7 +17,7 @@ pub mod run;
 use crate::failure::{locate, Failure};
 use crate::rules::{self, file_name, FileRole, Missing, Origin, Params, Rule, RuleSet};
 use crate::suggest;
-use ferruler::dialect::DialectError;
+use ferruler::dialect::{Dialect, DialectError};
 use ferruler::EventError;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -102,12 +102,16 @@ struct Line<'a> {
     expect: Option<String>,
     #[serde(default)]
     message: Option<String>,
+    /// Where an inline pattern is used: `sqs`, `pipes:kinesis`, ... (default `eventbridge`).
+    #[serde(default, rename = "for")]
+    target: Option<String>,
 }
 
 /// The keys a case may have: those of [`Line`], and `why` and `source`, notes for the reader (the
 /// conformance corpus says why each case holds and where the rule is documented).
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "name",
+    "for",
     "pattern",
     "pattern_text",
     "rule",
@@ -289,11 +293,30 @@ fn spec(
                 )
             })
     };
+    let dialect = match &line.target {
+        None => Dialect::EventBridge,
+        Some(_) if line.pattern.is_none() && line.pattern_text.is_none() => {
+            return Err(Failure::at(
+                &here,
+                format_args!(
+                    "case {name}: \"for\" applies to an inline pattern; a named rule has its own"
+                ),
+            ))
+        }
+        Some(target) => target
+            .parse()
+            .map_err(|why| Failure::at(&here, format_args!("case {name}: \"for\": {why}")))?,
+    };
+    let inline = |text: String, base: usize| {
+        let mut rule = Rule::new(String::new(), text, slice(base));
+        rule.dialect = dialect;
+        rule
+    };
     let rule = if let Some(raw) = line.pattern_text {
         let (text, base) = string_at(raw, "pattern_text")?;
-        Rule::new(String::new(), text, slice(base))
+        inline(text, base)
     } else if let Some(raw) = line.pattern {
-        Rule::new(String::new(), raw.get().to_string(), slice(offset_of(raw)))
+        inline(raw.get().to_string(), offset_of(raw))
     } else if let Some(wanted) = line.rule {
         match local.find(&wanted).or_else(|_| global.find(&wanted)) {
             Ok(rule) => rule.clone(),

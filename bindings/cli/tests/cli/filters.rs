@@ -4,12 +4,12 @@ use predicates::str::contains;
 #[test]
 fn lambda_and_pipes_filter_cases_pass() {
     // SAM SQS event, CloudFormation event source mapping (Kinesis) and a pipe (SQS), with their
-    // records decoded as the services decode them.
+    // records decoded as the services decode them; and inline patterns with "for".
     ferruler()
         .args(["cases", "lambda-filters"])
         .assert()
         .code(0)
-        .stdout(contains("8 passed, 0 failed, 0 errored\n"));
+        .stdout(contains("11 passed, 0 failed, 0 errored\n"));
 }
 
 #[test]
