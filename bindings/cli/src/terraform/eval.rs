@@ -57,7 +57,12 @@ impl Scope<'_> {
                     column: 1,
                     ..at.clone()
                 };
-                Kind::Str(self.template(&h.template, &body)?)
+                let mut text = self.template(&h.template, &body)?;
+                if text.spans.len() == 1 {
+                    // All literal: its lines are the file's lines, less the indent `<<-` strips.
+                    text.spans = lines(&text.text, &body, h.indent().unwrap_or(0));
+                }
+                Kind::Str(text)
             }
             Expression::Array(items) => Kind::List(
                 items
@@ -323,6 +328,24 @@ impl Scope<'_> {
         };
         Ok(Value { at, kind })
     }
+}
+
+/// Spans for `text` whose lines are the lines of the file from `first` on, each `indent` columns in.
+fn lines(text: &str, first: &Location, indent: usize) -> Vec<(usize, Location)> {
+    let mut offset = 0;
+    let mut spans = Vec::new();
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        spans.push((
+            offset,
+            Location {
+                line: first.line + i,
+                column: first.column + indent,
+                ..first.clone()
+            },
+        ));
+        offset += line.len();
+    }
+    spans
 }
 
 /// A string's text starts after its opening quote.

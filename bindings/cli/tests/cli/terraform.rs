@@ -179,3 +179,22 @@ fn terraform_unknown_variables_are_reported_at_their_use() {
         stderr(&out)
     );
 }
+
+#[test]
+fn terraform_heredoc_errors_point_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_cloudwatch_event_rule\" \"r\" {\n  event_pattern = <<-EOT\n    {\n      \"detail\": {\"n\": [{\"numeric\": [\">\", \"a\"]}]}\n    }\n  EOT\n}\n",
+    )
+    .unwrap();
+    let out = ferruler().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "main.tf:4:42: error: rule aws_cloudwatch_event_rule.r: invalid event pattern:"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
