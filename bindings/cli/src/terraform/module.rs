@@ -13,6 +13,7 @@ use crate::failure::{Failure, Location};
 use crate::rules::{self, file_name, list_dir, Params};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
+use hcl_edit::Span as _;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -196,5 +197,3 @@ impl Module {
         Some(self.scope(&given).eval(&parsed).unwrap_or(string))
     }
 }
-
-use hcl_edit::Span as _;
