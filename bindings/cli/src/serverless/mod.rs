@@ -45,7 +45,7 @@ const PATTERN_KEYS: [&str; 9] = [
 ];
 
 /// CloudFormation's short-form tags, which the framework passes on to CloudFormation.
-const CLOUDFORMATION_TAGS: [&str; 16] = [
+const CLOUDFORMATION_TAGS: [&str; 18] = [
     "!And",
     "!Base64",
     "!Cidr",
@@ -62,6 +62,8 @@ const CLOUDFORMATION_TAGS: [&str; 16] = [
     "!Ref",
     "!Select",
     "!Split",
+    "!Sub",
+    "!Transform",
 ];
 
 /// The rules of a Serverless service file.

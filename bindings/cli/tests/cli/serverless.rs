@@ -102,3 +102,17 @@ fn serverless_unknown_tags_and_keys_are_errors() {
         .code(2)
         .stderr(contains("serverless.yml:7:13: error: rule s-dev-f-rule-1: the Serverless Framework accepts no \"sources\" in an eventBridge pattern"));
 }
+
+#[test]
+fn serverless_cloudformation_tags_are_accepted_but_not_evaluated() {
+    let (_dir, path) = service(
+        "service: s\nfunctions:\n  f:\n    events:\n      - eventBridge:\n          pattern:\n            source: [!Sub \"${AWS::AccountId}.orders\"]\n",
+    );
+    let out = ferruler().arg("check").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("warning: not checked: rule s-dev-f-rule-1: !Sub is resolved by CloudFormation at deploy time"),
+        "{}",
+        stderr(&out)
+    );
+}
