@@ -175,6 +175,9 @@ pub struct CheckArgs {
     pub format: CheckFormat,
     #[command(flatten)]
     pub params: ParamArgs,
+    /// (For pattern files given as arguments, and standard input.)
+    #[command(flatten)]
+    pub target: ForArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -41,10 +41,19 @@ pub enum FileRole {
 /// Reads the rules of one file. `plain_json` is what a `.json` file that its name does not identify
 /// holds: a pattern when it sits in a rules directory, a map when given as `--rules FILE`.
 pub fn load_file(path: &Path, plain_json: FileRole, params: &Params) -> Result<RuleSet, Failure> {
+    load_file_with_role(path, plain_json, params).map(|(set, _)| set)
+}
+
+/// [`load_file`], also saying what the file was read as.
+pub fn load_file_with_role(
+    path: &Path,
+    plain_json: FileRole,
+    params: &Params,
+) -> Result<(RuleSet, FileRole), Failure> {
     let file = path.display().to_string();
     let contents: Arc<str> = read(path)?.into();
     let role = role_of(path, &contents, plain_json);
-    load_as(&file, contents, role, params, true)
+    load_as(&file, contents, role, params, true).map(|set| (set, role))
 }
 
 /// Reads every rule file under `dir` (see the module docs for which files count).

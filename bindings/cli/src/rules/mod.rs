@@ -10,7 +10,7 @@ mod discover;
 mod filters;
 pub mod map;
 
-pub use discover::{file_name, list_dir, load_dir, load_file, read, FileRole};
+pub use discover::{file_name, list_dir, load_dir, load_file, load_file_with_role, read, FileRole};
 pub use filters::{arn_source, filter_rule};
 
 use crate::failure::{locate, Failure, Location};

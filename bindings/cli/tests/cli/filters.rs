@@ -111,3 +111,21 @@ fn filter_matches_records_against_their_mappings() {
         "[\"FailedOrderHandlerFailedOrders\"]\n[\"AuditPipe\"]\n"
     );
 }
+
+#[test]
+fn check_for_sqs_applies_lambda_rules_to_pattern_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("failed-orders.json");
+    std::fs::write(
+        &path,
+        "{\"body\": {\"a\": [1], \"$or\": [{\"b\": [1]}, {\"c\": [2]}]}}\n",
+    )
+    .unwrap();
+    ferruler().arg("check").arg(&path).assert().code(0);
+    ferruler()
+        .args(["check", "--for", "sqs"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(contains("failed-orders.json:1:21: error: rule failed-orders: invalid Lambda filter for SQS: Lambda event filtering does not support \"$or\""));
+}
