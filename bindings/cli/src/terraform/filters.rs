@@ -8,7 +8,7 @@
 
 use super::eval::Scope;
 use super::module::Source as File;
-use super::{expanded, for_rule};
+use super::{expanded, for_rule, pattern_text};
 use crate::failure::Failure;
 use crate::rules::{arn_source, filter_rule, RuleSet};
 use ferruler::dialect::{Dialect, Source};
@@ -69,17 +69,7 @@ pub fn resource(
         let Some(pattern) = filter.body.get_attribute("pattern") else {
             continue;
         };
-        let text = scope.eval(&pattern.value).and_then(|value| {
-            value.as_text().ok_or_else(|| {
-                Failure::at(
-                    &value.at,
-                    format_args!(
-                        "pattern must be a string of JSON, not a {} (use jsonencode)",
-                        value.type_name()
-                    ),
-                )
-            })
-        });
+        let text = pattern_text(scope, &pattern.value, "pattern");
         match text {
             Ok(text) => filters.push((text.text, text.spans)),
             Err(failure) => {

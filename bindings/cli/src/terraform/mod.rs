@@ -23,6 +23,7 @@ pub use show::{load as load_show, looks_like_show};
 
 use crate::failure::Failure;
 use crate::rules::{Origin, Params, Rule, RuleSet};
+use hcl_edit::expr::Expression;
 use module::{Module, Source};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -56,22 +57,10 @@ fn collect(module: &Module, set: &mut RuleSet, depth: usize) -> Result<(), Failu
             continue; // a schedule
         };
         let scope = module.scope(source);
-        let text = match expanded(block, &scope).and_then(|()| scope.eval(&pattern.value)) {
-            Ok(value) => match value.as_text() {
-                Some(text) => text,
-                None => {
-                    let failure = Failure::at(
-                        &value.at,
-                        format_args!(
-                            "event_pattern must be a string of JSON, not a {} (use jsonencode)",
-                            value.type_name()
-                        ),
-                    );
-                    set.unresolved
-                        .push((address.clone(), for_rule(failure, &address)));
-                    continue;
-                }
-            },
+        let text = match expanded(block, &scope)
+            .and_then(|()| pattern_text(&scope, &pattern.value, "event_pattern"))
+        {
+            Ok(text) => text,
             Err(failure) => {
                 set.unresolved
                     .push((address.clone(), for_rule(failure, &address)));
@@ -170,6 +159,20 @@ fn rule(name: String, text: Text, source: &Source) -> Rule {
             spans: text.spans,
         },
     )
+}
+
+/// The value of a pattern attribute (`what`), which must be a string of JSON.
+fn pattern_text(scope: &eval::Scope, expr: &Expression, what: &str) -> Result<Text, Failure> {
+    let value = scope.eval(expr)?;
+    value.as_text().ok_or_else(|| {
+        Failure::at(
+            &value.at,
+            format_args!(
+                "{what} must be a string of JSON, not a {} (use jsonencode)",
+                value.type_name()
+            ),
+        )
+    })
 }
 
 /// `failure`, said of the rule at `address`.
