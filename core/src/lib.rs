@@ -37,6 +37,7 @@
 
 mod casefold;
 mod compile;
+pub mod dialect;
 mod error;
 mod event;
 pub mod explain;

@@ -27,7 +27,8 @@ pub enum Command {
         after_help = "Exit status: 0 match, 1 no match, 2 invalid pattern or event (message on stderr).\n\
 Examples:\n  ferruler test-event-pattern --event-pattern pattern.json --event event.json\n  \
 ferruler test-event-pattern --event-pattern '{\"detail-type\": [\"Order Placed\"]}' --event file://event.json\n  \
-ferruler test-event-pattern --envelope aws --event-pattern pattern.json --event event.json"
+ferruler test-event-pattern --envelope aws --event-pattern pattern.json --event event.json\n  \
+ferruler test-event-pattern --for sqs --event-pattern '{\"body\": {\"status\": [\"FAILED\"]}}' --event sqs-record.json"
     )]
     TestEventPattern(TestEventPatternArgs),
 
@@ -81,6 +82,8 @@ A case file is JSON lines, one case per line:
   {\"name\": \"...\", \"pattern\": {...} | \"pattern_text\": \"...\" | \"rule\": \"NAME\",
    \"event\": {...} | \"event_text\": \"...\" | \"event_file\": \"PATH\",
    \"expect\": \"match\" | \"nomatch\" | \"error\", \"message\": \"substring of the error\"}
+An inline pattern may say where it is used with \"for\": \"sqs\" (a Lambda filter; also kinesis,
+dynamodb, kafka, mq, or pipes:SOURCE for a pipe's filter); the event is then a record of that source.
 Only name, a pattern source and an event source are required; `why` and `source` may hold notes,
 and any other key is an error (a misspelt \"expect\" must not make a case assert nothing).
 `rule` names a rule from --rules or
@@ -108,6 +111,43 @@ pub struct TestEventPatternArgs {
     /// Which envelope fields the event must have.
     #[arg(long, value_enum, default_value_t = Envelope::None)]
     pub envelope: Envelope,
+    #[command(flatten)]
+    pub target: ForArgs,
+}
+
+/// Where a pattern given on the command line is used.
+#[derive(Debug, Args)]
+pub struct ForArgs {
+    /// Where the pattern is used: an EventBridge rule, or the filter of a Lambda event source
+    /// mapping reading this source; then the event is a record of that source (an SQS message,
+    /// a Kinesis or DynamoDB stream record, a Kafka record, an Amazon MQ message), matched as
+    /// Lambda decodes it, and the pattern must follow Lambda's filter rules.
+    #[arg(long = "for", value_enum, value_name = "SOURCE", default_value_t = For::Eventbridge)]
+    pub target: For,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum For {
+    Eventbridge,
+    Sqs,
+    Kinesis,
+    Dynamodb,
+    Kafka,
+    Mq,
+}
+
+impl For {
+    pub fn dialect(self) -> ferruler::dialect::Dialect {
+        use ferruler::dialect::{Dialect, Source};
+        match self {
+            For::Eventbridge => Dialect::EventBridge,
+            For::Sqs => Dialect::Lambda(Source::Sqs),
+            For::Kinesis => Dialect::Lambda(Source::Kinesis),
+            For::Dynamodb => Dialect::Lambda(Source::DynamoDb),
+            For::Kafka => Dialect::Lambda(Source::Kafka),
+            For::Mq => Dialect::Lambda(Source::Mq),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -135,6 +175,9 @@ pub struct CheckArgs {
     pub format: CheckFormat,
     #[command(flatten)]
     pub params: ParamArgs,
+    /// (For pattern files given as arguments, and standard input.)
+    #[command(flatten)]
+    pub target: ForArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -206,6 +249,9 @@ pub struct ExplainArgs {
     pub json: bool,
     #[command(flatten)]
     pub params: ParamArgs,
+    /// (With --event-pattern.)
+    #[command(flatten)]
+    pub target: ForArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

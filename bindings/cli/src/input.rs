@@ -8,6 +8,7 @@
 
 use crate::failure::{locate, Failure};
 use crate::rules::{Origin, Rule};
+use ferruler::dialect::DialectError;
 use ferruler::EventError;
 use std::io::Read;
 use std::sync::Arc;
@@ -55,15 +56,23 @@ impl Input {
     /// This input as an unnamed rule, so pattern errors point into it.
     pub fn into_rule(self) -> Rule {
         let contents: Arc<str> = self.text.as_str().into();
-        Rule {
-            name: String::new(),
-            text: self.text,
-            origin: Origin::Slice {
+        Rule::new(
+            String::new(),
+            self.text,
+            Origin::Slice {
                 file: self.name,
                 contents,
                 base: 0,
             },
-        }
+        )
+    }
+
+    /// The message for a record that is not a record of `rule`'s source.
+    pub fn record_failure(&self, rule: &Rule, error: &DialectError) -> Failure {
+        Failure::at(
+            &locate(&self.name, &self.text, error.offset()),
+            record_message(rule, error),
+        )
     }
 
     /// The message for an event error in this input.
@@ -73,4 +82,13 @@ impl Input {
             format_args!("invalid event: {}", error.message()),
         )
     }
+}
+
+/// What is wrong with a record read for `rule`, a filter.
+pub fn record_message(rule: &Rule, error: &DialectError) -> String {
+    let source = rule
+        .dialect
+        .source()
+        .map_or(String::new(), |s| format!(" {s}"));
+    format!("invalid{source} record: {}", error.message())
 }

@@ -15,8 +15,10 @@ mod junit;
 mod render;
 mod rules;
 mod sarif;
+mod serverless;
 mod suggest;
 mod template;
+mod terraform;
 
 use clap::Parser;
 use failure::EXIT_INVALID;

@@ -6,7 +6,8 @@
 //! spelling and duplicate keys reach the core, and errors point at the case file's line and column.
 //!
 //! The fixture layout puts cases beside the rules they test: `X.cases.jsonl` tests the rules of
-//! `X.json` (a pattern named `X`), `X.rules.json`, `X.yaml`, `X.yml` or `X.template.json`; a case
+//! `X.json` (a pattern named `X`), `X.rules.json`, `X.yaml`, `X.yml`, `X.template.json` or `X.tf`
+//! (the Terraform module it is part of); a case
 //! there may name one of them with `rule`, or say nothing when there is only one. Any case may also
 //! name a rule from the rest of the repository (every rule file under the directory given to
 //! `ferruler cases`) or from `--rules`.
@@ -16,6 +17,7 @@ pub mod run;
 use crate::failure::{locate, Failure};
 use crate::rules::{self, file_name, FileRole, Missing, Origin, Params, Rule, RuleSet};
 use crate::suggest;
+use ferruler::dialect::{Dialect, DialectError};
 use ferruler::EventError;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -65,6 +67,14 @@ pub struct EventText {
 }
 
 impl EventText {
+    /// The message for a record that is not a record of `rule`'s source.
+    pub fn record_failure(&self, rule: &Rule, e: &DialectError) -> Failure {
+        Failure::at(
+            &locate(&self.file, &self.contents, self.base + e.offset()),
+            crate::input::record_message(rule, e),
+        )
+    }
+
     pub fn failure(&self, e: &EventError) -> Failure {
         Failure::at(
             &locate(&self.file, &self.contents, self.base + e.offset()),
@@ -92,12 +102,16 @@ struct Line<'a> {
     expect: Option<String>,
     #[serde(default)]
     message: Option<String>,
+    /// Where an inline pattern is used: `sqs`, `pipes:kinesis`, ... (default `eventbridge`).
+    #[serde(default, rename = "for")]
+    target: Option<String>,
 }
 
 /// The keys a case may have: those of [`Line`], and `why` and `source`, notes for the reader (the
 /// conformance corpus says why each case holds and where the rule is documented).
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "name",
+    "for",
     "pattern",
     "pattern_text",
     "rule",
@@ -170,7 +184,14 @@ pub fn sibling_rules(path: &Path, params: &Params) -> Result<RuleSet, Failure> {
     };
     let dir = path.parent().unwrap_or(Path::new(""));
     let mut set = RuleSet::default();
-    for suffix in [".json", ".rules.json", ".yaml", ".yml", ".template.json"] {
+    for suffix in [
+        ".json",
+        ".rules.json",
+        ".yaml",
+        ".yml",
+        ".template.json",
+        ".tf",
+    ] {
         let candidate = dir.join(format!("{stem}{suffix}"));
         if candidate.is_file() {
             set.extend(rules::load_file(&candidate, FileRole::Pattern, params)?)?;
@@ -272,19 +293,30 @@ fn spec(
                 )
             })
     };
+    let dialect = match &line.target {
+        None => Dialect::EventBridge,
+        Some(_) if line.pattern.is_none() && line.pattern_text.is_none() => {
+            return Err(Failure::at(
+                &here,
+                format_args!(
+                    "case {name}: \"for\" applies to an inline pattern; a named rule has its own"
+                ),
+            ))
+        }
+        Some(target) => target
+            .parse()
+            .map_err(|why| Failure::at(&here, format_args!("case {name}: \"for\": {why}")))?,
+    };
+    let inline = |text: String, base: usize| {
+        let mut rule = Rule::new(String::new(), text, slice(base));
+        rule.dialect = dialect;
+        rule
+    };
     let rule = if let Some(raw) = line.pattern_text {
         let (text, base) = string_at(raw, "pattern_text")?;
-        Rule {
-            name: String::new(),
-            text,
-            origin: slice(base),
-        }
+        inline(text, base)
     } else if let Some(raw) = line.pattern {
-        Rule {
-            name: String::new(),
-            text: raw.get().to_string(),
-            origin: slice(offset_of(raw)),
-        }
+        inline(raw.get().to_string(), offset_of(raw))
     } else if let Some(wanted) = line.rule {
         match local.find(&wanted).or_else(|_| global.find(&wanted)) {
             Ok(rule) => rule.clone(),

@@ -31,20 +31,35 @@ impl Outcome {
 pub fn run(spec: &Spec) -> Outcome {
     let started = Instant::now();
     let mut machine = Machine::new();
-    let (result, message, core_message) = match machine.add_rule((), &spec.rule.text) {
-        Err(e) => (
-            Expect::Error,
-            Some(spec.rule.pattern_failure(&e).0),
-            Some(e.message().to_string()),
-        ),
-        Ok(()) => match machine.matches_for_event(&spec.event.text) {
+    // A filter must also follow its service's rules, which the core does not know.
+    let (result, message, core_message) = match spec
+        .rule
+        .check()
+        .map_err(|f| {
+            let core = f.parts().message.to_string();
+            (f.0, core)
+        })
+        .and_then(|()| {
+            machine
+                .add_rule((), &spec.rule.text)
+                .map_err(|e| (spec.rule.pattern_failure(&e).0, e.message().to_string()))
+        }) {
+        Err((message, core)) => (Expect::Error, Some(message), Some(core)),
+        Ok(()) => match spec.rule.event_for(&spec.event.text) {
             Err(e) => (
                 Expect::Error,
-                Some(spec.event.failure(&e).0),
+                Some(spec.event.record_failure(&spec.rule, &e).0),
                 Some(e.message().to_string()),
             ),
-            Ok(names) if names.is_empty() => (Expect::NoMatch, None, None),
-            Ok(_) => (Expect::Match, None, None),
+            Ok(event) => match machine.matches_for_event(event.as_ref()) {
+                Err(e) => (
+                    Expect::Error,
+                    Some(spec.event.failure(&e).0),
+                    Some(e.message().to_string()),
+                ),
+                Ok(names) if names.is_empty() => (Expect::NoMatch, None, None),
+                Ok(_) => (Expect::Match, None, None),
+            },
         },
     };
     let failure = spec.expect.map(|expect| {
@@ -65,8 +80,9 @@ pub fn run(spec: &Spec) -> Outcome {
     });
     let explanation = match (&failure, result) {
         (Some(Some(_)), Expect::Match | Expect::NoMatch) => {
-            ferruler::explain::explain(&spec.rule.text, &spec.event.text)
-                .ok()
+            let event = spec.rule.event_for(&spec.event.text).ok();
+            event
+                .and_then(|event| ferruler::explain::explain(&spec.rule.text, event.as_ref()).ok())
                 .map(|e| render::plain(&e))
         }
         _ => None,

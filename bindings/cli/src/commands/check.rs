@@ -15,6 +15,7 @@ use crate::failure::{Failure, EXIT_INVALID, EXIT_OK};
 use crate::finding::{Finding, Status};
 use crate::rules::{self, FileRole, Params, RuleSet};
 use crate::{junit, sarif, template};
+use ferruler::dialect::Dialect;
 use std::io::Write;
 use std::path::Path;
 
@@ -37,7 +38,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         .map(|p| (p, false))
         .chain(args.template.iter().map(|p| (p, true)));
     for (path, is_template) in inputs {
-        let set = match load(path, is_template, &params) {
+        let set = match load(path, is_template, &params, args.target.target.dialect()) {
             Ok(set) => set,
             Err(failure) => {
                 eprintln!("{failure}");
@@ -160,18 +161,31 @@ fn junit_document(findings: &[Finding], strict: bool) -> String {
     junit::document(&suites)
 }
 
-fn load(path: &Path, is_template: bool, params: &Params) -> Result<RuleSet, Failure> {
+/// The rules of one argument; `dialect` (`--for`) is where a bare pattern (a pattern file, or
+/// standard input) is used; the rules of templates and other files say where themselves.
+fn load(
+    path: &Path,
+    is_template: bool,
+    params: &Params,
+    dialect: Dialect,
+) -> Result<RuleSet, Failure> {
     if is_template {
         let file = path.display().to_string();
         template::load(&file, &rules::read(path)?, params, true)
     } else if path.as_os_str() == "-" {
-        crate::input::read("-", "event-pattern").map(|i| RuleSet {
-            rules: vec![i.into_rule()],
+        let mut rule = crate::input::read("-", "event-pattern")?.into_rule();
+        rule.dialect = dialect;
+        Ok(RuleSet {
+            rules: vec![rule],
             unresolved: Vec::new(),
         })
     } else if path.is_dir() {
         rules::load_dir(path, params)
     } else {
-        rules::load_file(path, FileRole::Pattern, params)
+        let (mut set, role) = rules::load_file_with_role(path, FileRole::Pattern, params)?;
+        if role == FileRole::Pattern {
+            set.rules.iter_mut().for_each(|r| r.dialect = dialect);
+        }
+        Ok(set)
     }
 }

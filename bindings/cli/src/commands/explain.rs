@@ -22,10 +22,15 @@ const CLOSEST: usize = 3;
 pub fn run(args: ExplainArgs) -> Result<u8, Failure> {
     let event = input::read(&args.event, "event")?;
     let set = match &args.event_pattern {
-        Some(pattern) => RuleSet {
-            rules: vec![input::read(pattern, "event-pattern")?.into_rule()],
-            unresolved: Vec::new(),
-        },
+        Some(pattern) => {
+            let mut rule = input::read(pattern, "event-pattern")?.into_rule();
+            rule.dialect = args.target.target.dialect();
+            rule.check()?;
+            RuleSet {
+                rules: vec![rule],
+                unresolved: Vec::new(),
+            }
+        }
         None => rules::load_sources(&args.rules, &Params::parse(&args.params.params)?)?,
     };
     let rule = match (&args.event_pattern, &args.rule) {
@@ -47,7 +52,10 @@ pub fn run(args: ExplainArgs) -> Result<u8, Failure> {
 }
 
 fn explain(rule: &Rule, event: &Input) -> Result<Explanation, Failure> {
-    ferruler::explain::explain(&rule.text, &event.text).map_err(|e| match e {
+    let record = rule
+        .event_for(&event.text)
+        .map_err(|e| event.record_failure(rule, &e))?;
+    ferruler::explain::explain(&rule.text, record.as_ref()).map_err(|e| match e {
         ferruler::Error::Pattern(e) => rule.pattern_failure(&e),
         ferruler::Error::Event(e) => event.event_failure(&e),
     })

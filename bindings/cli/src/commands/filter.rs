@@ -10,11 +10,17 @@
 //! belongs to input line n even across blank and invalid lines: a blank line (not an event) is
 //! copied as a blank line, and an invalid event gives `null` unless `--on-error` says to skip it
 //! or to stop there. Any invalid line makes the exit status 2.
+//!
+//! Lambda and Pipes filters (from event source mappings and pipes) are compiled into one machine
+//! per dialect, and each line is matched by each machine as the record its service would decode;
+//! a line that is not a record of some filter's source just matches none of those filters, and is
+//! invalid only when no machine can read it.
 
 use crate::cli::{FilterArgs, FilterOutput, OnError};
 use crate::failure::{Failure, EXIT_INVALID, EXIT_OK};
 use crate::rules::{self, Params};
 use crate::template::quote;
+use ferruler::dialect::Dialect;
 use ferruler::{Machine, Scratch};
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
@@ -28,10 +34,21 @@ pub fn run(args: FilterArgs) -> Result<u8, Failure> {
     if set.rules.is_empty() {
         return Err(Failure("error: no rules found in --rules".into()));
     }
-    let mut machine: Machine<u32> = Machine::new();
+    let mut machines: Vec<(Dialect, Machine<u32>)> = Vec::new();
     let mut invalid = Vec::new();
     for (i, rule) in set.rules.iter().enumerate() {
-        if let Err(e) = machine.add_rule(i as u32, &rule.text) {
+        if let Err(failure) = rule.check() {
+            invalid.push(failure.0);
+            continue;
+        }
+        let at = match machines.iter().position(|(d, _)| *d == rule.dialect) {
+            Some(at) => at,
+            None => {
+                machines.push((rule.dialect, Machine::new()));
+                machines.len() - 1
+            }
+        };
+        if let Err(e) = machines[at].1.add_rule(i as u32, &rule.text) {
             invalid.push(rule.pattern_failure(&e).0);
         }
     }
@@ -40,7 +57,7 @@ pub fn run(args: FilterArgs) -> Result<u8, Failure> {
     }
     let names: Vec<String> = set.rules.iter().map(|r| quote(&r.name)).collect();
     let mut filter = Filter {
-        machine: &machine,
+        machines: &machines,
         names: &names,
         output: args.output,
         on_error: args.on_error,
@@ -83,7 +100,7 @@ pub fn run(args: FilterArgs) -> Result<u8, Failure> {
 }
 
 struct Filter<'a, W: Write> {
-    machine: &'a Machine<u32>,
+    machines: &'a [(Dialect, Machine<u32>)],
     /// Rule names, JSON-quoted, by rule number.
     names: &'a [String],
     output: FilterOutput,
@@ -117,20 +134,46 @@ impl<W: Write> Filter<'_, W> {
                 continue;
             }
             self.hits.clear();
-            let hits = &mut self.hits;
-            if let Err(e) = self
-                .machine
-                .for_each_match(event, &mut self.scratch, |&rule| hits.push(rule))
-            {
-                let column = String::from_utf8_lossy(&event[..e.offset().min(event.len())])
+            let mut error = None;
+            let mut read = false;
+            for (dialect, machine) in self.machines {
+                let hits = &mut self.hits;
+                let decoded;
+                let record = match dialect {
+                    Dialect::EventBridge => event,
+                    dialect => match dialect.event(&String::from_utf8_lossy(event)) {
+                        Ok(text) => {
+                            decoded = text;
+                            decoded.as_bytes()
+                        }
+                        Err(e) => {
+                            error.get_or_insert((
+                                e.offset(),
+                                format!(
+                                    "invalid {} record: {}",
+                                    dialect.source().map_or(String::new(), |s| s.to_string()),
+                                    e.message()
+                                ),
+                            ));
+                            continue;
+                        }
+                    },
+                };
+                match machine.for_each_match(record, &mut self.scratch, |&rule| hits.push(rule)) {
+                    Ok(()) => read = true,
+                    Err(e) => {
+                        error
+                            .get_or_insert((e.offset(), format!("invalid event: {}", e.message())));
+                    }
+                }
+            }
+            if let Some((offset, message)) = error.filter(|_| !read) {
+                let column = String::from_utf8_lossy(&event[..offset.min(event.len())])
                     .chars()
                     .count()
                     + 1;
                 if self.bad_events < MAX_REPORTED {
-                    eprintln!(
-                        "{name}:{line_no}:{column}: error: invalid event: {}",
-                        e.message()
-                    );
+                    eprintln!("{name}:{line_no}:{column}: error: {message}");
                 }
                 self.bad_events += 1;
                 match self.on_error {

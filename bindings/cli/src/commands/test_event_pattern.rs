@@ -8,14 +8,19 @@ use ferruler::Machine;
 use std::io::Write;
 
 pub fn run(args: TestEventPatternArgs) -> Result<u8, Failure> {
-    let pattern = input::read(&args.event_pattern, "event-pattern")?.into_rule();
+    let mut pattern = input::read(&args.event_pattern, "event-pattern")?.into_rule();
+    pattern.dialect = args.target.target.dialect();
     let event = input::read(&args.event, "event")?;
+    pattern.check()?;
     let mut machine = Machine::new();
     machine
         .add_rule((), &pattern.text)
         .map_err(|e| pattern.pattern_failure(&e))?;
+    let record = pattern
+        .event_for(&event.text)
+        .map_err(|e| event.record_failure(&pattern, &e))?;
     let matched = !machine
-        .matches_for_event(&event.text)
+        .matches_for_event(record.as_ref())
         .map_err(|e| event.event_failure(&e))?
         .is_empty();
     if args.envelope == Envelope::Aws {

@@ -7,6 +7,12 @@
 //! * `NAME.rules.json`: an object mapping rule names to patterns;
 //! * `*.yaml`, `*.yml`, `*.template.json`, or any JSON with a top-level `Resources`: a
 //!   CloudFormation, SAM or CDK template, whose rules are named by their logical IDs;
+//! * a directory holding `*.tf` files: a Terraform root module (a `.tf` file given alone stands
+//!   for its directory, as Terraform reads no single file); the modules it calls are read through
+//!   its `module` blocks, so `.tf` files below it are not read again as roots of their own;
+//! * JSON written by `terraform show -json` (a plan or the state);
+//! * `serverless.yml`, `serverless.yaml`, `serverless.json`: a Serverless Framework service, whose
+//!   rules are named as the framework deploys them;
 //! * skipped: `*.event.json` and directories named `events` (event fixtures), `*.jsonl` (cases,
 //!   event streams), hidden files and directories, YAML without `Resources` (other tools' config),
 //!   and in a CDK cloud assembly (`cdk.out`: a `manifest.json` beside `*.template.json`) everything
@@ -14,7 +20,7 @@
 
 use super::{map, Origin, Params, Rule, RuleSet};
 use crate::failure::Failure;
-use crate::template;
+use crate::{serverless, template, terraform};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,21 +30,40 @@ pub enum FileRole {
     Pattern,
     Map,
     Template,
+    /// A `.tf` file: the Terraform module of its directory.
+    Terraform,
+    /// `terraform show -json` output.
+    TerraformShow,
+    /// A Serverless Framework service file.
+    Serverless,
 }
 
 /// Reads the rules of one file. `plain_json` is what a `.json` file that its name does not identify
 /// holds: a pattern when it sits in a rules directory, a map when given as `--rules FILE`.
 pub fn load_file(path: &Path, plain_json: FileRole, params: &Params) -> Result<RuleSet, Failure> {
+    load_file_with_role(path, plain_json, params).map(|(set, _)| set)
+}
+
+/// [`load_file`], also saying what the file was read as.
+pub fn load_file_with_role(
+    path: &Path,
+    plain_json: FileRole,
+    params: &Params,
+) -> Result<(RuleSet, FileRole), Failure> {
     let file = path.display().to_string();
     let contents: Arc<str> = read(path)?.into();
     let role = role_of(path, &contents, plain_json);
-    load_as(&file, contents, role, params, true)
+    load_as(&file, contents, role, params, true).map(|set| (set, role))
 }
 
 /// Reads every rule file under `dir` (see the module docs for which files count).
 pub fn load_dir(dir: &Path, params: &Params) -> Result<RuleSet, Failure> {
     let mut set = RuleSet::default();
-    for path in rule_files(dir)? {
+    for path in rule_files(dir, false)? {
+        if path.is_dir() {
+            set.extend(terraform::load_root(&path, params)?)?;
+            continue;
+        }
         let file = path.display().to_string();
         let contents: Arc<str> = read(&path)?.into();
         let role = role_of(&path, &contents, FileRole::Pattern);
@@ -64,12 +89,20 @@ fn load_as(
                 base: 0,
             };
             Ok(RuleSet {
-                rules: vec![Rule { name, text, origin }],
+                rules: vec![Rule::new(name, text, origin)],
                 unresolved: Vec::new(),
             })
         }
         FileRole::Map => map::load(file, contents),
         FileRole::Template => template::load(file, &contents, params, explicit),
+        FileRole::Terraform => {
+            let dir = Path::new(file)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty());
+            terraform::load_root(dir.unwrap_or(Path::new(".")), params)
+        }
+        FileRole::TerraformShow => terraform::load_show(file, &contents),
+        FileRole::Serverless => serverless::load(file, &contents, params),
     }
 }
 
@@ -87,12 +120,19 @@ fn role_of(path: &Path, contents: &str, plain_json: FileRole) -> FileRole {
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template.json") {
+    if name.ends_with(".tf") {
+        FileRole::Terraform
+    } else if serverless::is_service_file(&name) {
+        FileRole::Serverless
+    } else if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template.json")
+    {
         FileRole::Template
     } else if name.ends_with(".rules.json") {
         FileRole::Map
     } else if template::looks_like_json_template(contents) {
         FileRole::Template
+    } else if terraform::looks_like_show(contents) {
+        FileRole::TerraformShow
     } else {
         plain_json
     }
@@ -112,8 +152,9 @@ pub fn read(path: &Path) -> Result<String, Failure> {
     })
 }
 
-/// The rule files under `dir`, in a stable order.
-fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+/// The rule files under `dir`, in a stable order; a directory in the list is a Terraform root
+/// module. Below a root (`in_module`), `.tf` files belong to the modules it calls.
+fn rule_files(dir: &Path, in_module: bool) -> Result<Vec<PathBuf>, Failure> {
     let mut entries = list_dir(dir)?;
     let is_assembly = entries.iter().any(|p| file_name(p) == "manifest.json")
         && entries
@@ -124,6 +165,10 @@ fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
         return Ok(entries);
     }
     let mut out = Vec::new();
+    let root = !in_module && terraform::is_module(dir);
+    if root {
+        out.push(dir.to_path_buf());
+    }
     for path in entries {
         let name = file_name(&path);
         if name.starts_with('.') {
@@ -131,7 +176,7 @@ fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
         }
         if path.is_dir() {
             if name != "events" && name != "node_modules" && name != "target" {
-                out.extend(rule_files(&path)?);
+                out.extend(rule_files(&path, in_module || root)?);
             }
             continue;
         }

@@ -30,7 +30,7 @@ pub fn load(file: &str, contents: Arc<str>) -> Result<RuleSet, Failure> {
             base,
         };
         set.extend(RuleSet {
-            rules: vec![Rule { name, text, origin }],
+            rules: vec![Rule::new(name, text, origin)],
             unresolved: Vec::new(),
         })?;
     }

@@ -7,23 +7,32 @@
 //! names the file, the rule and the place.
 
 mod discover;
+mod filters;
 pub mod map;
 
-pub use discover::{file_name, list_dir, load_dir, load_file, read, FileRole};
+pub use discover::{file_name, list_dir, load_dir, load_file, load_file_with_role, read, FileRole};
+pub use filters::{arn_source, filter_rule};
 
 use crate::failure::{locate, Failure, Location};
 use crate::suggest;
+use ferruler::dialect::{Dialect, DialectError};
 use ferruler::PatternError;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// A named pattern.
+/// A named pattern: an EventBridge rule, or a Lambda or Pipes filter.
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub name: String,
     /// The pattern's JSON text, as given to the core.
     pub text: String,
     pub origin: Origin,
+    /// Where the pattern is used, which decides the records it matches and the rules it follows.
+    pub dialect: Dialect,
+    /// For filter criteria of several filters: where each filter is in `text`, which joins them
+    /// with `$or` (a record passes when any filter matches). Empty when `text` is one pattern.
+    pub filters: Vec<std::ops::Range<usize>>,
 }
 
 /// Where a rule's pattern text came from.
@@ -44,6 +53,17 @@ pub enum Origin {
 }
 
 impl Rule {
+    /// An EventBridge rule.
+    pub fn new(name: String, text: String, origin: Origin) -> Rule {
+        Rule {
+            name,
+            text,
+            origin,
+            dialect: Dialect::EventBridge,
+            filters: Vec::new(),
+        }
+    }
+
     /// The position in the user's file of byte `offset` of the pattern text.
     pub fn location_of(&self, offset: usize) -> Location {
         match &self.origin {
@@ -95,9 +115,52 @@ impl Rule {
         }
     }
 
-    /// Validates the pattern, pointing any error into the user's file.
+    /// Validates the pattern as its service would, pointing any error into the user's file.
     pub fn check(&self) -> Result<(), Failure> {
-        ferruler::check_pattern(&self.text).map_err(|e| self.pattern_failure(&e))
+        if self.dialect == Dialect::EventBridge {
+            return ferruler::check_pattern(&self.text).map_err(|e| self.pattern_failure(&e));
+        }
+        let filters: Vec<std::ops::Range<usize>> = if self.filters.is_empty() {
+            std::iter::once(0..self.text.len()).collect()
+        } else {
+            self.filters.clone()
+        };
+        let patterns = filters.iter().map(|range| &self.text[range.clone()]);
+        match ferruler::dialect::FilterCriteria::new(self.dialect, patterns) {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let base = match e.part() {
+                    ferruler::dialect::Part::Pattern(i) => filters[i].start,
+                    _ => filters[0].start,
+                };
+                Err(self.dialect_failure(&e, base))
+            }
+        }
+    }
+
+    /// The event this rule's pattern is matched against for `event`: for a filter, the record with
+    /// its payload decoded as the service decodes it.
+    pub fn event_for<'a>(&self, event: &'a str) -> Result<Cow<'a, str>, DialectError> {
+        match self.dialect {
+            Dialect::EventBridge => Ok(Cow::Borrowed(event)),
+            dialect => dialect.event(event).map(Cow::Owned),
+        }
+    }
+
+    /// The message for a problem `base` bytes into the pattern text.
+    fn dialect_failure(&self, error: &DialectError, base: usize) -> Failure {
+        let at = self.location_of(base + error.offset());
+        let what = match self.dialect.source() {
+            Some(source) => format!("invalid {} filter for {source}", self.dialect.service()),
+            None => "invalid event pattern".to_string(),
+        };
+        match self.name.as_str() {
+            "" => Failure::at(&at, format_args!("{what}: {}", error.message())),
+            name => Failure::at(
+                &at,
+                format_args!("rule {name}: {what}: {}", error.message()),
+            ),
+        }
     }
 }
 

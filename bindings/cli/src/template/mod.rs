@@ -10,15 +10,19 @@
 //!   `AWS::Serverless::StateMachine` (SAM), whose `Pattern` SAM turns into a rule with the logical
 //!   ID of the function followed by the event's (`MyFunction` + `OnOrder` = `MyFunctionOnOrder`).
 //!
+//! Lambda event source mappings and pipes with filter criteria are rules too, matched as their
+//! service matches records (see `filters`).
+//!
 //! Rules without a pattern (schedules) are not rules this tool can test and are left out. A
 //! pattern may be a mapping or a string holding JSON; intrinsic functions in it are resolved where
 //! that can be done honestly (see `intrinsics`).
 
 mod emit;
+mod filters;
 mod intrinsics;
-mod yaml;
+pub mod yaml;
 
-pub use emit::quote;
+pub use emit::{quote, scalar_json};
 
 use crate::failure::{Failure, Location};
 use crate::rules::{Origin, Params, Rule, RuleSet};
@@ -66,10 +70,24 @@ pub fn load(
     };
     let root = root.as_ref().expect("Resources was found in it");
     let mut set = RuleSet::default();
+    let declared = filters::Declared {
+        root,
+        file,
+        contents,
+        params,
+    };
     for (id, resource) in resources.entries() {
         let Some(id) = id.as_str() else { continue };
         let properties = resource.get("Properties");
-        match resource.get("Type").and_then(Node::as_str) {
+        let kind = resource.get("Type").and_then(Node::as_str);
+        filters::resource(
+            &mut set,
+            &declared,
+            id,
+            kind.unwrap_or_default(),
+            properties,
+        )?;
+        match kind {
             Some("AWS::Events::Rule") => {
                 known_keys(properties, &RULE_PROPERTIES, id, file)?;
                 if let Some(pattern) = properties.and_then(|p| p.get("EventPattern")) {
@@ -90,10 +108,20 @@ pub fn load(
                     .map_or(&[][..], Node::entries)
                 {
                     let kind = event.get("Type").and_then(Node::as_str);
+                    let name = format!("{id}{}", event_id.as_str().unwrap_or_default());
+                    let criteria = event
+                        .get("Properties")
+                        .and_then(|p| p.get("FilterCriteria"));
+                    if let (Some(source), Some(criteria)) =
+                        (kind.and_then(filters::sam_source), criteria)
+                    {
+                        let dialect = ferruler::dialect::Dialect::Lambda(source);
+                        filters::add(&mut set, &declared, name, dialect, criteria)?;
+                        continue;
+                    }
                     if !matches!(kind, Some("EventBridgeRule" | "CloudWatchEvent")) {
                         continue;
                     }
-                    let name = format!("{id}{}", event_id.as_str().unwrap_or_default());
                     let known: &[&str] = match kind {
                         Some("EventBridgeRule") => &SAM_EVENTBRIDGE_PROPERTIES,
                         _ => &SAM_CLOUDWATCH_PROPERTIES,
@@ -205,14 +233,14 @@ fn add(
         _ => emit::emit(pattern, &ctx).map(|e| (e.text, e.spans)),
     };
     let rule = match generated {
-        Ok((text, spans)) => Rule {
+        Ok((text, spans)) => Rule::new(
             name,
             text,
-            origin: Origin::Mapped {
+            Origin::Mapped {
                 file: file.to_string(),
                 spans,
             },
-        },
+        ),
         Err(unresolved) => {
             set.unresolved.push((name, unresolved));
             return Ok(());
@@ -225,7 +253,7 @@ fn add(
 }
 
 /// A pattern held in a string scalar: the text, and where each of its lines starts in the file.
-fn string_pattern(
+pub(crate) fn string_pattern(
     node: &Node,
     text: &str,
     style: TScalarStyle,

@@ -6,8 +6,11 @@ mod cases;
 mod check;
 mod explain;
 mod filter;
+mod filters;
 mod help;
+mod serverless;
 mod templates;
+mod terraform;
 mod test_event_pattern;
 
 use std::path::{Path, PathBuf};
