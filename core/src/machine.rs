@@ -22,7 +22,7 @@
 use crate::compile::items::{matchers_of, Item, Items, ABSENT, NO_RULE};
 use crate::compile::paths::{NodeId, PathTrie, ROOT};
 use crate::compile::values::ValueIndex;
-use crate::compile::{push_slot, ItemId};
+use crate::compile::{put_slot, ItemId};
 use crate::error::{EventError, PatternError};
 use crate::event::scan;
 use crate::limits::Limits;
@@ -327,16 +327,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             at: 0,
             len: 0,
         });
-        let slot = match self.free_rules.pop() {
-            Some(s) => {
-                self.rules[s as usize] = rule;
-                s
-            }
-            None => {
-                push_slot(&mut self.rules, rule);
-                (self.rules.len() - 1) as u32
-            }
-        };
+        let slot = put_slot(&mut self.rules, &mut self.free_rules, rule);
         let Machine {
             rules,
             by_name,

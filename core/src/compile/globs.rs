@@ -91,16 +91,7 @@ impl Globs {
             return;
         }
         let entry = Some((w.clone(), Targets::One(t)));
-        let slot = match self.free.pop() {
-            Some(s) => {
-                self.entries[s as usize] = entry;
-                s
-            }
-            None => {
-                super::push_slot(&mut self.entries, entry);
-                (self.entries.len() - 1) as u32
-            }
-        };
+        let slot = super::put_slot(&mut self.entries, &mut self.free, entry);
         self.slots.insert(w.source().into(), slot);
         self.dfa = OnceLock::new();
         match filed(w) {

@@ -28,7 +28,7 @@
 
 use super::exclusion::Exclusion;
 use super::paths::NodeId;
-use super::{push_slot, ItemId};
+use super::{push_slot, put_slot, ItemId};
 use crate::pattern::{Matcher, Test};
 use hashbrown::HashTable;
 use smallvec::SmallVec;
@@ -184,16 +184,7 @@ impl Items {
             }
             Filed::One(first) => {
                 let list = vec![first, entry];
-                let at = match self.free_lists.pop() {
-                    Some(at) => {
-                        self.lists[at as usize] = list;
-                        at
-                    }
-                    None => {
-                        push_slot(&mut self.lists, list);
-                        (self.lists.len() - 1) as u32
-                    }
-                };
+                let at = put_slot(&mut self.lists, &mut self.free_lists, list);
                 *filed = Filed::Many(at);
                 1
             }

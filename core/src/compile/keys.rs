@@ -9,7 +9,7 @@
 //! A target is an item of the machine (see `compile::items`): a condition, or a wildcard's slot
 //! in `globs`.
 
-use super::{push_slot, ItemId};
+use super::{push_slot, put_slot, ItemId};
 use foldhash::HashMap;
 use hashbrown::HashTable;
 use std::hash::{BuildHasher, Hasher};
@@ -214,16 +214,7 @@ impl KeyMap {
                 push_slot(&mut many[e.target as usize], t);
             } else {
                 let list = vec![e.target, t];
-                let index = match free_many.pop() {
-                    Some(i) => {
-                        many[i as usize] = list;
-                        i
-                    }
-                    None => {
-                        push_slot(many, list);
-                        (many.len() - 1) as u32
-                    }
-                };
+                let index = put_slot(many, free_many, list);
                 *flag |= 1;
                 e.target = index;
             }

@@ -24,6 +24,21 @@ pub(crate) mod values;
 /// A condition or group of a machine: its slot in [`items::Items`].
 pub(crate) type ItemId = u32;
 
+/// Puts `value` in a free slot of `table` (one `free` lists), or in a new one at its end; returns
+/// the slot. Tables of slots whose numbers others hold (rules, items, lists) reuse them this way.
+pub(crate) fn put_slot<T>(table: &mut Vec<T>, free: &mut Vec<u32>, value: T) -> u32 {
+    match free.pop() {
+        Some(slot) => {
+            table[slot as usize] = value;
+            slot
+        }
+        None => {
+            push_slot(table, value);
+            u32::try_from(table.len() - 1).expect("fewer than 2^32 slots")
+        }
+    }
+}
+
 /// Appends to a vector, growing it by an eighth rather than doubling it. Used for the vectors
 /// with an element per rule (rule and sub-rule slots, key arenas, targets shared by many rules):
 /// doubling leaves up to half of them unused (a quarter on average), an eighth at most this way.
