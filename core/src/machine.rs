@@ -607,6 +607,8 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             if let Some(leaf) = leaf {
                 self.release_cond(leaf);
             }
+            let trie = &self.trie;
+            self.items.refile(id, |n| trie.node(n).depth());
             return id;
         }
         let groups = self.trie.node(node).groups > 0;
@@ -897,6 +899,27 @@ mod tests {
         for event in miss {
             assert!(names(&m, event).is_empty(), "{event}");
         }
+    }
+
+    /// The first rules of a source are filed under it while it is rare; once it is shared, they
+    /// are filed again under their own conditions, so no event with that source verifies them.
+    #[test]
+    fn shared_conditions_shed_the_groups_filed_under_them() {
+        let mut m = Machine::new();
+        for i in 0..64 {
+            let rule = format!(
+                r#"{{"source": ["s"], "n": [{{"numeric": [">", {i}, "<", {}]}}]}}"#,
+                i + 1
+            );
+            m.add_rule(i.to_string(), rule).unwrap();
+        }
+        let node = m.trie.find(&["source".to_string()]).unwrap();
+        let mut code = Vec::new();
+        code::matchers_code(&[Matcher::String("s".into())], &mut code);
+        let source = m.items.find(node, &code).unwrap();
+        assert!(m.items.triggers(source).is_empty());
+        assert_eq!(names(&m, r#"{"source": "s", "n": 0.5}"#), ["0"]);
+        assert_eq!(names(&m, r#"{"source": "s", "n": 63.5}"#), ["63"]);
     }
 
     /// A rule whose sub-rules (`$or` branches) match together is named once, in slot order.

@@ -348,7 +348,7 @@ impl Items {
         members: SmallVec<[u32; 4]>,
         depth: impl Fn(NodeId) -> u32,
     ) -> ItemId {
-        let trigger = self.choose_trigger(&members, depth);
+        let trigger = self.choose_trigger(&members, &depth);
         let id = self.put(Item::Group(Group {
             node,
             members,
@@ -356,38 +356,72 @@ impl Items {
             slot: 0,
         }));
         self.rules[id as usize] = rule;
-        if trigger != ItemId::MAX {
-            let group = self.group(id);
-            let mut entry = id;
-            if rule != NO_RULE {
-                entry |= SUB_RULE;
-                if group.members.len() == 1 && group.members[0] == trigger {
-                    entry |= SOLE;
-                }
-            }
-            let slot = self.file(trigger, entry);
-            self.group_mut(id).slot = slot;
-        }
+        self.file_group(id, trigger);
         id
+    }
+
+    /// Files group `id` under `trigger` (unless it has no positive member).
+    fn file_group(&mut self, id: ItemId, trigger: ItemId) {
+        self.group_mut(id).trigger = trigger;
+        if trigger == ItemId::MAX {
+            return;
+        }
+        let group = self.group(id);
+        let mut entry = id;
+        if self.rules[id as usize] != NO_RULE {
+            entry |= SUB_RULE;
+            if group.members.len() == 1 && group.members[0] == trigger {
+                entry |= SOLE;
+            }
+        }
+        let slot = self.file(trigger, entry);
+        self.group_mut(id).slot = slot;
+    }
+
+    /// Takes group `id` off its trigger's list.
+    fn unfile_group(&mut self, id: ItemId) {
+        let Group { trigger, slot, .. } = *self.group(id);
+        if trigger != ItemId::MAX {
+            if let Some(moved) = self.unfile(trigger, slot) {
+                self.group_mut(moved & ENTRY_ID).slot = slot;
+            }
+        }
+    }
+
+    /// Files again, each under its best trigger now, the groups filed under condition `id`, when
+    /// its users have just doubled (from 4 on): a condition that was rare when a group was filed
+    /// under it (the first rules of a `source`) may have become common since. Each group is
+    /// looked at again only when its trigger's users double, so this costs amortised constant
+    /// time per added rule, and no group stays filed under a condition shared by many.
+    pub(crate) fn refile(&mut self, id: ItemId, depth: impl Fn(NodeId) -> u32) {
+        let users = self.cond(id).users;
+        if users < 4 || !users.is_power_of_two() {
+            return;
+        }
+        let entries: Vec<u32> = self.triggers(id).to_vec();
+        for entry in entries {
+            let g = entry & ENTRY_ID;
+            let best = self.choose_trigger(&self.group(g).members, &depth);
+            if best != id {
+                self.unfile_group(g);
+                self.file_group(g, best);
+            }
+        }
     }
 
     /// Removes group `id` from its trigger's list, and returns it.
     pub(crate) fn free_group(&mut self, id: ItemId) -> Group {
+        self.unfile_group(id);
         let Item::Group(g) = self.take(id) else {
             panic!("item {id} is not a group");
         };
-        if g.trigger != ItemId::MAX {
-            if let Some(moved) = self.unfile(g.trigger, g.slot) {
-                self.group_mut(moved & ENTRY_ID).slot = g.slot;
-            }
-        }
         g
     }
 
     /// The item through which a group of `members` is best reached: of its positive members'
     /// trigger items, the one with the least weight times users (a condition shared by few
     /// sub-rules, of a kind few values satisfy), deeper paths first among equals.
-    fn choose_trigger(&self, members: &[u32], depth: impl Fn(NodeId) -> u32) -> ItemId {
+    fn choose_trigger(&self, members: &[u32], depth: &impl Fn(NodeId) -> u32) -> ItemId {
         members
             .iter()
             .filter(|&&m| m & ABSENT == 0)
