@@ -115,7 +115,7 @@ pub(crate) struct ValueIndex {
     /// `{"exists": true}` (`flag<N>`), and such a path should cost little memory.
     more: Option<Box<More>>,
     /// What matching needs that depends only on the matchers; built lazily, after each change.
-    derived: OnceLock<Box<Derived>>,
+    derived: OnceLock<Derived>,
     /// How many matchers need the folded value.
     folding: usize,
     /// How many matchers in all.
@@ -330,7 +330,7 @@ impl ValueIndex {
     /// The matchers' facts, derived on the first use after a change.
     #[inline(always)]
     fn derived(&self) -> &Derived {
-        self.derived.get_or_init(|| Box::new(self.derive()))
+        self.derived.get_or_init(|| self.derive())
     }
 
     /// `exists: true` hits, which any leaf makes.
