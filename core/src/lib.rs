@@ -45,6 +45,14 @@ mod machine;
 mod matching;
 mod number;
 pub mod pattern;
+
+/// EventBridge's rule for ignoring case (`equals-ignore-case`, and `prefix`, `suffix` and
+/// `anything-but` with `equals-ignore-case`): each character of the *pattern* accepts exactly its
+/// own lower case or its own upper case (Unicode's full mappings), so the rule is not symmetric:
+/// `ß` accepts `ß` or `SS` but not `ss`, and `S` never accepts `ß`.
+pub mod ignore_case {
+    pub use crate::casefold::{ends_with, equals, starts_with};
+}
 mod shared;
 mod stack;
 
