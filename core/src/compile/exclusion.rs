@@ -26,8 +26,9 @@ pub(crate) enum Exclusion {
     Numbers(Vec<u64>),
     Prefixes(Vec<Box<[u8]>>),
     Suffixes(Vec<Box<[u8]>>),
-    /// Folded forms, a filter, and the texts, for the rule (see `casefold`).
-    IgnoreCase(Vec<Box<[u8]>>, Vec<Box<str>>),
+    /// Folded forms, a filter; the texts, for the rule (see `casefold`); and whether they are all
+    /// ASCII (then an ASCII value needs no check).
+    IgnoreCase(Vec<Box<[u8]>>, Vec<Box<str>>, bool),
     Wildcards(Vec<Wildcard>),
 }
 
@@ -46,6 +47,7 @@ impl Exclusion {
                     .map(|s| casefold::fold(s).into_bytes().into())
                     .collect(),
                 v.iter().map(|s| s.as_str().into()).collect(),
+                v.iter().all(|s| s.is_ascii()),
             ),
             AnythingBut::Wildcards(v) => Exclusion::Wildcards(v.clone()),
         }
@@ -62,7 +64,7 @@ impl Exclusion {
     /// The strings it lists (folded when ignoring case), if it lists strings.
     pub(crate) fn listed(&self) -> &[Box<[u8]>] {
         match self {
-            Exclusion::Strings(v) | Exclusion::IgnoreCase(v, _) => v,
+            Exclusion::Strings(v) | Exclusion::IgnoreCase(v, ..) => v,
             _ => &[],
         }
     }
@@ -93,12 +95,13 @@ impl Exclusion {
                 .any(|x| s.len() >= x.len() && same_bytes(x, &s[s.len() - x.len()..])),
             // The folded forms filter; a hit is checked by the rule, except for an ASCII value
             // and an ASCII text, where the fold is exact.
-            Exclusion::IgnoreCase(v, texts) => match folded {
+            Exclusion::IgnoreCase(v, texts, ascii) => match folded {
                 Folded::Bytes(f) => v
                     .iter()
                     .zip(texts)
                     .any(|(x, t)| same_bytes(x, f) && spells(t, s)),
                 // Folded keys have no upper-case ASCII, so this is `lower(s) == x`.
+                Folded::AsciiLowerCase if *ascii => v.iter().any(|x| same_ascii_lower(x, s)),
                 Folded::AsciiLowerCase => v
                     .iter()
                     .zip(texts)
