@@ -7,7 +7,11 @@
 //! * prefixes and suffixes (and their ignore-case forms, on the case-folded value): one hash lookup
 //!   per *distinct length* among the path's prefixes. This is a dictionary automaton flattened by
 //!   length: it needs no per-byte trie nodes, which keeps memory per rule small;
-//! * equals-ignore-case: one lookup of the folded value;
+//! * equals-ignore-case: one lookup of the folded value. Folding over-approximates EventBridge's
+//!   per-character rule (see `casefold`), so each folded hit, here and for the ignore-case prefixes
+//!   and suffixes, is checked by the rule against the pattern's text, kept beside the key
+//!   (`ignore_case`); an ASCII value on a path whose ignore-case patterns are all ASCII needs no
+//!   check, the fold being exact there;
 //! * numeric ranges and CIDR blocks: a stabbing query on an interval index, O(log n + answers).
 //!   The index is rebuilt lazily, on the first match after a change (`OnceLock`), so adding many
 //!   rules costs one build, not one per rule;
