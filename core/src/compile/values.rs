@@ -1089,6 +1089,16 @@ mod tests {
         ] {
             assert_eq!(hits(&index, Leaf::String(value)), want, "{value}");
         }
+        // Patterns folding alike are told apart by their texts, also after removals.
+        index.add(&Matcher::EqualsIgnoreCase(s("STRASSE")), 5);
+        index.add(&Matcher::PrefixIgnoreCase(s("straß")), 6);
+        assert_eq!(hits(&index, Leaf::String("strasse")), vec![5]);
+        assert_eq!(hits(&index, Leaf::String("STRASSE")), vec![1, 5, 6]);
+        index.remove(&Matcher::EqualsIgnoreCase(s("Straße")), 1);
+        index.remove(&Matcher::PrefixIgnoreCase(s("straß")), 6);
+        assert_eq!(hits(&index, Leaf::String("STRASSE")), vec![5]);
+        assert_eq!(hits(&index, Leaf::String("straße")), Vec::<u32>::new());
+        assert_eq!(index.inexact, 1); // (ÉCOLE)
         index.add(&Matcher::Exists, 9);
         assert_eq!(hits(&index, Leaf::Bool(true)), vec![9]);
         index.remove(&Matcher::Exists, 9);
