@@ -132,4 +132,22 @@ fn eventbridge_data_points() {
     assert_eq!(of(&["*/*/*/*/*/*.json"]), 11);
     assert_eq!(brute_force(&["*/*/*/*/*.json".into()], b"/.jsonz", 6), 9);
     // (The stack ARNs need a value of twenty bytes to reach 9, too long to enumerate.)
+    // `explain` and a machine report it; a machine reports its most complex rule.
+    let nine = r#"{"key": [{"wildcard": "*/*/*/*/*.json"}]}"#;
+    let explained = ferruler::explain::explain(nine, r#"{"key": "a/b/c/d/e.json"}"#).unwrap();
+    assert!(explained.matched);
+    assert_eq!(explained.complexity, 9);
+    let mut machine = ferruler::Machine::new();
+    machine.add_rule(1, nine).unwrap();
+    machine
+        .add_rule(2, r#"{"key": [{"wildcard": "*.json"}]}"#)
+        .unwrap();
+    assert_eq!(machine.complexity(), 9);
+    let err = machine
+        .add_rule(3, r#"{"key": [{"wildcard": "*/*/*/*/*/*.json"}]}"#)
+        .unwrap_err();
+    assert!(err
+        .message()
+        .starts_with("Rule is too complex - try using fewer"));
+    assert_eq!(machine.complexity(), 9);
 }
