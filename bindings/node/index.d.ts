@@ -72,11 +72,11 @@ export interface Limits {
    */
   readonly maxValuesPerField: number
   /**
-   * Most automaton states the wildcards of one field may need. Default 20000. Only wildcards with
-   * a `*` in the middle count; a rule that would take its field past this is rejected ("Rule is
-   * too complex").
+   * Highest wildcard complexity of a rule, EventBridge's measure: on each field, the most
+   * wildcard rule prefixes one value could be matching at once. Default 10, EventBridge's; a rule
+   * above it is rejected ("Rule is too complex").
    */
-  readonly maxWildcardStates: number
+  readonly maxComplexity: number
   /** Most rule combinations one pattern's `$or`s may expand to. Default 1000, EventBridge's. */
   readonly maxOrCombinations: number
   /** Largest event, in bytes of UTF-8 text. Default 64 MiB (67108864). */

@@ -102,7 +102,7 @@ const LIMIT_NAMES = [
   'maxPatternBytes',
   'maxPatternDepth',
   'maxValuesPerField',
-  'maxWildcardStates',
+  'maxComplexity',
   'maxOrCombinations',
   'maxEventBytes',
   'maxEventDepth',

@@ -46,6 +46,14 @@ mod machine;
 mod matching;
 mod number;
 pub mod pattern;
+
+/// EventBridge's rule for ignoring case (`equals-ignore-case`, and `prefix`, `suffix` and
+/// `anything-but` with `equals-ignore-case`): each character of the *pattern* accepts exactly its
+/// own lower case or its own upper case (Unicode's full mappings), so the rule is not symmetric:
+/// `ß` accepts `ß` or `SS` but not `ss`, and `S` never accepts `ß`.
+pub mod ignore_case {
+    pub use crate::casefold::{ends_with, equals, starts_with};
+}
 mod shared;
 mod stack;
 
@@ -66,6 +74,21 @@ pub fn matches_rule(event: impl AsRef<[u8]>, pattern: impl AsRef<[u8]>) -> Resul
 /// Validates `pattern` (JSON text) with the default [`Limits`], as adding it to a machine would.
 pub fn check_pattern(pattern: impl AsRef<[u8]>) -> Result<(), PatternError> {
     Pattern::parse(pattern).map(drop)
+}
+
+/// The wildcard complexity of `pattern` (JSON text), EventBridge's measure behind "Rule is too
+/// complex": on each field, the most wildcard rule prefixes (of all the pattern's `$or`
+/// alternatives, wildcards and anything-but wildcards) that one value could be matching at
+/// once; the largest over the fields. A machine refuses a pattern above
+/// [`Limits::max_complexity`] (10 by default, as EventBridge). Counted exactly up to 100; a
+/// larger complexity is reported as some number above 100. 0 without wildcards.
+///
+/// ```
+/// assert_eq!(ferruler::pattern_complexity(r#"{"key": [{"wildcard": "*/*/*/*/*.json"}]}"#), Ok(9));
+/// ```
+pub fn pattern_complexity(pattern: impl AsRef<[u8]>) -> Result<usize, PatternError> {
+    let (parsed, _) = Pattern::parse_measured(pattern.as_ref(), &Limits::default(), 100)?;
+    Ok(parsed.complexity())
 }
 
 /// The README's Rust examples, compiled and run as doctests so that they stay true.

@@ -14,10 +14,12 @@ pub struct Limits {
     /// `anything-but`. (A 4096-byte pattern cannot hold many more anyway; this bounds patterns
     /// accepted under a raised `max_pattern_bytes`.)
     pub max_values_per_field: usize,
-    /// Most automaton states the wildcards of one path may need. Wildcards with a `*` in the middle
-    /// can make the automaton grow exponentially with their number; a rule that would take the
-    /// path past this is rejected when it is added ("Rule is too complex").
-    pub max_wildcard_states: usize,
+    /// Highest wildcard complexity of a rule, EventBridge's measure: on each field, the most
+    /// wildcard rule prefixes (of all the rule's `$or` alternatives) that one value could be
+    /// matching at once (see [`pattern_complexity`](crate::pattern_complexity)). A rule above it
+    /// is refused when it is added ("Rule is too complex"); EventBridge refuses above 10, and the
+    /// default follows it.
+    pub max_complexity: usize,
     /// Most rule combinations one pattern's `$or`s may expand to. EventBridge rejects patterns whose
     /// `$or`s produce more than 1000 combinations; the default follows it.
     pub max_or_combinations: u64,
@@ -33,7 +35,7 @@ impl Default for Limits {
             max_pattern_bytes: 4096,
             max_pattern_depth: 64,
             max_values_per_field: 1000,
-            max_wildcard_states: 20_000,
+            max_complexity: 10,
             max_or_combinations: 1000,
             max_event_bytes: 64 << 20,
             max_event_depth: 1024,

@@ -27,7 +27,6 @@ use crate::error::{EventError, PatternError};
 use crate::event::scan;
 use crate::limits::Limits;
 use crate::matching::{exact, Run, Scratch};
-use crate::pattern::complexity::wildcard_states;
 use crate::pattern::{Matcher, Pattern, SubRule, Test};
 use foldhash::HashMap;
 use hashbrown::HashTable;
@@ -145,9 +144,9 @@ impl<N> Machine<N> {
         }
     }
 
-    /// The wildcard complexity of the most complex pattern in the machine: the states of the
-    /// automaton that would match one field's wildcards of one pattern together, the measure
-    /// `Limits::max_wildcard_states` bounds per pattern (0 without wildcards).
+    /// The wildcard complexity of the most complex pattern in the machine, EventBridge's measure
+    /// that `Limits::max_complexity` bounds per pattern (see [`crate::pattern_complexity`]; 0
+    /// without wildcards).
     pub fn complexity(&self) -> usize {
         self.rules
             .iter()
@@ -248,7 +247,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
     pub fn add_rule(&mut self, name: N, pattern: impl AsRef<[u8]>) -> Result<(), PatternError> {
         let text = pattern.as_ref();
         let parsed = Pattern::parse_with_limits(text, &self.limits)?;
-        let complexity = check_wildcards(text, &parsed, self.limits.max_wildcard_states)?;
+        let complexity = parsed.complexity() as u32;
         let found = self.find(&name);
         if let Some(slot) = found {
             if self.position(slot, &parsed).is_some() {
@@ -711,50 +710,6 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             }
         }
     }
-}
-
-/// Checks the wildcards of each field of `pattern` (of all its sub-rules together) against
-/// `budget` states (see `pattern::complexity`), and returns the largest count.
-fn check_wildcards(text: &[u8], pattern: &Pattern, budget: usize) -> Result<u32, PatternError> {
-    let mut fields: Vec<(&[String], Vec<&crate::pattern::Wildcard>)> = Vec::new();
-    for condition in pattern.sub_rules().iter().flat_map(|s| s.conditions()) {
-        let Test::AnyOf(matchers) = condition.test() else {
-            continue;
-        };
-        for m in matchers {
-            let Matcher::Wildcard(w) = m else { continue };
-            if w.is_simple() {
-                continue;
-            }
-            match fields.iter_mut().find(|(p, _)| *p == condition.path()) {
-                Some((_, ws)) => {
-                    if !ws.contains(&w) {
-                        ws.push(w);
-                    }
-                }
-                None => fields.push((condition.path(), vec![w])),
-            }
-        }
-    }
-    let mut most = 0;
-    for (path, wildcards) in fields {
-        match wildcard_states(&wildcards, budget) {
-            Some(states) => most = most.max(states as u32),
-            None => {
-                let source = wildcards[0].source();
-                let at = memchr::memmem::find(text, source.as_bytes()).unwrap_or(0);
-                return Err(crate::pattern::error_at(
-                    text,
-                    at,
-                    format!(
-                        "Rule is too complex: the wildcards of \"{}\" would need more than {budget} automaton states (Limits::max_wildcard_states)",
-                        path.join(".")
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(most)
 }
 
 #[cfg(test)]

@@ -177,13 +177,9 @@ fn sub_rules_with_more_than_64_conditions() {
 
 #[test]
 fn wildcard_complexity_is_checked_per_rule_not_per_machine() {
-    let limits = ferruler::Limits {
-        max_wildcard_states: 200,
-        ..Default::default()
-    };
-    let mut m: Machine<usize> = Machine::with_limits(limits);
-    // Many rules with middle-star wildcards on one field: each is simple, and all of them load,
-    // however many there are (the machine has no automaton whose states they multiply).
+    let mut m: Machine<usize> = Machine::new();
+    // Many rules with middle-star wildcards on one field: each is simple (complexity 5), and all
+    // of them load, however many there are: EventBridge's measure is per rule.
     for i in 0..400 {
         m.add_rule(i, format!(r#"{{"f": [{{"wildcard": "*a{i}*b*c{i}*"}}]}}"#))
             .unwrap();
@@ -192,29 +188,39 @@ fn wildcard_complexity_is_checked_per_rule_not_per_machine() {
         m.matches_for_event(r#"{"f": "xa7yybzzc7"}"#).unwrap(),
         vec![7]
     );
-    assert!(m.complexity() <= 200);
-    // One rule whose wildcards on one field would need more states is refused, and leaves
-    // nothing behind.
-    let many: Vec<String> = (0..40)
+    assert_eq!(m.complexity(), 5);
+    // One rule whose wildcards on one field are too complex is refused, with EventBridge's
+    // message, and leaves nothing behind.
+    let many: Vec<String> = (0..3)
         .map(|i| format!(r#"{{"wildcard": "*a{i}*b*c{i}*"}}"#))
         .collect();
     let e = m
         .add_rule(1000, format!(r#"{{"f": [{}]}}"#, many.join(", ")))
         .unwrap_err();
-    assert!(e.message().starts_with("Rule is too complex"), "{e}");
+    assert_eq!(
+        e.message(),
+        "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character"
+    );
     assert_eq!(m.stats().names, 400);
-    // Wildcards with stars only at their ends never count against the limit.
+    assert_eq!(
+        ferruler::pattern_complexity(format!(r#"{{"f": [{}]}}"#, many.join(", "))),
+        Ok(15)
+    );
+    assert!(ferruler::check_pattern(format!(r#"{{"f": [{}]}}"#, many.join(", "))).is_err());
+    // A raised limit admits it; anything-but wildcards count too.
     let mut m: Machine<usize> = Machine::with_limits(ferruler::Limits {
-        max_wildcard_states: 10,
+        max_complexity: 15,
         ..Default::default()
     });
-    let ends: Vec<String> = (0..150)
-        .map(|i| format!(r#"{{"wildcard": "*-{i}-*"}}"#))
-        .collect();
-    m.add_rule(0, format!(r#"{{"f": [{}]}}"#, ends.join(", ")))
+    m.add_rule(0, format!(r#"{{"f": [{}]}}"#, many.join(", ")))
         .unwrap();
-    assert_eq!(m.matches_for_event(r#"{"f": "x-125-y"}"#).unwrap(), vec![0]);
-    assert_eq!(m.complexity(), 0);
+    assert_eq!(m.complexity(), 15);
+    assert_eq!(
+        ferruler::pattern_complexity(
+            r#"{"f": [{"anything-but": {"wildcard": ["*/*/*/*/*/*.json"]}}]}"#
+        ),
+        Ok(11)
+    );
 }
 
 #[test]

@@ -16,6 +16,7 @@
 //! characters, CIDR blocks by mask arithmetic). Exponential in the worst case, which is fine for
 //! the small events the property tests generate.
 
+use ferruler::ignore_case;
 use ferruler::pattern::{
     AnythingBut, Bound, Condition, Matcher, NumericRange, Pattern, SubRule, Test,
 };
@@ -154,14 +155,6 @@ fn condition_holds(c: &Condition, v: &Value) -> bool {
     }
 }
 
-/// Case folding by definition: each character's upper case, lower-cased.
-pub fn fold(s: &str) -> String {
-    s.chars()
-        .flat_map(char::to_uppercase)
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 /// Whether one matcher accepts one scalar.
 pub fn matcher_holds(m: &Matcher, v: &Value) -> bool {
     let s = v.as_str();
@@ -173,9 +166,10 @@ pub fn matcher_holds(m: &Matcher, v: &Value) -> bool {
         Matcher::Null => v.is_null(),
         Matcher::Prefix(p) => s.is_some_and(|s| s.starts_with(p.as_str())),
         Matcher::Suffix(p) => s.is_some_and(|s| s.ends_with(p.as_str())),
-        Matcher::PrefixIgnoreCase(p) => s.is_some_and(|s| fold(s).starts_with(&fold(p))),
-        Matcher::SuffixIgnoreCase(p) => s.is_some_and(|s| fold(s).ends_with(&fold(p))),
-        Matcher::EqualsIgnoreCase(p) => s.is_some_and(|s| fold(s) == fold(p)),
+        // EventBridge's per-character rule, written once in the engine (`ferruler::ignore_case`).
+        Matcher::PrefixIgnoreCase(p) => s.is_some_and(|s| ignore_case::starts_with(p, s)),
+        Matcher::SuffixIgnoreCase(p) => s.is_some_and(|s| ignore_case::ends_with(p, s)),
+        Matcher::EqualsIgnoreCase(p) => s.is_some_and(|s| ignore_case::equals(p, s)),
         Matcher::Wildcard(w) => {
             s.is_some_and(|s| glob(&w.source_chars(), &s.chars().collect::<Vec<_>>()))
         }
@@ -195,7 +189,9 @@ fn excluded(a: &AnythingBut, v: &Value) -> bool {
             s.is_some_and(|s| xs.iter().any(|x| s.starts_with(x.as_str())))
         }
         AnythingBut::Suffixes(xs) => s.is_some_and(|s| xs.iter().any(|x| s.ends_with(x.as_str()))),
-        AnythingBut::IgnoreCase(xs) => s.is_some_and(|s| xs.iter().any(|x| fold(x) == fold(s))),
+        AnythingBut::IgnoreCase(xs) => {
+            s.is_some_and(|s| xs.iter().any(|x| ignore_case::equals(x, s)))
+        }
         AnythingBut::Wildcards(ws) => s.is_some_and(|s| {
             ws.iter()
                 .any(|w| glob(&w.source_chars(), &s.chars().collect::<Vec<_>>()))

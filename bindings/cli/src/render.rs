@@ -33,6 +33,14 @@ pub fn text(e: &Explanation) -> String {
     } else {
         let _ = writeln!(out, "{BAD}no match{BAD:#}");
     }
+    if e.complexity > 0 {
+        let _ = writeln!(
+            out,
+            "wildcard complexity {} (EventBridge refuses a rule above {})",
+            e.complexity,
+            ferruler::Limits::default().max_complexity
+        );
+    }
     for (i, alternative) in e.alternatives.iter().enumerate() {
         let indent = if n > 1 {
             let _ = writeln!(

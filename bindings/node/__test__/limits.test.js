@@ -13,7 +13,7 @@ const DOCUMENTED = {
   maxPatternBytes: 4096,
   maxPatternDepth: 64,
   maxValuesPerField: 1000,
-  maxWildcardStates: 20000,
+  maxComplexity: 10,
   maxOrCombinations: 1000,
   maxEventBytes: 64 * 1024 * 1024,
   maxEventDepth: 1024,

@@ -37,7 +37,7 @@ pub struct LimitsInput {
     pub max_pattern_bytes: Option<f64>,
     pub max_pattern_depth: Option<f64>,
     pub max_values_per_field: Option<f64>,
-    pub max_wildcard_states: Option<f64>,
+    pub max_complexity: Option<f64>,
     pub max_or_combinations: Option<f64>,
     pub max_event_bytes: Option<f64>,
     pub max_event_depth: Option<f64>,
@@ -49,7 +49,7 @@ pub struct MachineLimits {
     pub max_pattern_bytes: f64,
     pub max_pattern_depth: f64,
     pub max_values_per_field: f64,
-    pub max_wildcard_states: f64,
+    pub max_complexity: f64,
     pub max_or_combinations: f64,
     pub max_event_bytes: f64,
     pub max_event_depth: f64,
@@ -69,7 +69,7 @@ impl LimitsInput {
         set(&mut limits.max_pattern_bytes, self.max_pattern_bytes);
         set(&mut limits.max_pattern_depth, self.max_pattern_depth);
         set(&mut limits.max_values_per_field, self.max_values_per_field);
-        set(&mut limits.max_wildcard_states, self.max_wildcard_states);
+        set(&mut limits.max_complexity, self.max_complexity);
         if let Some(n) = self.max_or_combinations {
             limits.max_or_combinations = n as u64;
         }
@@ -100,7 +100,7 @@ impl NativeMachine {
             max_pattern_bytes: l.max_pattern_bytes as f64,
             max_pattern_depth: l.max_pattern_depth as f64,
             max_values_per_field: l.max_values_per_field as f64,
-            max_wildcard_states: l.max_wildcard_states as f64,
+            max_complexity: l.max_complexity as f64,
             max_or_combinations: l.max_or_combinations as f64,
             max_event_bytes: l.max_event_bytes as f64,
             max_event_depth: l.max_event_depth as f64,

@@ -65,7 +65,7 @@ impl Limits {
         max_pattern_bytes = None,
         max_pattern_depth = None,
         max_values_per_field = None,
-        max_wildcard_states = None,
+        max_complexity = None,
         max_or_combinations = None,
         max_event_bytes = None,
         max_event_depth = None,
@@ -75,7 +75,7 @@ impl Limits {
         max_pattern_bytes: Option<&Bound<'_, PyAny>>,
         max_pattern_depth: Option<&Bound<'_, PyAny>>,
         max_values_per_field: Option<&Bound<'_, PyAny>>,
-        max_wildcard_states: Option<&Bound<'_, PyAny>>,
+        max_complexity: Option<&Bound<'_, PyAny>>,
         max_or_combinations: Option<&Bound<'_, PyAny>>,
         max_event_bytes: Option<&Bound<'_, PyAny>>,
         max_event_depth: Option<&Bound<'_, PyAny>>,
@@ -91,8 +91,8 @@ impl Limits {
         if let Some(n) = sized("max_values_per_field", max_values_per_field)? {
             inner.max_values_per_field = to_usize(n);
         }
-        if let Some(n) = sized("max_wildcard_states", max_wildcard_states)? {
-            inner.max_wildcard_states = to_usize(n);
+        if let Some(n) = sized("max_complexity", max_complexity)? {
+            inner.max_complexity = to_usize(n);
         }
         if let Some(n) = limit("max_or_combinations", max_or_combinations, u64::MAX)? {
             inner.max_or_combinations = n;
@@ -124,11 +124,11 @@ impl Limits {
         self.inner.max_values_per_field
     }
 
-    /// Most automaton states the wildcards of one field may need (default 20000); only wildcards
-    /// with a * in the middle count.
+    /// Highest wildcard complexity of a rule, EventBridge's measure: on each field, the most
+    /// wildcard rule prefixes one value could be matching at once (default 10, EventBridge's).
     #[getter]
-    fn max_wildcard_states(&self) -> usize {
-        self.inner.max_wildcard_states
+    fn max_complexity(&self) -> usize {
+        self.inner.max_complexity
     }
 
     /// Most rule combinations one pattern's $or may expand to (default 1000, EventBridge's).
@@ -153,11 +153,11 @@ impl Limits {
         let l = &self.inner;
         format!(
             "Limits(max_pattern_bytes={}, max_pattern_depth={}, max_values_per_field={}, \
-             max_wildcard_states={}, max_or_combinations={}, max_event_bytes={}, max_event_depth={})",
+             max_complexity={}, max_or_combinations={}, max_event_bytes={}, max_event_depth={})",
             l.max_pattern_bytes,
             l.max_pattern_depth,
             l.max_values_per_field,
-            l.max_wildcard_states,
+            l.max_complexity,
             l.max_or_combinations,
             l.max_event_bytes,
             l.max_event_depth
@@ -171,7 +171,7 @@ impl Limits {
         kwargs.set_item("max_pattern_bytes", l.max_pattern_bytes)?;
         kwargs.set_item("max_pattern_depth", l.max_pattern_depth)?;
         kwargs.set_item("max_values_per_field", l.max_values_per_field)?;
-        kwargs.set_item("max_wildcard_states", l.max_wildcard_states)?;
+        kwargs.set_item("max_complexity", l.max_complexity)?;
         kwargs.set_item("max_or_combinations", l.max_or_combinations)?;
         kwargs.set_item("max_event_bytes", l.max_event_bytes)?;
         kwargs.set_item("max_event_depth", l.max_event_depth)?;
@@ -192,7 +192,7 @@ impl Limits {
             l.max_pattern_bytes as u64,
             l.max_pattern_depth as u64,
             l.max_values_per_field as u64,
-            l.max_wildcard_states as u64,
+            l.max_complexity as u64,
             l.max_or_combinations,
             l.max_event_bytes as u64,
             l.max_event_depth as u64,

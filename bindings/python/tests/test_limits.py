@@ -17,7 +17,7 @@ FIELDS = [
     "max_pattern_bytes",
     "max_pattern_depth",
     "max_values_per_field",
-    "max_wildcard_states",
+    "max_complexity",
     "max_or_combinations",
     "max_event_bytes",
     "max_event_depth",
@@ -28,7 +28,7 @@ DOCUMENTED = {
     "max_pattern_bytes": 4096,
     "max_pattern_depth": 64,
     "max_values_per_field": 1000,
-    "max_wildcard_states": 20000,
+    "max_complexity": 10,
     "max_or_combinations": 1000,
     "max_event_bytes": 64 << 20,
     "max_event_depth": 1024,
@@ -87,7 +87,7 @@ def test_repr_round_trips() -> None:
     text = repr(limits)
     assert text == (
         "Limits(max_pattern_bytes=8192, max_pattern_depth=64, max_values_per_field=1000, "
-        "max_wildcard_states=20000, max_or_combinations=1000, max_event_bytes=67108864, "
+        "max_complexity=10, max_or_combinations=1000, max_event_bytes=67108864, "
         "max_event_depth=1024)"
     )
     assert eval(text, {"Limits": Limits}) == limits  # noqa: S307

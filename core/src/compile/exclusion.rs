@@ -26,8 +26,9 @@ pub(crate) enum Exclusion {
     Numbers(Vec<u64>),
     Prefixes(Vec<Box<[u8]>>),
     Suffixes(Vec<Box<[u8]>>),
-    /// Folded forms.
-    IgnoreCase(Vec<Box<[u8]>>),
+    /// Folded forms, a filter; the texts, for the rule (see `casefold`); and whether they are all
+    /// ASCII (then an ASCII value needs no check).
+    IgnoreCase(Vec<Box<[u8]>>, Vec<Box<str>>, bool),
     Wildcards(Vec<Wildcard>),
 }
 
@@ -45,6 +46,8 @@ impl Exclusion {
                 v.iter()
                     .map(|s| casefold::fold(s).into_bytes().into())
                     .collect(),
+                v.iter().map(|s| s.as_str().into()).collect(),
+                v.iter().all(|s| s.is_ascii()),
             ),
             AnythingBut::Wildcards(v) => Exclusion::Wildcards(v.clone()),
         }
@@ -61,7 +64,7 @@ impl Exclusion {
     /// The strings it lists (folded when ignoring case), if it lists strings.
     pub(crate) fn listed(&self) -> &[Box<[u8]>] {
         match self {
-            Exclusion::Strings(v) | Exclusion::IgnoreCase(v) => v,
+            Exclusion::Strings(v) | Exclusion::IgnoreCase(v, ..) => v,
             _ => &[],
         }
     }
@@ -76,7 +79,7 @@ impl Exclusion {
 
     #[inline]
     pub(crate) fn folds(&self) -> bool {
-        matches!(self, Exclusion::IgnoreCase(_))
+        matches!(self, Exclusion::IgnoreCase(..))
     }
 
     #[inline(always)]
@@ -90,10 +93,19 @@ impl Exclusion {
             Exclusion::Suffixes(v) => v
                 .iter()
                 .any(|x| s.len() >= x.len() && same_bytes(x, &s[s.len() - x.len()..])),
-            Exclusion::IgnoreCase(v) => match folded {
-                Folded::Bytes(f) => v.iter().any(|x| same_bytes(x, f)),
+            // The folded forms filter; a hit is checked by the rule, except for an ASCII value
+            // and an ASCII text, where the fold is exact.
+            Exclusion::IgnoreCase(v, texts, ascii) => match folded {
+                Folded::Bytes(f) => v
+                    .iter()
+                    .zip(texts)
+                    .any(|(x, t)| same_bytes(x, f) && spells(t, s)),
                 // Folded keys have no upper-case ASCII, so this is `lower(s) == x`.
-                Folded::AsciiLowerCase => v.iter().any(|x| same_ascii_lower(x, s)),
+                Folded::AsciiLowerCase if *ascii => v.iter().any(|x| same_ascii_lower(x, s)),
+                Folded::AsciiLowerCase => v
+                    .iter()
+                    .zip(texts)
+                    .any(|(x, t)| same_ascii_lower(x, s) && (t.is_ascii() || spells(t, s))),
             },
             Exclusion::Wildcards(v) => v.iter().any(|w| w.is_match(s)),
         }
@@ -106,6 +118,13 @@ impl Exclusion {
             _ => false,
         }
     }
+}
+
+/// Whether the value `s` spells `text` ignoring case, by the rule.
+#[cold]
+fn spells(text: &str, s: &[u8]) -> bool {
+    (text.is_ascii() && s.is_ascii())
+        || std::str::from_utf8(s).is_ok_and(|s| casefold::equals(text, s))
 }
 
 /// Whether `a == b`. Strings of up to 16 bytes (what anything-but usually lists, and the

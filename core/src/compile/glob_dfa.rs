@@ -12,10 +12,9 @@
 //!   wildcard that reached its final star has matched (it is reported on the spot and dropped), so
 //!   `*word*` sets stay as small as Aho-Corasick.
 //!
-//! Only wildcards with a star away from their ends can make the states multiply. So the
-//! automaton serves two purposes: matching a path's wildcards while they are few (see `globs`),
-//! and measuring how complex one pattern's wildcards are (`pattern::complexity`), always under a
-//! budget of states.
+//! Only wildcards with a star away from their ends can make the states multiply. The automaton
+//! matches a path's wildcards while they are few (see `globs`), always under a budget of states.
+//! (How complex a pattern's wildcards are is EventBridge's measure, in `pattern::complexity`.)
 
 use crate::pattern::Wildcard;
 use foldhash::HashMap;
@@ -199,11 +198,6 @@ impl Dfa {
             accept,
             accepting,
         })
-    }
-
-    /// How many states it has.
-    pub(crate) fn states(&self) -> usize {
-        self.accept.len()
     }
 
     /// Calls `f` with the id of every wildcard `value` matches (possibly more than once: a

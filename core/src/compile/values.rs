@@ -7,7 +7,11 @@
 //! * prefixes and suffixes (and their ignore-case forms, on the case-folded value): one hash lookup
 //!   per *distinct length* among the path's prefixes. This is a dictionary automaton flattened by
 //!   length: it needs no per-byte trie nodes, which keeps memory per rule small;
-//! * equals-ignore-case: one lookup of the folded value;
+//! * equals-ignore-case: one lookup of the folded value. Folding over-approximates EventBridge's
+//!   per-character rule (see `casefold`), so each folded hit, here and for the ignore-case prefixes
+//!   and suffixes, is checked by the rule against the pattern's text, kept beside the key
+//!   (`ignore_case`); an ASCII value on a path whose ignore-case patterns are all ASCII needs no
+//!   check, the fold being exact there;
 //! * numeric ranges and CIDR blocks: a stabbing query on an interval index, O(log n + answers).
 //!   The index is rebuilt lazily, on the first match after a change (`OnceLock`), so adding many
 //!   rules costs one build, not one per rule;
@@ -142,8 +146,51 @@ struct More {
     cidr_index: OnceLock<[IntervalIndex<u128, ItemId>; 2]>,
     /// Anything-but matchers tested at each leaf.
     anything_but: Vec<(Exclusion, ItemId)>,
+    /// The text of each ignore-case matcher (by condition and [`IgnoreCase`] kind): a folded key
+    /// is a filter, and a hit is checked by the rule (see `casefold`).
+    ignore_case: HashMap<(ItemId, IgnoreCase), Vec<Box<str>>>,
+    /// How many of them are not ASCII: with none, an ASCII value's hits need no check.
+    inexact: usize,
     /// How many matchers it holds.
     count: usize,
+}
+
+impl More {
+    fn add_text(&mut self, c: ItemId, kind: IgnoreCase, s: &str) {
+        self.inexact += usize::from(!s.is_ascii());
+        self.ignore_case
+            .entry((c, kind))
+            .or_default()
+            .push(s.into());
+    }
+
+    fn remove_text(&mut self, removed: bool, c: ItemId, kind: IgnoreCase, s: &str) {
+        if !removed {
+            return;
+        }
+        if let Some(texts) = self.ignore_case.get_mut(&(c, kind)) {
+            if let Some(i) = texts.iter().position(|t| **t == *s) {
+                texts.swap_remove(i);
+                self.inexact -= usize::from(!s.is_ascii());
+            }
+            if texts.is_empty() {
+                self.ignore_case.remove(&(c, kind));
+            }
+        }
+    }
+
+    /// Whether some ignore-case matcher of kind `kind` in condition `c` accepts `s` by the rule
+    /// (after its folded key matched).
+    #[cold]
+    fn spells(&self, c: ItemId, kind: IgnoreCase, s: &str) -> bool {
+        self.ignore_case.get(&(c, kind)).is_some_and(|texts| {
+            texts.iter().any(|t| match kind {
+                IgnoreCase::Equals => casefold::equals(t, s),
+                IgnoreCase::Prefix => casefold::starts_with(t, s),
+                IgnoreCase::Suffix => casefold::ends_with(t, s),
+            })
+        })
+    }
 }
 
 impl ValueIndex {
@@ -207,9 +254,16 @@ impl ValueIndex {
             Matcher::Null => push(&mut m.nulls, c),
             Matcher::Prefix(s) => m.prefixes.add(s.as_bytes(), c),
             Matcher::Suffix(s) => m.suffixes.add(s.as_bytes(), c),
-            Matcher::PrefixIgnoreCase(s) => m.folded_prefixes.add(casefold::fold(s).as_bytes(), c),
-            Matcher::SuffixIgnoreCase(s) => m.folded_suffixes.add(casefold::fold(s).as_bytes(), c),
+            Matcher::PrefixIgnoreCase(s) => {
+                m.add_text(c, IgnoreCase::Prefix, s);
+                m.folded_prefixes.add(casefold::fold(s).as_bytes(), c)
+            }
+            Matcher::SuffixIgnoreCase(s) => {
+                m.add_text(c, IgnoreCase::Suffix, s);
+                m.folded_suffixes.add(casefold::fold(s).as_bytes(), c)
+            }
             Matcher::EqualsIgnoreCase(s) => {
+                m.add_text(c, IgnoreCase::Equals, s);
                 m.folded.add(casefold::fold(s).as_bytes(), c);
             }
             Matcher::Wildcard(w) => m.wildcards.add(w, c),
@@ -255,16 +309,20 @@ impl ValueIndex {
             Matcher::Null => (pull(&mut m.nulls, c), false),
             Matcher::Prefix(s) => (m.prefixes.remove(s.as_bytes(), c), false),
             Matcher::Suffix(s) => (m.suffixes.remove(s.as_bytes(), c), false),
-            Matcher::PrefixIgnoreCase(s) => (
-                m.folded_prefixes.remove(casefold::fold(s).as_bytes(), c),
-                true,
-            ),
-            Matcher::SuffixIgnoreCase(s) => (
-                m.folded_suffixes.remove(casefold::fold(s).as_bytes(), c),
-                true,
-            ),
+            Matcher::PrefixIgnoreCase(s) => {
+                let r = m.folded_prefixes.remove(casefold::fold(s).as_bytes(), c);
+                m.remove_text(r, c, IgnoreCase::Prefix, s);
+                (r, true)
+            }
+            Matcher::SuffixIgnoreCase(s) => {
+                let r = m.folded_suffixes.remove(casefold::fold(s).as_bytes(), c);
+                m.remove_text(r, c, IgnoreCase::Suffix, s);
+                (r, true)
+            }
             Matcher::EqualsIgnoreCase(s) => {
-                (m.folded.remove(casefold::fold(s).as_bytes(), c), true)
+                let r = m.folded.remove(casefold::fold(s).as_bytes(), c);
+                m.remove_text(r, c, IgnoreCase::Equals, s);
+                (r, true)
             }
             Matcher::Wildcard(w) => (m.wildcards.remove(w, c), false),
             Matcher::Numeric(r) => {
@@ -401,7 +459,9 @@ impl ValueIndex {
             casefold::fold_into(s, &mut scratch.fold);
         }
         if d.kinds & STRING_KINDS & !ANYTHING_BUT != 0 {
-            self.match_string_keys(d, s, fold, scratch, out);
+            // Folded hits need no check for an ASCII value when every pattern is ASCII.
+            let exact = ascii && self.more().inexact == 0;
+            self.match_string_keys(d, s, fold, exact, scratch, out);
         }
         if d.kinds & ANYTHING_BUT != 0 {
             // Most values have a length that no excluded value has (when the folded value, if
@@ -436,6 +496,7 @@ impl ValueIndex {
         d: &Derived,
         s: &str,
         fold: bool,
+        exact: bool,
         scratch: &mut LeafScratch,
         out: &mut impl Emit,
     ) {
@@ -454,14 +515,27 @@ impl ValueIndex {
             m.suffixes.matches(bytes, false, |c| out.emit(c));
         }
         if fold {
+            let checked = |c: ItemId, kind: IgnoreCase| exact || m.spells(c, kind, s);
             if d.kinds & FOLDED != 0 {
                 if let Some(ts) = m.folded.get(fold_buf.as_slice()) {
-                    emit_all(ts, out);
+                    for &c in ts {
+                        if checked(c, IgnoreCase::Equals) {
+                            out.emit(c);
+                        }
+                    }
                 }
             }
             if d.kinds & FOLDED_AFFIXES != 0 {
-                m.folded_prefixes.matches(fold_buf, true, |c| out.emit(c));
-                m.folded_suffixes.matches(fold_buf, false, |c| out.emit(c));
+                m.folded_prefixes.matches(fold_buf, true, |c| {
+                    if checked(c, IgnoreCase::Prefix) {
+                        out.emit(c)
+                    }
+                });
+                m.folded_suffixes.matches(fold_buf, false, |c| {
+                    if checked(c, IgnoreCase::Suffix) {
+                        out.emit(c)
+                    }
+                });
             }
         }
         if d.kinds & WILDCARDS != 0 {
@@ -596,6 +670,14 @@ impl ValueIndex {
             ranges: ranges.into_boxed_slice(),
         }
     }
+}
+
+/// The kinds of ignore-case matcher whose folded keys are filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum IgnoreCase {
+    Equals,
+    Prefix,
+    Suffix,
 }
 
 /// Kinds of matcher a path may have (bits of `Derived::kinds`).
@@ -1015,18 +1097,29 @@ mod tests {
             ("ST", vec![0]),
             ("st", vec![]),
             ("STRASSE", vec![1]),
-            ("strasse", vec![1]),
+            ("strasse", vec![]), // (folds as "Straße" does, but `ß` accepts `ß` or `SS` only)
             ("AVENUE", vec![2]),
             ("MASON", vec![3]),
             ("mason", vec![3]),
             ("école", vec![3]),
             ("Ecole", vec![]),
-            ("ma\u{17f}on", vec![3]), // (long s: not ASCII, folds to "mason")
+            ("ma\u{17f}on", vec![]), // (long s folds to "s", but `s` accepts `s` or `S` only)
+            ("STRAßE", vec![1]),
             (long.as_str(), vec![4]),
             (longer.as_str(), vec![]),
         ] {
             assert_eq!(hits(&index, Leaf::String(value)), want, "{value}");
         }
+        // Patterns folding alike are told apart by their texts, also after removals.
+        index.add(&Matcher::EqualsIgnoreCase(s("STRASSE")), 5);
+        index.add(&Matcher::PrefixIgnoreCase(s("straß")), 6);
+        assert_eq!(hits(&index, Leaf::String("strasse")), vec![5]);
+        assert_eq!(hits(&index, Leaf::String("STRASSE")), vec![1, 5, 6]);
+        index.remove(&Matcher::EqualsIgnoreCase(s("Straße")), 1);
+        index.remove(&Matcher::PrefixIgnoreCase(s("straß")), 6);
+        assert_eq!(hits(&index, Leaf::String("STRASSE")), vec![5]);
+        assert_eq!(hits(&index, Leaf::String("straße")), Vec::<u32>::new());
+        assert_eq!(index.more().inexact, 1); // (ÉCOLE)
         index.add(&Matcher::Exists, 9);
         assert_eq!(hits(&index, Leaf::Bool(true)), vec![9]);
         index.remove(&Matcher::Exists, 9);

@@ -3,7 +3,7 @@
 //! explanation is a second opinion and not a replay.
 
 use super::Value;
-use crate::casefold::fold;
+use crate::casefold;
 use crate::number::value_of;
 use crate::pattern::{AnythingBut, Matcher};
 
@@ -19,9 +19,9 @@ pub(super) fn accepts(matcher: &Matcher, value: &Value) -> bool {
         (Matcher::String(s), Value::String(v)) => s == v,
         (Matcher::Prefix(p), Value::String(v)) => v.starts_with(p.as_str()),
         (Matcher::Suffix(p), Value::String(v)) => v.ends_with(p.as_str()),
-        (Matcher::PrefixIgnoreCase(p), Value::String(v)) => fold(v).starts_with(&fold(p)),
-        (Matcher::SuffixIgnoreCase(p), Value::String(v)) => fold(v).ends_with(&fold(p)),
-        (Matcher::EqualsIgnoreCase(p), Value::String(v)) => fold(v) == fold(p),
+        (Matcher::PrefixIgnoreCase(p), Value::String(v)) => casefold::starts_with(p, v),
+        (Matcher::SuffixIgnoreCase(p), Value::String(v)) => casefold::ends_with(p, v),
+        (Matcher::EqualsIgnoreCase(p), Value::String(v)) => casefold::equals(p, v),
         (Matcher::Wildcard(w), Value::String(v)) => w.is_match(v.as_bytes()),
         (Matcher::Cidr(range), Value::String(v)) => range.contains_str(v.as_bytes()),
         // Every other pairing compares values of different types, which never match: a string
@@ -42,8 +42,7 @@ fn excludes(excluded: &AnythingBut, value: &Value) -> bool {
             list.iter().any(|p| v.ends_with(p.as_str()))
         }
         (AnythingBut::IgnoreCase(list), Value::String(v)) => {
-            let v = fold(v);
-            list.iter().any(|s| fold(s) == v)
+            list.iter().any(|s| casefold::equals(s, v))
         }
         (AnythingBut::Wildcards(list), Value::String(v)) => {
             list.iter().any(|w| w.is_match(v.as_bytes()))

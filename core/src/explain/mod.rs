@@ -55,6 +55,7 @@ pub fn explain_with_limits(
 ) -> Result<Explanation, Error> {
     let pattern_text = pattern.as_ref();
     let pattern = Pattern::parse_with_limits(pattern_text, limits)?;
+    let complexity = pattern.complexity();
     let event = event.as_ref();
     if event.len() > limits.max_event_bytes {
         return Err(EventError::new(
@@ -135,6 +136,7 @@ pub fn explain_with_limits(
     Ok(Explanation {
         matched,
         alternatives,
+        complexity,
     })
 }
 
@@ -148,6 +150,10 @@ pub struct Explanation {
     /// The pattern's alternatives: one for a pattern without `$or`, otherwise one per combination
     /// of `$or` branches, in the order the pattern's [`sub_rules`](Pattern::sub_rules) lists them.
     pub alternatives: Vec<Alternative>,
+    /// The pattern's wildcard complexity, EventBridge's measure (see
+    /// [`pattern_complexity`](crate::pattern_complexity)): 0 without wildcards, never above
+    /// [`Limits::max_complexity`] (a pattern above it is an error, as in a machine).
+    pub complexity: usize,
 }
 
 /// One alternative (`$or` combination) of the pattern: its conditions and its verdict.

@@ -26,6 +26,8 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pattern {
     sub_rules: Vec<SubRule>,
+    /// The wildcard complexity (see [`crate::pattern_complexity`]).
+    complexity: usize,
 }
 
 impl Pattern {
@@ -34,13 +36,44 @@ impl Pattern {
         Self::parse_with_limits(text, &Limits::default())
     }
 
-    /// Parses and validates pattern text, enforcing `limits`.
+    /// Parses and validates pattern text, enforcing `limits` (the wildcard complexity among
+    /// them: a pattern above `Limits::max_complexity` is "too complex", as in EventBridge).
     pub fn parse_with_limits(
         text: impl AsRef<[u8]>,
         limits: &Limits,
     ) -> Result<Pattern, PatternError> {
-        let sub_rules = parse::parse(text.as_ref(), limits)?;
-        Ok(Pattern { sub_rules })
+        let text = text.as_ref();
+        let (pattern, path) = Self::parse_measured(text, limits, limits.max_complexity)?;
+        if pattern.complexity > limits.max_complexity {
+            return Err(complexity::too_complex(
+                text,
+                path.as_deref().unwrap_or(&[]),
+            ));
+        }
+        Ok(pattern)
+    }
+
+    /// Parses pattern text under `limits` but for the complexity, which is counted up to `cap`
+    /// (beyond, some number above it), with the path of the field that has it.
+    pub(crate) fn parse_measured(
+        text: &[u8],
+        limits: &Limits,
+        cap: usize,
+    ) -> Result<(Pattern, Option<Vec<String>>), PatternError> {
+        let mut pattern = Pattern {
+            sub_rules: parse::parse(text, limits)?,
+            complexity: 0,
+        };
+        let (n, path) = complexity::of_pattern(&pattern, cap);
+        let path = path.map(<[String]>::to_vec);
+        pattern.complexity = n;
+        Ok((pattern, path))
+    }
+
+    /// The wildcard complexity, EventBridge's measure behind "Rule is too complex" (see
+    /// [`crate::pattern_complexity`]); 0 without wildcards.
+    pub fn complexity(&self) -> usize {
+        self.complexity
     }
 
     /// The alternatives this pattern expands to; the pattern matches when any of them does.

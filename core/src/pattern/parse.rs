@@ -276,7 +276,9 @@ impl Compiler<'_> {
             "wildcard" => Alt::Match(Matcher::Wildcard(self.wildcard(operand)?)),
             "numeric" => Alt::Match(Matcher::Numeric(self.numeric(operand)?)),
             "cidr" => {
-                let s = self.string(operand, "cidr match pattern must be a string")?;
+                // (event-ruler's wording, which EventBridge gives: its cidr branch reuses the
+                // prefix message.)
+                let s = self.string(operand, "prefix match pattern must be a string")?;
                 Alt::Match(Matcher::Cidr(
                     IpRange::parse(&s).map_err(|m| self.err(operand.at, m))?,
                 ))
@@ -359,6 +361,21 @@ impl Compiler<'_> {
                 let Some(inner) = members.first() else {
                     return Err(self.err(node.at, "Anything-But expression name not found"));
                 };
+                // As event-ruler: a supported operator's operand must be a list, a string or a
+                // number, before its own checks (so an ignore-case object inside `prefix` or
+                // `suffix`, which the service does not support, is refused here).
+                if matches!(
+                    inner.key.as_str(),
+                    "prefix" | "suffix" | "equals-ignore-case" | "wildcard"
+                ) && matches!(
+                    inner.value.kind,
+                    Kind::Object(_) | Kind::Bool(_) | Kind::Null
+                ) {
+                    return Err(self.err(
+                        inner.value.at,
+                        "Value of anything-but must be an array or single string/number value.",
+                    ));
+                }
                 let result = match inner.key.as_str() {
                     "prefix" => AnythingBut::Prefixes(self.affix_list(&inner.value)?),
                     "suffix" => AnythingBut::Suffixes(self.affix_list(&inner.value)?),

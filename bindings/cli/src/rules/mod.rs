@@ -96,14 +96,27 @@ impl Rule {
     /// The message for a pattern error in this rule, pointing into the user's file.
     pub fn pattern_failure(&self, error: &PatternError) -> Failure {
         let at = self.location_of(error.offset());
+        // Say why a rule is too complex: its measure, against EventBridge's limit.
+        let why = match error.message().starts_with("Rule is too complex") {
+            true => ferruler::pattern_complexity(&self.text).map_or(String::new(), |n| {
+                format!(
+                    " (wildcard complexity {n}, more than {})",
+                    ferruler::Limits::default().max_complexity
+                )
+            }),
+            false => String::new(),
+        };
         match self.name.as_str() {
             "" => Failure::at(
                 &at,
-                format_args!("invalid event pattern: {}", error.message()),
+                format_args!("invalid event pattern: {}{why}", error.message()),
             ),
             name => Failure::at(
                 &at,
-                format_args!("rule {name}: invalid event pattern: {}", error.message()),
+                format_args!(
+                    "rule {name}: invalid event pattern: {}{why}",
+                    error.message()
+                ),
             ),
         }
     }

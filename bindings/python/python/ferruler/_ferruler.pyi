@@ -39,7 +39,7 @@ class Limits:
         max_pattern_bytes: Union[int, None] = None,
         max_pattern_depth: Union[int, None] = None,
         max_values_per_field: Union[int, None] = None,
-        max_wildcard_states: Union[int, None] = None,
+        max_complexity: Union[int, None] = None,
         max_or_combinations: Union[int, None] = None,
         max_event_bytes: Union[int, None] = None,
         max_event_depth: Union[int, None] = None,
@@ -54,8 +54,8 @@ class Limits:
     def max_values_per_field(self) -> int:
         """Most values in one list of a pattern (default 1000)."""
     @property
-    def max_wildcard_states(self) -> int:
-        """Most automaton states the wildcards of one field may need (default 20000)."""
+    def max_complexity(self) -> int:
+        """Highest wildcard complexity of a rule, EventBridge's measure (default 10, EventBridge's)."""
     @property
     def max_or_combinations(self) -> int:
         """Most rule combinations one pattern's $or may expand to (default 1000)."""
