@@ -74,6 +74,9 @@ fn errors_point_into_the_pattern_or_the_record() {
     let e = sqs.event(record).unwrap_err();
     assert_eq!(e.part(), Part::Record);
     assert_eq!(&record[e.offset()..], "5}");
+    let record = r#"{"eventSource": "aws:sqs", "body": tru}"#;
+    let e = sqs.event(record).unwrap_err();
+    assert_eq!((e.part(), &record[e.offset()..]), (Part::Record, "tru}"));
     let e = sqs.event("[1]").unwrap_err();
     assert!(e.message().contains("a SQS record is a JSON object"), "{e}");
 }

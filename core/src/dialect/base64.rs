@@ -1,39 +1,22 @@
 //! Standard base64 (RFC 4648, with padding), as Kinesis, Kafka and Amazon MQ records carry their
-//! payloads. The core has no dependency for it: decoding is all that is needed, in a few lines.
+//! payloads, decoded by the `base64` crate.
+
+use base64::alphabet::STANDARD;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine;
+
+/// The standard alphabet with its `=` padding required, as the services' records are written;
+/// unused bits of the last character are not checked.
+const RECORD_PAYLOAD: GeneralPurpose = GeneralPurpose::new(
+    &STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::RequireCanonical)
+        .with_decode_allow_trailing_bits(true),
+);
 
 /// The bytes `text` encodes, or `None` if it is not base64.
 pub(super) fn decode(text: &str) -> Option<Vec<u8>> {
-    let bytes = text.as_bytes();
-    if bytes.len() % 4 != 0 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
-    for (i, chunk) in bytes.chunks(4).enumerate() {
-        let last = (i + 1) * 4 == bytes.len();
-        let pad = chunk.iter().rev().take_while(|&&b| b == b'=').count();
-        if pad > 2 || (pad > 0 && !last) {
-            return None;
-        }
-        let mut word = 0u32;
-        for &b in &chunk[..4 - pad] {
-            word = (word << 6) | u32::from(value(b)?);
-        }
-        word <<= 6 * pad as u32;
-        let decoded = [(word >> 16) as u8, (word >> 8) as u8, word as u8];
-        out.extend_from_slice(&decoded[..3 - pad]);
-    }
-    Some(out)
-}
-
-fn value(b: u8) -> Option<u8> {
-    match b {
-        b'A'..=b'Z' => Some(b - b'A'),
-        b'a'..=b'z' => Some(b - b'a' + 26),
-        b'0'..=b'9' => Some(b - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    }
+    RECORD_PAYLOAD.decode(text).ok()
 }
 
 #[cfg(test)]
@@ -51,5 +34,22 @@ mod tests {
         assert!(decode("SGVsbG8").is_none());
         assert!(decode("SG=sbG8=").is_none());
         assert!(decode("SGVs*G8=").is_none());
+    }
+
+    #[test]
+    fn padding_is_required_and_only_at_the_end() {
+        assert!(decode("QQ").is_none());
+        assert!(decode("QQ=").is_none());
+        assert!(decode("QQ===").is_none());
+        assert!(decode("A===").is_none());
+        assert!(decode("====").is_none());
+        assert!(decode("QQ==QQ==").is_none());
+        assert!(decode("SGVs bG8=").is_none());
+        assert!(decode("SGVs\nbG8=").is_none());
+        // The URL-safe alphabet is another encoding.
+        assert!(decode("-_==").is_none());
+        assert_eq!(decode("+/8=").unwrap(), [0xfb, 0xff]);
+        // Unused low bits of the last character are ignored, as before.
+        assert_eq!(decode("QR==").unwrap(), b"A");
     }
 }

@@ -16,20 +16,23 @@
 
 use super::base64;
 use super::error::{DialectError, Part};
-use super::json::{self, Node, Value};
-use super::Source;
+use super::{read, Source};
+use crate::pattern::json::{self, Kind, Node};
+use crate::Limits;
 
 /// The event a filter pattern sees for `record`.
 pub(super) fn event_of(source: Source, record: &str) -> Result<String, DialectError> {
-    let mut node = json::parse(record, Part::Record)?;
+    // The event is matched with the default limits; a payload is one level down in it.
+    let max_depth = Limits::default().max_event_depth;
+    let mut node = read(record, max_depth, Part::Record)?;
     let fail = |message: String, at: usize| Err(DialectError::new(message, at, Part::Record));
-    if !matches!(node.value, Value::Object(_)) {
+    if !matches!(node.kind, Kind::Object(_)) {
         return fail(format!("a {source} record is a JSON object"), node.at);
     }
     if let Some(Node {
-        value: Value::Str(from),
+        kind: Kind::String(from),
         at,
-    }) = node.get("eventSource")
+    }) = member(&mut node, "eventSource")
     {
         if !source.event_sources().contains(&from.as_str()) {
             return fail(
@@ -39,40 +42,39 @@ pub(super) fn event_of(source: Source, record: &str) -> Result<String, DialectEr
         }
     }
     if source == Source::Kinesis {
-        if let Some(inner) = node
-            .get("kinesis")
-            .filter(|k| matches!(k.value, Value::Object(_)))
+        if let Some(inner) =
+            member(&mut node, "kinesis").filter(|k| matches!(k.kind, Kind::Object(_)))
         {
-            node = inner.clone();
+            node = Node {
+                at: inner.at,
+                kind: take(inner),
+            };
         }
     }
     let key = source.data_key();
     let record_at = node.at;
-    let Value::Object(members) = &mut node.value else {
-        unreachable!("checked to be an object above");
-    };
-    let Some((_, _, payload)) = members.iter_mut().rev().find(|m| m.0 == key) else {
+    let Some(payload) = member(&mut node, key) else {
         return fail(
             format!("not a {source} record: it has no {key:?}"),
             record_at,
         );
     };
-    match (source, &payload.value) {
-        (Source::DynamoDb, Value::Object(_)) => {}
+    let decoded =
+        |text: &str| read(text, max_depth - 1, Part::Record).map(|mut parsed| take(&mut parsed));
+    match (source, &payload.kind) {
+        (Source::DynamoDb, Kind::Object(_)) => {}
         (Source::DynamoDb, _) => {
             return fail(
                 "not a DynamoDB stream record: \"dynamodb\" must be an object".into(),
                 payload.at,
             )
         }
-        (Source::Sqs, Value::Str(body)) => {
-            if let Ok(parsed) = json::parse(body, Part::Record) {
-                if matches!(parsed.value, Value::Object(_)) {
-                    payload.value = parsed.value;
-                }
+        (Source::Sqs, Kind::String(body)) => {
+            if let Ok(parsed @ Kind::Object(_)) = decoded(body) {
+                payload.kind = parsed;
             }
         }
-        (_, Value::Str(encoded)) if source != Source::Sqs => {
+        (_, Kind::String(encoded)) if source != Source::Sqs => {
             let Some(bytes) = base64::decode(encoded) else {
                 return fail(
                     format!("not a {source} record: {key:?} is not base64"),
@@ -81,10 +83,7 @@ pub(super) fn event_of(source: Source, record: &str) -> Result<String, DialectEr
             };
             // Not UTF-8: no pattern can match its text, so it stays as received.
             if let Ok(text) = String::from_utf8(bytes) {
-                payload.value = match json::parse(&text, Part::Record) {
-                    Ok(parsed) => parsed.value,
-                    Err(_) => Value::Str(text),
-                };
+                payload.kind = decoded(&text).unwrap_or(Kind::String(text));
             }
         }
         _ => {
@@ -97,4 +96,56 @@ pub(super) fn event_of(source: Source, record: &str) -> Result<String, DialectEr
     let mut out = String::new();
     json::write(&node, &mut out);
     Ok(out)
+}
+
+/// The value of member `key` of an object (the last, as EventBridge reads a repeated key).
+fn member<'a>(node: &'a mut Node, key: &str) -> Option<&'a mut Node> {
+    match &mut node.kind {
+        Kind::Object(members) => members
+            .iter_mut()
+            .rev()
+            .find(|m| m.key == key)
+            .map(|m| &mut m.value),
+        _ => None,
+    }
+}
+
+/// A node's value, taken out of it: a node drops its children itself (so as not to recurse), so
+/// it cannot be moved apart.
+fn take(node: &mut Node) -> Kind {
+    std::mem::replace(&mut node.kind, Kind::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_are_decoded_and_numbers_kept_as_spelled() {
+        let record =
+            r#"{"eventSource": "aws:sqs", "n": 1.50, "body": "{\"a\": [2e3, \"\u00e9\"]}"}"#;
+        assert_eq!(
+            event_of(Source::Sqs, record).unwrap(),
+            r#"{"eventSource":"aws:sqs","n":1.50,"body":{"a":[2e3,"é"]}}"#
+        );
+        // "eyJhIjogMS4wfQ==" is {"a": 1.0}; a body that is not a JSON object stays a string.
+        let record = r#"{"kinesis": {"data": "eyJhIjogMS4wfQ=="}, "eventSource": "aws:kinesis"}"#;
+        assert_eq!(
+            event_of(Source::Kinesis, record).unwrap(),
+            r#"{"data":{"a":1.0}}"#
+        );
+        let record = r#"{"body": "[1]"}"#;
+        assert_eq!(event_of(Source::Sqs, record).unwrap(), r#"{"body":"[1]"}"#);
+    }
+
+    #[test]
+    fn record_errors_have_offsets() {
+        let e = event_of(Source::Sqs, r#"{"body": tru}"#).unwrap_err();
+        assert_eq!((e.offset(), e.part()), (9, Part::Record));
+        let e = event_of(Source::Sqs, r#"{"body": "x"} x"#).unwrap_err();
+        assert_eq!(e.message(), "Unexpected text after the end of the record");
+        let deep = "[".repeat(2000);
+        let e = event_of(Source::Sqs, &deep).unwrap_err();
+        assert!(e.message().starts_with("Record is nested more than"), "{e}");
+    }
 }

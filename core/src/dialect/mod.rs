@@ -28,12 +28,13 @@ mod base64;
 mod criteria;
 mod envelope;
 mod error;
-mod json;
 mod operators;
 
 pub use criteria::{FilterCriteria, MAX_PATTERN_CHARS};
 pub use error::{DialectError, Part};
 
+use crate::pattern::json::{self, Node, Subject};
+use crate::Limits;
 use std::fmt;
 use std::str::FromStr;
 
@@ -183,7 +184,11 @@ impl Dialect {
         }
         crate::check_pattern(pattern)
             .map_err(|e| DialectError::new(e.message(), e.offset(), Part::Pattern(0)))?;
-        let tree = json::parse(pattern, Part::Pattern(0))?;
+        let tree = read(
+            pattern,
+            Limits::default().max_pattern_depth,
+            Part::Pattern(0),
+        )?;
         operators::check(self, source, &tree)
     }
 
@@ -200,4 +205,19 @@ impl Dialect {
     pub fn matches(self, record: &str, pattern: &str) -> Result<bool, DialectError> {
         FilterCriteria::new(self, [pattern])?.passes(record)
     }
+}
+
+/// Reads `text` (a filter pattern or a record, as `part` says) with the core's JSON reader, which
+/// keeps each value's offset and each number's spelling.
+fn read(text: &str, max_depth: usize, part: Part) -> Result<Node, DialectError> {
+    const RECORD: Subject = Subject {
+        name: "Record",
+        depth_limit: None,
+    };
+    let subject = match part {
+        Part::Pattern(_) => json::PATTERN,
+        Part::Record | Part::Criteria => RECORD,
+    };
+    json::parse_as(text.as_bytes(), max_depth, subject)
+        .map_err(|e| DialectError::new(e.message(), e.offset(), part))
 }

@@ -13,8 +13,8 @@
 //! refused when it is created.
 
 use super::error::{DialectError, Part};
-use super::json::{Node, Value};
 use super::{Dialect, Source};
+use crate::pattern::json::{Kind, Member, Node};
 
 /// Checks the fields and operators of a pattern (already valid EventBridge grammar).
 pub(super) fn check(dialect: Dialect, source: Source, pattern: &Node) -> Result<(), DialectError> {
@@ -27,13 +27,18 @@ fn fail(message: String, at: usize) -> Result<(), DialectError> {
 }
 
 fn fields(dialect: Dialect, source: Source, pattern: &Node) -> Result<(), DialectError> {
-    let Value::Object(members) = &pattern.value else {
+    let Kind::Object(members) = &pattern.kind else {
         return Ok(());
     };
     let key = source.data_key();
-    for (name, at, value) in members {
+    for Member {
+        key: name,
+        key_at: at,
+        value,
+    } in members
+    {
         if name == "$or" {
-            if let Value::Array(branches) = &value.value {
+            if let Kind::Array(branches) = &value.kind {
                 for branch in branches {
                     fields(dialect, source, branch)?;
                 }
@@ -52,7 +57,7 @@ fn fields(dialect: Dialect, source: Source, pattern: &Node) -> Result<(), Dialec
         }
         if name == key
             && matches!(source, Source::Kinesis | Source::DynamoDb)
-            && !matches!(value.value, Value::Object(_))
+            && !matches!(value.kind, Kind::Object(_))
         {
             return fail(
                 format!("the filter on {key:?} must be JSON (an object): {source} refuses a filter on its payload as a plain value"),
@@ -66,12 +71,17 @@ fn fields(dialect: Dialect, source: Source, pattern: &Node) -> Result<(), Dialec
 /// Walks the fields of a pattern object: nested objects, `$or` branches, and value lists, whose
 /// objects are operators.
 fn operators(dialect: Dialect, node: &Node) -> Result<(), DialectError> {
-    let Value::Object(members) = &node.value else {
+    let Kind::Object(members) = &node.kind else {
         return Ok(());
     };
-    for (name, at, value) in members {
-        match &value.value {
-            Value::Array(branches) if name == "$or" => {
+    for Member {
+        key: name,
+        key_at: at,
+        value,
+    } in members
+    {
+        match &value.kind {
+            Kind::Array(branches) if name == "$or" => {
                 if matches!(dialect, Dialect::Lambda(_)) {
                     return unsupported(dialect, "$or", *at);
                 }
@@ -79,11 +89,11 @@ fn operators(dialect: Dialect, node: &Node) -> Result<(), DialectError> {
                     operators(dialect, branch)?;
                 }
             }
-            Value::Array(values) => {
+            Kind::Array(values) => {
                 for value in values {
-                    if let Value::Object(op) = &value.value {
-                        if let Some((op, at, argument)) = op.first() {
-                            operator(dialect, op, *at, argument)?;
+                    if let Kind::Object(op) = &value.kind {
+                        if let Some(Member { key, key_at, value }) = op.first() {
+                            operator(dialect, key, *key_at, value)?;
                         }
                     }
                 }
@@ -95,8 +105,8 @@ fn operators(dialect: Dialect, node: &Node) -> Result<(), DialectError> {
 }
 
 fn operator(dialect: Dialect, op: &str, at: usize, argument: &Node) -> Result<(), DialectError> {
-    let nested = match &argument.value {
-        Value::Object(members) => members.first().map(|(name, _, _)| name.as_str()),
+    let nested = match &argument.kind {
+        Kind::Object(members) => members.first().map(|m| m.key.as_str()),
         _ => None,
     };
     let supported = match dialect {

@@ -5,6 +5,9 @@
 //! spelling of numbers, and every occurrence of a duplicated key (EventBridge keeps the last one, and
 //! we must decide that ourselves rather than inherit a map's behaviour). Patterns are small, so the
 //! reader favours clarity over speed; events go through the separate scanner in `crate::event`.
+//!
+//! The Lambda and Pipes dialects read their records and filter patterns with it too (naming what
+//! they read in its messages, see [`Subject`]), and write a record back with [`write`].
 
 use crate::error::{PatternError, Position};
 
@@ -68,24 +71,86 @@ impl Kind {
     }
 }
 
+/// What a text is, as the reader's messages name it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Subject {
+    /// The noun, capitalised: `Pattern`.
+    pub name: &'static str,
+    /// The setting that limits its nesting, named when the limit is passed.
+    pub depth_limit: Option<&'static str>,
+}
+
+/// An event pattern, the words of the messages EventBridge's users know.
+pub(crate) const PATTERN: Subject = Subject {
+    name: "Pattern",
+    depth_limit: Some("Limits::max_pattern_depth"),
+};
+
 /// Parses `text` as exactly one JSON value (surrounding whitespace allowed), refusing nesting deeper
 /// than `max_depth`.
 pub(crate) fn parse(text: &[u8], max_depth: usize) -> Result<Node, PatternError> {
+    parse_as(text, max_depth, PATTERN)
+}
+
+/// [`parse`] for a text that is not a pattern, its messages naming `subject`.
+pub(crate) fn parse_as(
+    text: &[u8],
+    max_depth: usize,
+    subject: Subject,
+) -> Result<Node, PatternError> {
+    let name = subject.name;
     let text_str = std::str::from_utf8(text)
-        .map_err(|e| error_at(text, e.valid_up_to(), "Pattern is not valid UTF-8"))?;
+        .map_err(|e| error_at(text, e.valid_up_to(), format!("{name} is not valid UTF-8")))?;
     let mut reader = Reader {
         text: text_str.as_bytes(),
         pos: 0,
         depth: 0,
         max_depth,
+        subject,
     };
     reader.skip_ws();
     let node = reader.value()?;
     reader.skip_ws();
     if reader.pos < reader.text.len() {
-        return Err(reader.fail_here("Unexpected text after the end of the pattern"));
+        return Err(reader.fail_here(format!(
+            "Unexpected text after the end of the {}",
+            name.to_lowercase()
+        )));
     }
     Ok(node)
+}
+
+/// Writes `node` as compact JSON, numbers as spelled and strings quoted as
+/// [`json_quote`](super::json_quote) does, so that reading it back gives the same values.
+pub(crate) fn write(node: &Node, out: &mut String) {
+    match &node.kind {
+        Kind::Object(members) => crate::stack::deep(|| {
+            out.push('{');
+            for (i, member) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&super::json_quote(&member.key));
+                out.push(':');
+                write(&member.value, out);
+            }
+            out.push('}');
+        }),
+        Kind::Array(items) => crate::stack::deep(|| {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(item, out);
+            }
+            out.push(']');
+        }),
+        Kind::String(s) => out.push_str(&super::json_quote(s)),
+        Kind::Number(spelled) => out.push_str(spelled),
+        Kind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Kind::Null => out.push_str("null"),
+    }
 }
 
 /// Builds an error at a byte offset of `text`, computing its line and column.
@@ -120,6 +185,7 @@ struct Reader<'a> {
     pos: usize,
     depth: usize,
     max_depth: usize,
+    subject: Subject,
 }
 
 impl Reader<'_> {
@@ -170,8 +236,10 @@ impl Reader<'_> {
     fn enter(&mut self) -> Result<(), PatternError> {
         self.depth += 1;
         if self.depth > self.max_depth {
+            let Subject { name, depth_limit } = self.subject;
+            let setting = depth_limit.map_or(String::new(), |s| format!(" ({s})"));
             return Err(self.fail_here(format!(
-                "Pattern is nested more than {} levels deep (Limits::max_pattern_depth)",
+                "{name} is nested more than {} levels deep{setting}",
                 self.max_depth
             )));
         }
@@ -325,5 +393,47 @@ mod tests {
     #[test]
     fn trailing_text_rejected() {
         assert!(parse(b"{} x", 10).is_err());
+    }
+
+    #[test]
+    fn messages_name_the_subject() {
+        let record = Subject {
+            name: "Record",
+            depth_limit: None,
+        };
+        let message = |text: &[u8], subject| {
+            parse_as(text, 2, subject)
+                .unwrap_err()
+                .message()
+                .to_string()
+        };
+        assert_eq!(
+            message(b"{} x", PATTERN),
+            "Unexpected text after the end of the pattern"
+        );
+        assert_eq!(
+            message(b"{} x", record),
+            "Unexpected text after the end of the record"
+        );
+        assert_eq!(
+            message(b"[[[1]]]", PATTERN),
+            "Pattern is nested more than 2 levels deep (Limits::max_pattern_depth)"
+        );
+        assert_eq!(
+            message(b"[[[1]]]", record),
+            "Record is nested more than 2 levels deep"
+        );
+        assert_eq!(message(b"\"\xff\"", record), "Record is not valid UTF-8");
+    }
+
+    #[test]
+    fn writes_back_what_it_read() {
+        let text = r#" { "a" : [1.50, -2e3, true, null, {}, []], "b": "x\"\u00e9\ud83d\ude00\u0001\n", "a": 0 } "#;
+        let mut out = String::new();
+        write(&parse(text.as_bytes(), 10).unwrap(), &mut out);
+        assert_eq!(
+            out,
+            "{\"a\":[1.50,-2e3,true,null,{},[]],\"b\":\"x\\\"é😀\\u0001\\n\",\"a\":0}"
+        );
     }
 }
