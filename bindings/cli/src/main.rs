@@ -15,6 +15,7 @@ mod junit;
 mod render;
 mod rules;
 mod sarif;
+mod serve;
 mod suggest;
 mod template;
 
