@@ -7,6 +7,7 @@ mod check;
 mod explain;
 mod filter;
 mod help;
+mod serve;
 mod templates;
 mod test_event_pattern;
 
