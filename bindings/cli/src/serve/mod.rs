@@ -78,9 +78,22 @@ async fn serve(server: Arc<Server>, host: &str, port: u16) -> Result<(), Failure
         server.rules.current().set.rules.len()
     );
     tokio::spawn(reload_on_hangup(server.clone()));
-    axum::serve(listener, router(server))
-        .with_graceful_shutdown(stop_signal())
-        .await?;
+    // Requests in flight end within the timeout; a connection still open after that (a client
+    // that sent half its headers, say) must not keep the server from stopping.
+    let grace = server.timeout + Duration::from_secs(1);
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let graceful = axum::serve(listener, router(server)).with_graceful_shutdown(async move {
+        stop_signal().await;
+        let _ = stopping.send(true);
+    });
+    let deadline = async move {
+        let _ = stopped.wait_for(|stopping| *stopping).await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        result = graceful => result?,
+        () = deadline => eprintln!("ferruler serve: closing the connections still open after {grace:?}"),
+    }
     eprintln!("ferruler serve: stopped");
     Ok(())
 }

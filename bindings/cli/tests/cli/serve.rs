@@ -70,6 +70,18 @@ impl Server {
         assert!(status.success());
     }
 
+    /// Waits (up to 5 s) for the server to exit.
+    fn exit_status(&mut self) -> std::process::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(start.elapsed() < Duration::from_secs(5), "still running");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn log_count(&self, needle: &str) -> usize {
         self.log
             .lock()
@@ -382,17 +394,18 @@ fn sighup_reloads_the_rules_without_dropping_requests_and_sigterm_stops() {
 
     let mut server = server;
     server.signal("TERM");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "still running after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert!(status.success());
+    assert!(server.exit_status().success());
+    server.wait_for_log("ferruler serve: stopped");
+}
+
+#[test]
+fn a_half_sent_request_does_not_keep_the_server_from_stopping() {
+    let mut server = Server::start(&["--timeout", "0.5"]);
+    let mut half = TcpStream::connect(&server.address).unwrap();
+    half.write_all(b"POST / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    let _idle = TcpStream::connect(&server.address).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    server.signal("TERM");
+    assert!(server.exit_status().success());
     server.wait_for_log("ferruler serve: stopped");
 }
