@@ -17,7 +17,7 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tests="$repo/bindings/cli/tests/serve"
-venv="${FERRULER_SERVE_VENV:-$tests/.venv}"
+venv="$(realpath -m "${FERRULER_SERVE_VENV:-$tests/.venv}")"
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-1}"
 export FERRULER_CASES="${FERRULER_CASES:-$repo/../shared/conformance/cases.jsonl}"
 
