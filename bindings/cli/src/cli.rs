@@ -6,6 +6,7 @@
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Test Amazon EventBridge event patterns locally: match, explain, check and unit-test rules
 /// without AWS credentials, with EventBridge's exact semantics.
@@ -287,8 +288,16 @@ pub struct ServeArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
     pub body_limit: usize,
     /// The longest a request may take, body included, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub timeout: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    pub timeout: Duration,
+}
+
+/// A positive number of seconds, fractions allowed.
+fn seconds(arg: &str) -> Result<Duration, String> {
+    match arg.parse::<f64>() {
+        Ok(s) if s > 0.0 => Duration::try_from_secs_f64(s).map_err(|e| e.to_string()),
+        _ => Err("expected a positive number of seconds, e.g. 10 or 0.5".into()),
+    }
 }
 
 #[derive(Debug, Args)]

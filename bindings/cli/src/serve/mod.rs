@@ -40,7 +40,7 @@ pub fn run(args: ServeArgs) -> Result<u8, Failure> {
     let rules = Rules::load(args.rules, Params::parse(&args.params.params)?)?;
     let server = Arc::new(Server {
         rules,
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout: args.timeout,
         body_limit: args.body_limit,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -80,7 +80,7 @@ async fn serve(server: Arc<Server>, host: &str, port: u16) -> Result<(), Failure
     tokio::spawn(reload_on_hangup(server.clone()));
     // Requests in flight end within the timeout; a connection still open after that (a client
     // that sent half its headers, say) must not keep the server from stopping.
-    let grace = server.timeout + Duration::from_secs(1);
+    let grace = server.timeout.saturating_add(Duration::from_secs(1));
     let (stopping, mut stopped) = tokio::sync::watch::channel(false);
     let graceful = axum::serve(listener, router(server)).with_graceful_shutdown(async move {
         stop_signal().await;

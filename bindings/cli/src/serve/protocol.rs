@@ -132,9 +132,9 @@ fn test_event_pattern(
 
 /// An error answer: the status and the `__type` the SDKs map to an exception.
 pub struct AwsError {
-    pub status: StatusCode,
-    pub kind: &'static str,
-    pub message: String,
+    status: StatusCode,
+    kind: &'static str,
+    message: String,
 }
 
 #[derive(Serialize)]
