@@ -5,19 +5,22 @@
 #      CLI, property tests against the reference interpreter, explain/match agreement, the CLI's
 #      integration tests, fuzz-corpus replay, adversarial and concurrency tests;
 #   3. the Python binding, built into a venv, and its pytest suite (scripts/test-python.sh);
-#   4. the Node binding, built with napi, and its node --test suite (scripts/test-node.sh).
+#   4. the Node binding, built with napi, and its node --test suite (scripts/test-node.sh);
+#   5. `ferruler serve` with real clients: boto3, the AWS CLI and headless Chromium
+#      (scripts/test-serve.sh).
 #
 # Needs Rust (cargo with rustfmt and clippy), python3 with pip/venv, and Node >= 20 with npm; the
-# rest (maturin, pytest, @napi-rs/cli, crates) comes from the package registries on first use.
+# rest (maturin, pytest, @napi-rs/cli, boto3, awscli, selenium, crates) comes from the package
+# registries on first use, and Debian's chromium and chromium-driver through apt-get (as root).
 # The conformance corpus is read from ../shared/conformance/cases.jsonl beside the repository, or
 # from $FERRULER_CASES.
 #
-# Usage: scripts/test.sh [rust|python|node]...   (default: all)
+# Usage: scripts/test.sh [rust|python|node|serve]...   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(rust python node)
+[ ${#parts[@]} -gt 0 ] || parts=(rust python node serve)
 
 for part in "${parts[@]}"; do
   case "$part" in
@@ -35,8 +38,12 @@ for part in "${parts[@]}"; do
       echo "== node binding"
       scripts/test-node.sh
       ;;
+    serve)
+      echo "== ferruler serve with real clients"
+      scripts/test-serve.sh
+      ;;
     *)
-      echo "unknown part: $part (expected rust, python or node)" >&2
+      echo "unknown part: $part (expected rust, python, node or serve)" >&2
       exit 2
       ;;
   esac

@@ -6,6 +6,7 @@
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Test Amazon EventBridge event patterns locally: match, explain, check and unit-test rules
 /// without AWS credentials, with EventBridge's exact semantics.
@@ -68,6 +69,14 @@ ferruler filter --rules template.yaml --output events events-*.jsonl > matching.
     )]
     Filter(FilterArgs),
 
+    /// Serve EventBridge's TestEventPattern API, a JSON API and the Sandbox page, locally.
+    #[command(
+        long_about = SERVE_LONG_ABOUT,
+        after_help = "Examples:\n  ferruler serve\n  ferruler serve --port 4010 --rules rules/ --rules template.yaml\n  \
+aws events test-event-pattern --endpoint-url http://127.0.0.1:4010 --event-pattern file://p.json --event file://e.json"
+    )]
+    Serve(ServeArgs),
+
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  ferruler completions bash > ~/.local/share/bash-completion/completions/ferruler\n  \
@@ -96,6 +105,19 @@ in JSON-lines mode); the run ends with `N passed, M failed, K errored`.
 
 A directory is searched for *.cases.jsonl files, and its rule files are all loaded, so cases can
 name any rule of the repository.";
+
+const SERVE_LONG_ABOUT: &str = "Serve EventBridge's TestEventPattern API, a JSON API and the Sandbox page, locally.
+
+POST /          the EventBridge API (AWS JSON 1.1, X-Amz-Target: AWSEvents.TestEventPattern), for
+                the AWS SDKs and CLI with --endpoint-url; any credentials and signature are accepted
+GET  /          the Sandbox: edit a pattern and an event, see the result and why
+POST /v1/explain  {\"pattern\" | \"rule\", \"event\"} -> the explanation, as `explain --json` prints it
+POST /v1/match    {\"event\"} -> {\"rules\": names of the --rules it matches}
+GET  /v1/rules    the loaded rules
+
+Binds to loopback by default: it is a local tool and checks no signature. One access log line
+per request on stderr. SIGINT/SIGTERM stop it after the requests in flight; SIGHUP reloads --rules
+(keeping the old rules if the new ones are invalid).";
 
 /// A pattern or event: inline JSON, a file path, `file://PATH`, or `-` for standard input.
 pub type Source = String;
@@ -292,6 +314,36 @@ pub struct FilterArgs {
     pub on_error: OnError,
     #[command(flatten)]
     pub params: ParamArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on; loopback by default, since signatures are not checked.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// The port to listen on (0: any free port; the address is printed on stderr).
+    #[arg(long, default_value_t = 4010)]
+    pub port: u16,
+    /// Rules for /v1/match, /v1/rules and the Sandbox's picker: a {name: pattern} file, a
+    /// directory, or a template. Repeatable; read again on SIGHUP.
+    #[arg(long, value_name = "RULES")]
+    pub rules: Vec<PathBuf>,
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
+    pub body_limit: usize,
+    /// The longest a request may take, body included, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    pub timeout: Duration,
+}
+
+/// A positive number of seconds, fractions allowed.
+fn seconds(arg: &str) -> Result<Duration, String> {
+    match arg.parse::<f64>() {
+        Ok(s) if s > 0.0 => Duration::try_from_secs_f64(s).map_err(|e| e.to_string()),
+        _ => Err("expected a positive number of seconds, e.g. 10 or 0.5".into()),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -26,23 +26,33 @@ const REQUIRED: [&str; 7] = [
 ];
 
 /// The service's message, which names neither the field nor the problem; ours follows it.
-const SERVICE_ERROR: &str = "Parameter Event is not valid.";
+pub const SERVICE_ERROR: &str = "Parameter Event is not valid.";
 
 /// Checks that `event` (already known to be a valid event) has the envelope TestEventPattern
 /// requires.
 pub fn check_aws(event: &Input) -> Result<(), Failure> {
-    let fail = |offset: usize, why: String| {
-        Failure::at(
+    match problem(&event.text) {
+        None => Ok(()),
+        Some((offset, why)) => Err(Failure::at(
             &locate(&event.name, &event.text, offset),
             format_args!("{SERVICE_ERROR} (--envelope aws: {why})"),
-        )
+        )),
+    }
+}
+
+/// What keeps `event` (a valid event's JSON text) from passing TestEventPattern's check: the byte
+/// offset to point at and why, or `None` when it passes. The service itself says only
+/// [`SERVICE_ERROR`].
+pub fn problem(event: &str) -> Option<(usize, String)> {
+    let start = event.len() - event.trim_start().len();
+    let entries = match map::entries(event) {
+        Ok(entries) => entries,
+        Err(e) => return Some((start, e.to_string())),
     };
-    let start = event.text.len() - event.text.trim_start().len();
-    let entries = map::entries(&event.text).map_err(|e| fail(start, e.to_string()))?;
     for field in REQUIRED {
         // The last of repeated keys wins, as in matching.
         let Some((_, raw)) = entries.iter().rev().find(|(k, _)| k == field) else {
-            return Err(fail(
+            return Some((
                 start,
                 format!(
                     "the event has no {field:?}; TestEventPattern requires {}",
@@ -55,13 +65,13 @@ pub fn check_aws(event: &Input) -> Result<(), Failure> {
             _ => serde_json::from_str::<String>(raw.get()).is_ok(),
         };
         if !well_typed {
-            let offset = raw.get().as_ptr() as usize - event.text.as_ptr() as usize;
+            let offset = raw.get().as_ptr() as usize - event.as_ptr() as usize;
             let kind = match field {
                 "resources" => "an array of strings",
                 _ => "a string",
             };
-            return Err(fail(offset, format!("{field:?} must be {kind}")));
+            return Some((offset, format!("{field:?} must be {kind}")));
         }
     }
-    Ok(())
+    None
 }

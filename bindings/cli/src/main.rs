@@ -16,6 +16,7 @@ mod render;
 mod rules;
 mod sarif;
 mod serverless;
+mod serve;
 mod suggest;
 mod template;
 mod terraform;

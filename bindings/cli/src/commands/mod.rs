@@ -19,6 +19,7 @@ pub fn run(command: Command) -> Result<u8, Failure> {
         Command::Cases(args) => cases::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Filter(args) => filter::run(args),
+        Command::Serve(args) => crate::serve::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }

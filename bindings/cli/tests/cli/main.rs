@@ -9,6 +9,7 @@ mod filter;
 mod filters;
 mod help;
 mod serverless;
+mod serve;
 mod templates;
 mod terraform;
 mod test_event_pattern;
