@@ -5,19 +5,21 @@
 #      CLI, property tests against the reference interpreter, explain/match agreement, the CLI's
 #      integration tests, fuzz-corpus replay, adversarial and concurrency tests;
 #   3. the Python binding, built into a venv, and its pytest suite (scripts/test-python.sh);
-#   4. the Node binding, built with napi, and its node --test suite (scripts/test-node.sh).
+#   4. the Node binding, built with napi, and its node --test suite (scripts/test-node.sh);
+#   5. the documented commands: on a scratch copy, every install/build command the READMEs show,
+#      then the README's quick-start snippets in Rust, Python and Node (scripts/test-docs.sh).
 #
 # Needs Rust (cargo with rustfmt and clippy), python3 with pip/venv, and Node >= 20 with npm; the
 # rest (maturin, pytest, @napi-rs/cli, crates) comes from the package registries on first use.
 # The conformance corpus is read from ../shared/conformance/cases.jsonl beside the repository, or
 # from $FERRULER_CASES.
 #
-# Usage: scripts/test.sh [rust|python|node]...   (default: all)
+# Usage: scripts/test.sh [rust|python|node|docs]...   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(rust python node)
+[ ${#parts[@]} -gt 0 ] || parts=(rust python node docs)
 
 for part in "${parts[@]}"; do
   case "$part" in
@@ -35,8 +37,12 @@ for part in "${parts[@]}"; do
       echo "== node binding"
       scripts/test-node.sh
       ;;
+    docs)
+      echo "== documented commands"
+      scripts/test-docs.sh
+      ;;
     *)
-      echo "unknown part: $part (expected rust, python or node)" >&2
+      echo "unknown part: $part (expected rust, python, node or docs)" >&2
       exit 2
       ;;
   esac
