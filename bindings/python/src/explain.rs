@@ -1,7 +1,7 @@
 //! `explain` and `pattern_complexity`: one pattern, looked at on its own.
 //!
 //! `explain` hands Python the explanation already written out, as the CLI writes it
-//! (`ferruler-explain-render`): its text, which becomes the result's `str()`, and its JSON, from
+//! (`ferruler-bindings-common`): its text, which becomes the result's `str()`, and its JSON, from
 //! which `ferruler/_explain.py` builds the result's dataclasses. Rendering once, in Rust, keeps the
 //! text identical to `ferruler explain` without a second renderer written in Python.
 
@@ -25,8 +25,9 @@ pub(crate) fn _explain(
     let (pattern, event) = (pattern.as_bytes(), event.as_bytes());
     let explained = py.detach(|| {
         guarded(|| {
-            ferruler::explain::explain_with_limits(pattern, event, &limits)
-                .map(|e| (ferruler_explain_render::text(&e), ferruler_explain_render::json(&e)))
+            ferruler::explain::explain_with_limits(pattern, event, &limits).map(|e| {
+                (ferruler_bindings_common::explain::text(&e), ferruler_bindings_common::explain::json(&e))
+            })
         })
     })?;
     explained.map_err(|e| engine_error(py, &e))

@@ -4,7 +4,7 @@ use ferruler::pattern::{Bound, Matcher};
 
 /// A matcher as it would be written in a pattern. The core's `Display` serves for all but numeric
 /// ranges, which it prints as `">= 2"` rather than the pattern's `[">=", 2]`.
-pub(crate) fn matcher_text(matcher: &Matcher) -> String {
+pub(super) fn matcher_text(matcher: &Matcher) -> String {
     let Matcher::Numeric(range) = matcher else {
         return matcher.to_string();
     };

@@ -2,7 +2,7 @@
 //! text, with each event value as the event spelled it and each matcher in pattern syntax. The
 //! bindings build their explanation objects from it.
 
-use crate::matcher::matcher_text;
+use super::matcher::matcher_text;
 use ferruler::explain::{Alternative, Explanation, Verdict};
 use serde::Serialize;
 use serde_json::value::RawValue;

@@ -3,7 +3,7 @@
 //! them, then what decided the alternative (a missing field, an array-consistency conflict, an
 //! `exists: false` field that is present).
 
-use crate::matcher::matcher_text;
+use super::matcher::matcher_text;
 use ferruler::explain::{Alternative, ConditionReport, Explanation, Verdict};
 use std::fmt::Write as _;
 
