@@ -12,7 +12,9 @@
 #     another directory, then `maturin sdist` and the sdist installed into another fresh venv;
 #   * the CLI: `cargo install --locked --path bindings/cli` into a temporary root, and the README's
 #     first command run with it;
-#   * Rust: the README's Rust snippet, a doc-test of the tests crate (tests/src/lib.rs).
+#   * Rust: the README's Rust snippet, a doc-test of the tests crate (tests/src/lib.rs);
+# and, with the packages and the CLI so installed, that both bindings' `explain` text is the CLI's
+# on the conformance corpus (scripts/explain_agreement.py).
 # The snippets are taken from README.md itself (scripts/readme_snippet.py), so an edit that breaks
 # one, or changes what it prints, fails here.
 #
@@ -111,6 +113,9 @@ documented README.md "$first"
   [ "$answer" = true ] || { echo "test-docs: \`$first\` printed '$answer', not true" >&2; exit 1; }
   echo "test-docs: the installed ferruler runs the README's first command"
 )
+
+echo "== docs: explain, the same text from the CLI, Python and Node"
+"$scratch/venv/bin/python" "$repo/scripts/explain_agreement.py" "$scratch/cli/bin/ferruler" "$project"
 
 echo "== docs: Rust quick start (README.md, as a doc-test)"
 (cd "$copy" && CARGO_TARGET_DIR="$copy/target" cargo test --quiet --locked --doc -p ferruler-tests)
