@@ -50,8 +50,9 @@ def main() -> None:
         check=True,
     )
     node_texts = json.loads(node.stdout)
+    assert len(node_texts) == len(cases), "node explained a different number of cases"
     differences = []
-    for (name, pattern, event, python), node_text in zip(cases, node_texts, strict=True):
+    for (name, pattern, event, python), node_text in zip(cases, node_texts):
         run = subprocess.run(
             [cli, "explain", "--event-pattern", pattern, "--event", event],
             capture_output=True,
