@@ -96,21 +96,6 @@ impl Drop for Writer<'_> {
     }
 }
 
-impl Rules {
-    /// The name objects of the rules `event` matches. Needs no GIL: it only clones `Arc`s.
-    fn matching(
-        &self,
-        event: &[u8],
-        scratch: &mut ferruler::Scratch,
-    ) -> Result<Vec<Name>, ferruler::EventError> {
-        let mut found = Vec::new();
-        self.machine.for_each_match(event, scratch, |id| {
-            found.push(Arc::clone(self.names.get(id).expect("every rule id has a name")));
-        })?;
-        Ok(found)
-    }
-}
-
 thread_local! {
     static TOKEN: u8 = const { 0 };
     static SCRATCH: RefCell<ferruler::Scratch> = RefCell::new(ferruler::Scratch::default());
@@ -167,7 +152,13 @@ impl Machine {
         let rules = self.rules.read().map_err(|_| Internal::poisoned())?;
         guarded(|| {
             // Nothing inside re-enters this thread's matching, so the scratch is never borrowed twice.
-            SCRATCH.with_borrow_mut(|scratch| rules.matching(event, scratch))
+            SCRATCH.with_borrow_mut(|scratch| {
+                let mut found = Vec::new();
+                rules.machine.for_each_match(event, scratch, |id| {
+                    found.push(Arc::clone(rules.names.get(id).expect("every rule id has a name")));
+                })?;
+                Ok(found)
+            })
         })
     }
 
@@ -357,8 +348,8 @@ impl Machine {
     /// dict). They are all read first, with the GIL; then the whole batch is matched with the GIL
     /// released and the machine locked once, so it sees one state of the rules (a change made
     /// meanwhile by another thread waits for the batch). A batch of more than a few hundred events
-    /// is split across the machine's cores, so it is matched several times faster than by calling
-    /// matches_for_event in a loop.
+    /// is split across the machine's cores, which makes it faster than calling matches_for_event in
+    /// a loop.
     ///
     /// Raises InvalidEventError for the first event that is not valid JSON (no result then), and
     /// TypeError for an item of an unsupported type.
