@@ -111,8 +111,8 @@ const LIMIT_NAMES = [
 
 /**
  * The limits given in `new Machine(options)` (or to `explain` and `patternComplexity`), checked,
- * as the addon takes them: an object with
- * the fields that were set (each an integer from 1 to 2^53 - 1), or undefined for all defaults.
+ * as the addon takes them: an object with the fields that were set (each an integer from 1 to
+ * 2^53 - 1), or undefined for all defaults.
  * Unknown fields are refused rather than ignored, so that a misspelt limit is not silently left
  * at its default.
  */
