@@ -316,31 +316,46 @@ unsafe extern "C" fn matches_text(
     }
 }
 
+/// Strings up to this many UTF-16 units are transcoded in one pass, into room for their longest
+/// possible UTF-8 (3 bytes a unit); longer ones are measured first, so that a large event does not
+/// leave a buffer three times its size behind.
+const ONE_PASS_UNITS: usize = 64 * 1024;
+
 /// Appends the UTF-8 of the JS string `value` to `text`.
 unsafe fn transcode(
     env: sys::napi_env,
     value: sys::napi_value,
     text: &mut Vec<u8>,
 ) -> Result<(), Throw> {
-    let mut length = 0;
+    // The UTF-16 length is known without reading the string; the UTF-8 one is not.
+    let mut units = 0;
     let status =
-        unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut length) };
+        unsafe { sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut units) };
     if status != sys::Status::napi_ok {
         return Err(type_error("expected a string"));
     }
+    let room = if units <= ONE_PASS_UNITS {
+        3 * units
+    } else {
+        let mut length = 0;
+        check(unsafe {
+            sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut length)
+        })?;
+        length
+    };
     let start = text.len();
-    text.reserve(length + 1);
+    text.reserve(room + 1);
     let mut written = 0;
     check(unsafe {
         sys::napi_get_value_string_utf8(
             env,
             value,
             text.as_mut_ptr().add(start).cast(),
-            length + 1,
+            room + 1,
             &mut written,
         )
     })?;
-    // SAFETY: Node-API wrote `written` (<= `length`) bytes into the reserved capacity.
+    // SAFETY: Node-API wrote `written` (<= `room`) bytes into the reserved capacity.
     unsafe { text.set_len(start + written) };
     Ok(())
 }
