@@ -407,11 +407,9 @@ unsafe extern "C" fn matches_batch(
             if counts.len < n as usize {
                 return Err(type_error("expected a count for every event"));
             }
-            let mut text = state
-                .text
-                .try_borrow_mut()
-                .map_err(|_| type_error("re-entrant call"))?;
-            text.clear();
+            // The batch's own buffer rather than the state's: the state keeps its buffer, and one
+            // holding a whole batch of strings would stay allocated for the machine's life.
+            let mut text = Vec::new();
             let mut places = Vec::with_capacity(n as usize);
             for i in 0..n {
                 let mut event = ptr::null_mut();
