@@ -6,16 +6,18 @@
 //! own but a [`Scratch`], so a batch is split into one contiguous chunk per core, matched in
 //! parallel, and the results put back in order.
 //!
-//! The threads are rayon's global pool, one per core, started on the first large batch and kept,
-//! with their scratch space, for the next ones. Small batches, where handing work to another
-//! thread would cost more than it saves, run on the calling thread alone.
+//! The threads are started for the call and joined before it returns, rather than kept in a pool:
+//! starting one costs some tens of microseconds, small beside a batch worth sharing out, and a
+//! pool's threads do not survive a `fork` (Python's `multiprocessing` forks), after which work
+//! handed to them would wait forever. Their scratch space is kept for the next batch. Small batches
+//! run on the calling thread alone.
 
 use ferruler::{EventError, Machine, Scratch};
-use rayon::prelude::*;
-use std::cell::RefCell;
+use std::sync::{Mutex, OnceLock};
+use std::thread;
 
-/// The fewest events handed to a thread: at a few hundred nanoseconds an event, some 50 µs of work,
-/// against a few µs to wake a pool thread and wait for it.
+/// The fewest events a thread is started for: at a few hundred nanoseconds an event, some 50 µs of
+/// work, against some 10 µs to start and join a thread.
 const MIN_EVENTS_PER_THREAD: usize = 128;
 
 /// What a batch matched.
@@ -37,28 +39,43 @@ pub struct Invalid {
 }
 
 /// The names of the rules each of `events` matches, matched on as many threads as there are cores
-/// (at most one per [`MIN_EVENTS_PER_THREAD`] events); `scratch` serves a batch too small to share
-/// out. An invalid event fails the whole batch.
+/// (at most one per [`MIN_EVENTS_PER_THREAD`] events), the calling thread, with `scratch`, taking
+/// the first share. An invalid event fails the whole batch.
 pub fn matches_for_events<N: Clone + Send + Sync>(
     machine: &Machine<N>,
     events: &[&[u8]],
     scratch: &mut Scratch,
 ) -> Result<Matches<N>, Invalid> {
-    let threads = rayon::current_num_threads().min(events.len() / MIN_EVENTS_PER_THREAD);
-    if threads <= 1 {
-        return match_chunk(machine, events, scratch)
-            .map_err(|(index, error)| Invalid { index, error });
-    }
-    let chunk = events.len().div_ceil(threads);
-    let chunks: Vec<_> = events
-        .par_chunks(chunk)
-        .map(|events| POOL_SCRATCH.with_borrow_mut(|scratch| match_chunk(machine, events, scratch)))
-        .collect();
+    let threads = cores().min(events.len() / MIN_EVENTS_PER_THREAD).max(1);
+    let chunk = events.len().div_ceil(threads).max(1);
+    let mut chunks = events.chunks(chunk);
+    let first = chunks.next().unwrap_or_default();
+    let results = thread::scope(|scope| {
+        let others: Vec<_> = chunks
+            .map(|events| {
+                scope.spawn(move || {
+                    let mut scratch = Spare::take();
+                    let matched = match_chunk(machine, events, &mut scratch);
+                    Spare::keep(scratch);
+                    matched
+                })
+            })
+            .collect();
+        let mut results = vec![match_chunk(machine, first, scratch)];
+        for other in others {
+            results.push(
+                other
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        results
+    });
     let mut all = Matches {
         counts: Vec::with_capacity(events.len()),
         names: Vec::new(),
     };
-    for (i, matched) in chunks.into_iter().enumerate() {
+    for (i, matched) in results.into_iter().enumerate() {
         let Matches { counts, names } = matched.map_err(|(index, error)| Invalid {
             index: i * chunk + index,
             error,
@@ -67,13 +84,6 @@ pub fn matches_for_events<N: Clone + Send + Sync>(
         all.names.extend(names);
     }
     Ok(all)
-}
-
-thread_local! {
-    /// The scratch space of each of rayon's threads, kept from batch to batch: a new `Scratch`
-    /// grows as it is used, which for a chunk of a few hundred events costs about as much as
-    /// matching them.
-    static POOL_SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 /// Matches `events` in order on this thread; on an invalid one, its index in `events`.
@@ -94,6 +104,41 @@ fn match_chunk<N: Clone>(
         matches.counts.push((matches.names.len() - before) as u32);
     }
     Ok(matches)
+}
+
+/// Scratch space left by the threads of earlier batches: a new `Scratch` grows as it is used,
+/// which for a chunk of a few hundred events costs about as much as matching them.
+struct Spare;
+
+impl Spare {
+    fn list() -> &'static Mutex<Vec<Scratch>> {
+        static SPARE: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
+        &SPARE
+    }
+
+    /// A kept scratch, or a new one. Never waits: a lock held elsewhere (or left held across a
+    /// `fork`) only costs a new scratch.
+    fn take() -> Scratch {
+        Spare::list()
+            .try_lock()
+            .ok()
+            .and_then(|mut spare| spare.pop())
+            .unwrap_or_default()
+    }
+
+    /// Keeps `scratch` for a later batch, unless the list is busy.
+    fn keep(scratch: Scratch) {
+        if let Ok(mut spare) = Spare::list().try_lock() {
+            spare.push(scratch);
+        }
+    }
+}
+
+/// The number of threads worth using: the cores this process may run on, looked up once (the
+/// lookup reads cgroup files on Linux).
+fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 """Machine.matches_for_events: one list per event, as matches_for_event gives them."""
 
+import os
 import threading
+import time
 
 import pytest
 
@@ -73,3 +75,24 @@ def test_the_gil_is_released_during_a_batch():
         done.set()
         counter.join()
     assert ticks, "no Python code ran in another thread while the batch was matched"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_batches_work_in_a_forked_child(machine):
+    # multiprocessing forks on Linux: a thread pool started before the fork would be missing in
+    # the child, and a batch handed to it would never finish.
+    events = [b'{"region": "eu-west-1"}'] * 2000
+    assert machine.matches_for_events(events)[0] == ["eu"]
+    pid = os.fork()
+    if pid == 0:  # the child: exit 0 only if the batch came back right
+        os._exit(0 if machine.matches_for_events(events) == [["eu"]] * 2000 else 1)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.01)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    pytest.fail("a batch in a forked child did not finish")
