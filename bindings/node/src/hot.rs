@@ -360,9 +360,13 @@ unsafe fn transcode(
     Ok(())
 }
 
-/// Where an event of a batch is: a range of the transcoded strings, or bytes borrowed in place.
+/// The size a segment of a batch's transcoded strings is filled to before the next is started.
+const SEGMENT: usize = 1 << 20;
+
+/// Where an event of a batch is: a range of a segment of the transcoded strings, or bytes
+/// borrowed in place.
 enum Place<'a> {
-    Text(std::ops::Range<usize>),
+    Text(usize, std::ops::Range<usize>),
     Bytes(&'a [u8]),
 }
 
@@ -407,9 +411,10 @@ unsafe extern "C" fn matches_batch(
             if counts.len < n as usize {
                 return Err(type_error("expected a count for every event"));
             }
-            // The batch's own buffer rather than the state's: the state keeps its buffer, and one
-            // holding a whole batch of strings would stay allocated for the machine's life.
-            let mut text = Vec::new();
+            // The batch's own buffers rather than the state's (which is kept for the machine's
+            // life), in segments so that a large batch of strings is not copied as one buffer
+            // grows.
+            let mut segments: Vec<Vec<u8>> = Vec::new();
             let mut places = Vec::with_capacity(n as usize);
             for i in 0..n {
                 let mut event = ptr::null_mut();
@@ -417,9 +422,14 @@ unsafe extern "C" fn matches_batch(
                 let mut kind = 0;
                 check(sys::napi_typeof(env, event, &mut kind))?;
                 if kind == sys::ValueType::napi_string {
+                    if segments.last().is_none_or(|text| text.len() >= SEGMENT) {
+                        segments.push(Vec::with_capacity(2 * SEGMENT));
+                    }
+                    let segment = segments.len() - 1;
+                    let text = &mut segments[segment];
                     let start = text.len();
-                    transcode(env, event, &mut text)?;
-                    places.push(Place::Text(start..text.len()));
+                    transcode(env, event, text)?;
+                    places.push(Place::Text(segment, start..text.len()));
                     continue;
                 }
                 let (data, length) = typed_array(
@@ -444,7 +454,7 @@ unsafe extern "C" fn matches_batch(
             let events: Vec<&[u8]> = places
                 .into_iter()
                 .map(|place| match place {
-                    Place::Text(range) => &text[range],
+                    Place::Text(segment, range) => &segments[segment][range],
                     Place::Bytes(bytes) => bytes,
                 })
                 .collect();
