@@ -22,7 +22,7 @@
 //! than undefined behaviour.
 
 use crate::failure::Failure;
-use crate::state::State;
+use crate::state::{Segments, State};
 use ferruler_bindings_common::batch;
 use napi::bindgen_prelude::{Env, Object, ToNapiValue};
 use napi::{sys, JsValue};
@@ -360,11 +360,50 @@ unsafe fn transcode(
     Ok(())
 }
 
-/// The size a segment of a batch's transcoded strings is filled to before the next is started.
-const SEGMENT: usize = 1 << 20;
+/// Where the event at `index` of the array `events` is: a string is transcoded into `segments`, a
+/// `Uint8Array` borrowed in place (its bytes must not share memory with `slots` or `counts`, which
+/// are written to).
+unsafe fn place_of<'a>(
+    env: sys::napi_env,
+    events: sys::napi_value,
+    index: u32,
+    segments: &mut Segments,
+    slots: &Slots,
+    counts: &Slots,
+) -> Result<Place<'a>, Throw> {
+    let mut event = ptr::null_mut();
+    check(unsafe { sys::napi_get_element(env, events, index, &mut event) })?;
+    let mut kind = 0;
+    check(unsafe { sys::napi_typeof(env, event, &mut kind) })?;
+    if kind == sys::ValueType::napi_string {
+        let (segment, text) = segments.next();
+        let start = text.len();
+        unsafe { transcode(env, event, text) }?;
+        return Ok(Place::Text(segment, start..text.len()));
+    }
+    let (data, length) = unsafe {
+        typed_array(
+            env,
+            event,
+            sys::TypedarrayType::uint8_array,
+            "expected events as strings or Uint8Arrays",
+        )
+    }?;
+    let bytes: &[u8] = if length == 0 {
+        &[]
+    } else {
+        // SAFETY: as in `matches_bytes`: the bytes stay put until the call returns, as no JS runs,
+        // and the events array keeps the `Uint8Array` alive.
+        unsafe { std::slice::from_raw_parts(data as *const u8, length) }
+    };
+    if slots.overlaps(bytes.as_ptr(), bytes.len()) || counts.overlaps(bytes.as_ptr(), bytes.len()) {
+        return Err(type_error("an event and the results share memory"));
+    }
+    Ok(Place::Bytes(bytes))
+}
 
-/// Where an event of a batch is: a range of a segment of the transcoded strings, or bytes
-/// borrowed in place.
+/// Where an event of a batch is: a range of one of the `Segments` its strings were transcoded
+/// into, or bytes borrowed in place.
 enum Place<'a> {
     Text(usize, std::ops::Range<usize>),
     Bytes(&'a [u8]),
@@ -411,50 +450,26 @@ unsafe extern "C" fn matches_batch(
             if counts.len < n as usize {
                 return Err(type_error("expected a count for every event"));
             }
-            // The batch's own buffers rather than the state's (which is kept for the machine's
-            // life), in segments so that a large batch of strings is not copied as one buffer
-            // grows.
-            let mut segments: Vec<Vec<u8>> = Vec::new();
+            let mut segments = state
+                .segments
+                .try_borrow_mut()
+                .map_err(|_| type_error("re-entrant call"))?;
+            segments.clear();
             let mut places = Vec::with_capacity(n as usize);
             for i in 0..n {
-                let mut event = ptr::null_mut();
-                check(sys::napi_get_element(env, events, i, &mut event))?;
-                let mut kind = 0;
-                check(sys::napi_typeof(env, event, &mut kind))?;
-                if kind == sys::ValueType::napi_string {
-                    if segments.last().is_none_or(|text| text.len() >= SEGMENT) {
-                        segments.push(Vec::with_capacity(2 * SEGMENT));
-                    }
-                    let segment = segments.len() - 1;
-                    let text = &mut segments[segment];
-                    let start = text.len();
-                    transcode(env, event, text)?;
-                    places.push(Place::Text(segment, start..text.len()));
-                    continue;
-                }
-                let (data, length) = typed_array(
-                    env,
-                    event,
-                    sys::TypedarrayType::uint8_array,
-                    "expected events as strings or Uint8Arrays",
-                )?;
-                let bytes: &[u8] = if length == 0 {
-                    &[]
-                } else {
-                    // SAFETY: as in `matches_bytes`; no JS runs until this call returns.
-                    std::slice::from_raw_parts(data as *const u8, length)
-                };
-                if slots.overlaps(bytes.as_ptr(), bytes.len())
-                    || counts.overlaps(bytes.as_ptr(), bytes.len())
-                {
-                    return Err(type_error("an event and the results share memory"));
-                }
-                places.push(Place::Bytes(bytes));
+                // Each event's handles in a scope of their own, closed before the next, so that a
+                // large batch does not pile up a handle per event for the garbage collector to
+                // scan. The bytes stay valid: the events array keeps every event alive.
+                let mut scope = ptr::null_mut();
+                check(sys::napi_open_handle_scope(env, &mut scope))?;
+                let place = place_of(env, events, i, &mut segments, &slots, &counts);
+                check(sys::napi_close_handle_scope(env, scope))?;
+                places.push(place?);
             }
             let events: Vec<&[u8]> = places
                 .into_iter()
                 .map(|place| match place {
-                    Place::Text(segment, range) => &segments[segment][range],
+                    Place::Text(segment, range) => segments.get(segment, range),
                     Place::Bytes(bytes) => bytes,
                 })
                 .collect();
