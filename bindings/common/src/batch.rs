@@ -6,18 +6,21 @@
 //! own but a [`Scratch`], so a batch is split into one contiguous chunk per core, matched in
 //! parallel, and the results put back in order.
 //!
-//! The threads are started for the call and joined before it returns, rather than kept in a pool:
-//! starting one costs some tens of microseconds, small beside a batch worth sharing out, and a
-//! pool's threads do not survive a `fork` (Python's `multiprocessing` forks), after which work
-//! handed to them would wait forever. Their scratch space is kept for the next batch. Small batches
-//! run on the calling thread alone.
+//! The threads are a rayon pool of one per core, kept from batch to batch with each thread's
+//! scratch space: waking a kept thread costs a few microseconds where starting one costs tens. A
+//! pool's threads do not survive a `fork` (Python's `multiprocessing` forks), and work handed to
+//! them there would wait forever, so the pool belongs to the process that made it: a forked child
+//! makes its own. Small batches run on the calling thread alone.
 
 use ferruler::{EventError, Machine, Scratch};
-use std::sync::{Mutex, OnceLock};
+use rayon::prelude::*;
+use rayon::{ThreadPool, ThreadPoolBuilder};
+use std::cell::RefCell;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 
-/// The fewest events a thread is started for: at a few hundred nanoseconds an event, some 50 µs of
-/// work, against some 10 µs to start and join a thread.
+/// The fewest events a thread is given: at a few hundred nanoseconds an event, some 50 µs of work,
+/// against a few µs to hand it over and wait for it.
 const MIN_EVENTS_PER_THREAD: usize = 128;
 
 /// What a batch matched.
@@ -39,37 +42,27 @@ pub struct Invalid {
 }
 
 /// The names of the rules each of `events` matches, matched on as many threads as there are cores
-/// (at most one per [`MIN_EVENTS_PER_THREAD`] events), the calling thread, with `scratch`, taking
-/// the first share. An invalid event fails the whole batch.
+/// (at most one per [`MIN_EVENTS_PER_THREAD`] events); `scratch` serves a batch matched on the
+/// calling thread. An invalid event fails the whole batch.
 pub fn matches_for_events<N: Clone + Send + Sync>(
     machine: &Machine<N>,
     events: &[&[u8]],
     scratch: &mut Scratch,
 ) -> Result<Matches<N>, Invalid> {
-    let threads = cores().min(events.len() / MIN_EVENTS_PER_THREAD).max(1);
-    let chunk = events.len().div_ceil(threads).max(1);
-    let mut chunks = events.chunks(chunk);
-    let first = chunks.next().unwrap_or_default();
-    let results = thread::scope(|scope| {
-        let others: Vec<_> = chunks
+    let threads = cores().min(events.len() / MIN_EVENTS_PER_THREAD);
+    let pool = if threads > 1 { pool() } else { None };
+    let Some(pool) = pool else {
+        return match_chunk(machine, events, scratch)
+            .map_err(|(index, error)| Invalid { index, error });
+    };
+    let chunk = events.len().div_ceil(threads);
+    let results: Vec<_> = pool.install(|| {
+        events
+            .par_chunks(chunk)
             .map(|events| {
-                scope.spawn(move || {
-                    let mut scratch = Spare::take();
-                    let matched = match_chunk(machine, events, &mut scratch);
-                    Spare::keep(scratch);
-                    matched
-                })
+                POOL_SCRATCH.with_borrow_mut(|scratch| match_chunk(machine, events, scratch))
             })
-            .collect();
-        let mut results = vec![match_chunk(machine, first, scratch)];
-        for other in others {
-            results.push(
-                other
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-        }
-        results
+            .collect()
     });
     let mut all = Matches {
         counts: Vec::with_capacity(events.len()),
@@ -84,6 +77,38 @@ pub fn matches_for_events<N: Clone + Send + Sync>(
         all.names.extend(names);
     }
     Ok(all)
+}
+
+thread_local! {
+    /// Each pool thread's scratch space, kept from batch to batch: a new `Scratch` grows as it is
+    /// used, which for a chunk of a few hundred events costs about as much as matching them.
+    static POOL_SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// This process's pool, made on first use (and again in a forked child, whose inherited pool has
+/// no threads). `None` if it cannot be had at once (another thread is making it, or a fork left
+/// its lock held) or made, and the batch is then matched on the calling thread.
+fn pool() -> Option<Arc<ThreadPool>> {
+    static POOL: Mutex<Option<(u32, Arc<ThreadPool>)>> = Mutex::new(None);
+    let mut pool = POOL.try_lock().ok()?;
+    let process = std::process::id();
+    if let Some((owner, pool)) = &*pool {
+        if *owner == process {
+            return Some(Arc::clone(pool));
+        }
+    }
+    // Inherited through a fork: its threads are the parent's. Dropping it would wait for them.
+    if let Some(inherited) = pool.take() {
+        std::mem::forget(inherited);
+    }
+    let made = ThreadPoolBuilder::new()
+        .num_threads(cores())
+        .thread_name(|i| format!("ferruler-batch-{i}"))
+        .build()
+        .ok()?;
+    let made = Arc::new(made);
+    *pool = Some((process, Arc::clone(&made)));
+    Some(made)
 }
 
 /// Matches `events` in order on this thread; on an invalid one, its index in `events`.
@@ -104,34 +129,6 @@ fn match_chunk<N: Clone>(
         matches.counts.push((matches.names.len() - before) as u32);
     }
     Ok(matches)
-}
-
-/// Scratch space left by the threads of earlier batches: a new `Scratch` grows as it is used,
-/// which for a chunk of a few hundred events costs about as much as matching them.
-struct Spare;
-
-impl Spare {
-    fn list() -> &'static Mutex<Vec<Scratch>> {
-        static SPARE: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
-        &SPARE
-    }
-
-    /// A kept scratch, or a new one. Never waits: a lock held elsewhere (or left held across a
-    /// `fork`) only costs a new scratch.
-    fn take() -> Scratch {
-        Spare::list()
-            .try_lock()
-            .ok()
-            .and_then(|mut spare| spare.pop())
-            .unwrap_or_default()
-    }
-
-    /// Keeps `scratch` for a later batch, unless the list is busy.
-    fn keep(scratch: Scratch) {
-        if let Ok(mut spare) = Spare::list().try_lock() {
-            spare.push(scratch);
-        }
-    }
 }
 
 /// The number of threads worth using: the cores this process may run on, looked up once (the
