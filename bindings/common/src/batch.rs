@@ -13,7 +13,6 @@
 //! makes its own. Small batches run on the calling thread alone.
 
 use ferruler::{EventError, Machine, Scratch};
-use rayon::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -56,19 +55,33 @@ pub fn matches_for_events<N: Clone + Send + Sync>(
             .map_err(|(index, error)| Invalid { index, error });
     };
     let chunk = events.len().div_ceil(threads);
-    let results: Vec<_> = pool.install(|| {
-        events
-            .par_chunks(chunk)
-            .map(|events| {
-                POOL_SCRATCH.with_borrow_mut(|scratch| match_chunk(machine, events, scratch))
-            })
-            .collect()
+    let mut chunks = events.chunks(chunk);
+    let first = chunks.next().expect("a batch shared out has events");
+    let mut results: Vec<_> = chunks.map(|events| (events, None)).collect();
+    let mut mine = None;
+    // The calling thread matches the first chunk itself, rather than sleeping while the pool's
+    // threads are woken: on two cores, one handover instead of three.
+    pool.in_place_scope(|scope| {
+        for (events, result) in &mut results {
+            let events: &[&[u8]] = events;
+            scope.spawn(move |_| {
+                *result = Some(
+                    POOL_SCRATCH.with_borrow_mut(|scratch| match_chunk(machine, events, scratch)),
+                );
+            });
+        }
+        mine = Some(match_chunk(machine, first, scratch));
     });
+    let results = mine.into_iter().chain(
+        results
+            .into_iter()
+            .map(|(_, result)| result.expect("the scope ran every chunk")),
+    );
     let mut all = Matches {
         counts: Vec::with_capacity(events.len()),
         names: Vec::new(),
     };
-    for (i, matched) in results.into_iter().enumerate() {
+    for (i, matched) in results.enumerate() {
         let Matches { counts, names } = matched.map_err(|(index, error)| Invalid {
             index: i * chunk + index,
             error,
