@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks the Node binding against the JavaScript EventBridge matchers on npm, in one run:
-# per-call cost on a small event, then CityLots throughput per rule set.
+# per-call cost on a small event, then CityLots throughput per rule set, then batch matching
+# (matchesForEvents) against a loop of single calls on the EXACT set.
 #
 #   scripts/bench-node.sh [EVENTS]     (default 213068, the size of event-ruler's citylots2)
 #
 # Builds the addon (release), installs the competitors into bindings/node/bench/node_modules,
 # generates the CityLots corpus once into bindings/node/bench/data/ (not committed), then runs
-# bench/run.js. Extra options for run.js can be passed in $BENCH_ARGS (e.g. "--rounds 5").
+# bench/run.js. Extra options for run.js can be passed in $BENCH_ARGS (e.g. "--rounds 5", or
+# "--sections batch" for the batch comparison alone).
 set -euo pipefail
 
 EVENTS="${1:-213068}"
@@ -18,7 +20,7 @@ cd "$NODE_DIR"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
-npx --no-install napi build --platform --release --js native.js --dts native.d.ts
+npm run --silent build
 
 cd "$NODE_DIR/bench"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

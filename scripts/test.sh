@@ -7,7 +7,9 @@
 #   3. the Python binding, built into a venv, and its pytest suite (scripts/test-python.sh);
 #   4. the Node binding, built with napi, and its node --test suite (scripts/test-node.sh);
 #   5. `ferruler serve` with real clients: boto3, the AWS CLI and headless Chromium
-#      (scripts/test-serve.sh).
+#      (scripts/test-serve.sh);
+#   6. the documented commands: on a scratch copy, every install/build command the READMEs show,
+#      then the README's quick-start snippets in Rust, Python and Node (scripts/test-docs.sh).
 #
 # Needs Rust (cargo with rustfmt and clippy), python3 with pip/venv, and Node >= 20 with npm; the
 # rest (maturin, pytest, @napi-rs/cli, boto3, awscli, selenium, crates) comes from the package
@@ -15,12 +17,12 @@
 # The conformance corpus is read from ../shared/conformance/cases.jsonl beside the repository, or
 # from $FERRULER_CASES.
 #
-# Usage: scripts/test.sh [rust|python|node|serve]...   (default: all)
+# Usage: scripts/test.sh [rust|python|node|serve|docs]...   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(rust python node serve)
+[ ${#parts[@]} -gt 0 ] || parts=(rust python node serve docs)
 
 for part in "${parts[@]}"; do
   case "$part" in
@@ -42,8 +44,12 @@ for part in "${parts[@]}"; do
       echo "== ferruler serve with real clients"
       scripts/test-serve.sh
       ;;
+    docs)
+      echo "== documented commands"
+      scripts/test-docs.sh
+      ;;
     *)
-      echo "unknown part: $part (expected rust, python, node or serve)" >&2
+      echo "unknown part: $part (expected rust, python, node, serve or docs)" >&2
       exit 2
       ;;
   esac

@@ -12,6 +12,7 @@
 //   `InvalidEventError`, with those fields exact rather than parsed back out of a message.
 
 const native = require('./native.js')
+const { Explanation } = require('./explain.js')
 
 /** Fields every ferruler error carries; see index.d.ts for their meaning. */
 function setErrorFields(error, code, details) {
@@ -109,8 +110,9 @@ const LIMIT_NAMES = [
 ]
 
 /**
- * The limits given in `new Machine(options)`, checked, as the addon takes them: an object with
- * the fields that were set (each an integer from 1 to 2^53 - 1), or undefined for all defaults.
+ * The limits given in `new Machine(options)` (or to `explain` and `patternComplexity`), checked,
+ * as the addon takes them: an object with the fields that were set (each an integer from 1 to
+ * 2^53 - 1), or undefined for all defaults.
  * Unknown fields are refused rather than ignored, so that a misspelt limit is not silently left
  * at its default.
  */
@@ -167,6 +169,8 @@ class Machine {
   // `#slots` is kept at least as long as `#names`, so that every match fits.
   #names = []
   #slots = new Uint32Array(16)
+  // The same for `matchesForEvents`, which writes the slots of a whole batch, event after event.
+  #batchSlots = new Uint32Array(1024)
 
   constructor(options) {
     this.#native = new native.NativeMachine(limitsOf(options, Machine))
@@ -234,6 +238,33 @@ class Machine {
     return this.matchesForEvent(event)
   }
 
+  matchesForEvents(events) {
+    const api = Machine.prototype.matchesForEvents
+    const inputs = batchOf(events, api)
+    const counts = new Uint32Array(inputs.length)
+    let total = native.matchesBatch(this.#handle, inputs, counts, this.#batchSlots)
+    if (typeof total !== 'number') raise(total, api)
+    if (total > this.#batchSlots.length) {
+      // Not enough room for every match: a larger array, kept for the next batches, and again.
+      this.#batchSlots = new Uint32Array(2 * total)
+      total = native.matchesBatch(this.#handle, inputs, counts, this.#batchSlots)
+    }
+    const names = this.#names
+    const slots = this.#batchSlots
+    const results = new Array(inputs.length)
+    for (let i = 0, k = 0; i < inputs.length; i++) {
+      const count = counts[i]
+      const result = []
+      for (let end = k + count; k < end; k++) result.push(names[slots[k]])
+      results[i] = result
+    }
+    return results
+  }
+
+  complexity() {
+    return this.#native.complexity()
+  }
+
   get size() {
     return this.#native.size
   }
@@ -265,6 +296,25 @@ class Machine {
   }
 }
 
+/**
+ * The events of a batch as the addon takes them: strings and `Uint8Array`s as they are, anything
+ * else through `textOf`. The array given is used as it is when it needs no conversion (the common
+ * case); any other iterable is read into an array first.
+ */
+function batchOf(events, api) {
+  if (events === null || typeof events !== 'object' || typeof events[Symbol.iterator] !== 'function') {
+    throw invalidArgType('events', 'an array or another iterable of events', events, api)
+  }
+  let inputs = Array.isArray(events) ? events : Array.from(events)
+  for (let i = 0; i < inputs.length; i++) {
+    const event = inputs[i]
+    if (typeof event === 'string' || event instanceof Uint8Array) continue
+    if (inputs === events) inputs = inputs.slice()
+    inputs[i] = textOf(event, `events[${i}]`, api)
+  }
+  return inputs
+}
+
 function matchesRule(event, pattern) {
   const result = native.matchesRule(textOf(event, 'event', matchesRule), textOf(pattern, 'pattern', matchesRule))
   if (typeof result !== 'boolean') raise(result, matchesRule)
@@ -276,4 +326,27 @@ function checkPattern(pattern) {
   if (failure != null) raise(failure, checkPattern)
 }
 
-module.exports = { Machine, matchesRule, checkPattern, InvalidPatternError, InvalidEventError }
+function explain(pattern, event, options) {
+  const limits = limitsOf(options, explain)
+  const result = native.explain(textOf(pattern, 'pattern', explain), textOf(event, 'event', explain), limits)
+  if (!Array.isArray(result)) raise(result, explain)
+  return new Explanation(result[0], JSON.parse(result[1]))
+}
+
+function patternComplexity(pattern, options) {
+  const limits = limitsOf(options, patternComplexity)
+  const result = native.patternComplexity(textOf(pattern, 'pattern', patternComplexity), limits)
+  if (typeof result !== 'number') raise(result, patternComplexity)
+  return result
+}
+
+module.exports = {
+  Machine,
+  matchesRule,
+  checkPattern,
+  explain,
+  patternComplexity,
+  Explanation,
+  InvalidPatternError,
+  InvalidEventError,
+}

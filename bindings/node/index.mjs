@@ -2,5 +2,14 @@
 // checks hold whichever way the package was loaded.
 import ferruler from './index.js'
 
-export const { Machine, matchesRule, checkPattern, InvalidPatternError, InvalidEventError } = ferruler
+export const {
+  Machine,
+  matchesRule,
+  checkPattern,
+  explain,
+  patternComplexity,
+  Explanation,
+  InvalidPatternError,
+  InvalidEventError,
+} = ferruler
 export default ferruler

@@ -3,9 +3,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
-import ferruler, { Machine, matchesRule, checkPattern, InvalidPatternError, InvalidEventError } from 'ferruler'
+import ferruler, { Machine, matchesRule, checkPattern, explain, patternComplexity, Explanation, InvalidPatternError, InvalidEventError } from 'ferruler'
+import { assertMatches, assertNoMatch } from 'ferruler/testing'
 
 const cjs = createRequire(import.meta.url)('ferruler')
+const cjsTesting = createRequire(import.meta.url)('ferruler/testing')
 
 test('named and default exports are the CommonJS objects', () => {
   assert.equal(Machine, cjs.Machine)
@@ -13,7 +15,12 @@ test('named and default exports are the CommonJS objects', () => {
   assert.equal(checkPattern, cjs.checkPattern)
   assert.equal(InvalidPatternError, cjs.InvalidPatternError)
   assert.equal(InvalidEventError, cjs.InvalidEventError)
+  assert.equal(explain, cjs.explain)
+  assert.equal(patternComplexity, cjs.patternComplexity)
+  assert.equal(Explanation, cjs.Explanation)
   assert.equal(ferruler, cjs)
+  assert.equal(assertMatches, cjsTesting.assertMatches)
+  assert.equal(assertNoMatch, cjsTesting.assertNoMatch)
 })
 
 test('matching works from an ES module', () => {

@@ -1,9 +1,11 @@
 'use strict'
 
 // The Node benchmark: per-call cost on a small event, then CityLots throughput, for ferruler and
-// the JavaScript EventBridge matchers on npm, in one run. Usage:
+// the JavaScript EventBridge matchers on npm, then batch matching against a loop of single calls,
+// in one run. Usage:
 //
 //   node run.js --corpus citylots.jsonl.gz [--events N] [--rounds 3] [--budget 1] [--json out.json]
+//               [--sections overhead,citylots,batch] [--batch-set EXACT]
 //
 // scripts/bench-node.sh builds the addon, installs the competitors and generates the corpus first.
 
@@ -14,6 +16,7 @@ const os = require('node:os')
 const { COMPETITORS } = require('./competitors')
 const { overhead } = require('./overhead')
 const { citylots } = require('./citylots')
+const { batch } = require('./batch')
 
 function parseArgs(argv) {
   const options = {
@@ -25,6 +28,8 @@ function parseArgs(argv) {
     rules: path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'bench', 'citylots-rules.json'),
     json: null,
     verbose: false,
+    sections: ['overhead', 'citylots', 'batch'],
+    batchSet: 'EXACT',
   }
   for (let i = 2; i < argv.length; i++) {
     const arg = argv[i]
@@ -38,6 +43,8 @@ function parseArgs(argv) {
     else if (arg === '--rounds') options.rounds = Number(value())
     else if (arg === '--budget') options.budget = Number(value())
     else if (arg === '--json') options.json = value()
+    else if (arg === '--sections') options.sections = value().split(',')
+    else if (arg === '--batch-set') options.batchSet = value()
     else if (arg === '--verbose') options.verbose = true
     else throw new Error(`unknown argument ${arg}`)
   }
@@ -70,8 +77,8 @@ function main() {
   console.log()
 
   const results = { node: process.version, competitors: COMPETITORS.map((c) => ({ name: c.name, version: c.version })) }
-  results.overhead = overhead(options)
-  results.citylots = citylots(rules, corpus, options).map(({ set, runs }) => ({
+  if (options.sections.includes('overhead')) results.overhead = overhead(options)
+  if (options.sections.includes('citylots')) results.citylots = citylots(rules, corpus, options).map(({ set, runs }) => ({
     set,
     runs: runs.map(({ name, status, rate, matched, expected, events }) => ({
       name,
@@ -82,6 +89,7 @@ function main() {
       events: events?.length,
     })),
   }))
+  if (options.sections.includes('batch')) results.batch = batch(rules, corpus, options)
   if (options.json) fs.writeFileSync(options.json, `${JSON.stringify(results, null, 2)}\n`)
 }
 

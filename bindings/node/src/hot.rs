@@ -1,6 +1,6 @@
 //! The per-event entry points, `matchesText(handle, string, slots)` and
-//! `matchesBytes(handle, bytes, slots)`, written against the raw Node-API instead of through
-//! `#[napi]`. Each returns how many rules matched and writes their slots (see `state.rs`) to the
+//! `matchesBytes(handle, bytes, slots)`, and the batch one, `matchesBatch(handle, events, counts,
+//! slots)`, written against the raw Node-API instead of through `#[napi]`. Each returns how many rules matched and writes their slots (see `state.rs`) to the
 //! `Uint32Array` `slots`; `index.js` turns them into names. Building the names' JS strings here
 //! instead cost a string creation and an array store through Node-API per matched rule, which was
 //! most of the cost of a call when events match a few rules.
@@ -22,7 +22,8 @@
 //! than undefined behaviour.
 
 use crate::failure::Failure;
-use crate::state::State;
+use crate::state::{Segments, State};
+use ferruler_bindings_common::batch;
 use napi::bindgen_prelude::{Env, Object, ToNapiValue};
 use napi::{sys, JsValue};
 use napi_derive::napi;
@@ -308,25 +309,194 @@ unsafe extern "C" fn matches_text(
                 .text
                 .try_borrow_mut()
                 .map_err(|_| type_error("re-entrant call"))?;
-            let mut length = 0;
-            let status =
-                sys::napi_get_value_string_utf8(env, event, ptr::null_mut(), 0, &mut length);
-            if status != sys::Status::napi_ok {
-                return Err(type_error("expected a string"));
-            }
             text.clear();
-            text.reserve(length + 1);
-            let mut written = 0;
-            check(sys::napi_get_value_string_utf8(
-                env,
-                event,
-                text.as_mut_ptr().cast(),
-                length + 1,
-                &mut written,
-            ))?;
-            // SAFETY: Node-API wrote `written` (<= `length`) bytes into the reserved capacity.
-            text.set_len(written);
+            transcode(env, event, &mut text)?;
             respond(env, state, &text, slots)
+        })
+    }
+}
+
+/// Strings up to this many UTF-16 units are transcoded in one pass, into room for their longest
+/// possible UTF-8 (3 bytes a unit); longer ones are measured first, so that a large event does not
+/// leave a buffer three times its size behind.
+const ONE_PASS_UNITS: usize = 64 * 1024;
+
+/// Appends the UTF-8 of the JS string `value` to `text`.
+unsafe fn transcode(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    text: &mut Vec<u8>,
+) -> Result<(), Throw> {
+    // The UTF-16 length is known without reading the string; the UTF-8 one is not.
+    let mut units = 0;
+    let status =
+        unsafe { sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut units) };
+    if status != sys::Status::napi_ok {
+        return Err(type_error("expected a string"));
+    }
+    let room = if units <= ONE_PASS_UNITS {
+        3 * units
+    } else {
+        let mut length = 0;
+        check(unsafe {
+            sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut length)
+        })?;
+        length
+    };
+    let start = text.len();
+    text.reserve(room + 1);
+    let mut written = 0;
+    check(unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            value,
+            text.as_mut_ptr().add(start).cast(),
+            room + 1,
+            &mut written,
+        )
+    })?;
+    // SAFETY: Node-API wrote `written` (<= `room`) bytes into the reserved capacity.
+    unsafe { text.set_len(start + written) };
+    Ok(())
+}
+
+/// Where the event at `index` of the array `events` is: a string is transcoded into `segments`, a
+/// `Uint8Array` borrowed in place (its bytes must not share memory with `slots` or `counts`, which
+/// are written to).
+unsafe fn place_of<'a>(
+    env: sys::napi_env,
+    events: sys::napi_value,
+    index: u32,
+    segments: &mut Segments,
+    slots: &Slots,
+    counts: &Slots,
+) -> Result<Place<'a>, Throw> {
+    let mut event = ptr::null_mut();
+    check(unsafe { sys::napi_get_element(env, events, index, &mut event) })?;
+    let mut kind = 0;
+    check(unsafe { sys::napi_typeof(env, event, &mut kind) })?;
+    if kind == sys::ValueType::napi_string {
+        let (segment, text) = segments.next();
+        let start = text.len();
+        unsafe { transcode(env, event, text) }?;
+        return Ok(Place::Text(segment, start..text.len()));
+    }
+    let (data, length) = unsafe {
+        typed_array(
+            env,
+            event,
+            sys::TypedarrayType::uint8_array,
+            "expected events as strings or Uint8Arrays",
+        )
+    }?;
+    let bytes: &[u8] = if length == 0 {
+        &[]
+    } else {
+        // SAFETY: as in `matches_bytes`: the bytes stay put until the call returns, as no JS runs,
+        // and the events array keeps the `Uint8Array` alive.
+        unsafe { std::slice::from_raw_parts(data as *const u8, length) }
+    };
+    if slots.overlaps(bytes.as_ptr(), bytes.len()) || counts.overlaps(bytes.as_ptr(), bytes.len()) {
+        return Err(type_error("an event and the results share memory"));
+    }
+    Ok(Place::Bytes(bytes))
+}
+
+/// Where an event of a batch is: a range of one of the `Segments` its strings were transcoded
+/// into, or bytes borrowed in place.
+enum Place<'a> {
+    Text(usize, std::ops::Range<usize>),
+    Bytes(&'a [u8]),
+}
+
+/// `matchesBatch(handle, events, counts, slots)`: matches every element of the array `events`
+/// (each a string or a `Uint8Array`; `index.js` turns anything else into one first), writes how
+/// many rules each matched to `counts[i]`, and their slots, event after event, to `slots` (as many
+/// as fit). Returns the total number of slots, which `index.js` compares with the length of
+/// `slots` to call again with a larger one, or a `Failure` for the first invalid event.
+///
+/// The events are read first (strings transcoded, one after the other, into one buffer; bytes
+/// borrowed in place), then matched on several threads (`ferruler_bindings_common::batch`):
+/// nothing runs JS meanwhile, so the borrowed bytes stay put.
+unsafe extern "C" fn matches_batch(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    unsafe {
+        guard(env, || {
+            let mut argc = 4;
+            let mut argv = [ptr::null_mut(); 4];
+            check(sys::napi_get_cb_info(
+                env,
+                info,
+                &mut argc,
+                argv.as_mut_ptr(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+            ))?;
+            if argc < 4 {
+                return Err(type_error(
+                    "expected a machine handle, an array of events and two Uint32Arrays",
+                ));
+            }
+            let [handle, events, counts, slots] = argv;
+            let state = state_of(env, handle)?;
+            let mut n = 0;
+            if sys::napi_get_array_length(env, events, &mut n) != sys::Status::napi_ok {
+                return Err(type_error("expected an array of events"));
+            }
+            let counts = slots_of(env, counts)?;
+            let slots = slots_of(env, slots)?;
+            if counts.len < n as usize {
+                return Err(type_error("expected a count for every event"));
+            }
+            let mut segments = state
+                .segments
+                .try_borrow_mut()
+                .map_err(|_| type_error("re-entrant call"))?;
+            segments.clear();
+            let mut places = Vec::with_capacity(n as usize);
+            for i in 0..n {
+                // Each event's handles in a scope of their own, closed before the next, so that a
+                // large batch does not pile up a handle per event for the garbage collector to
+                // scan. The bytes stay valid: the events array keeps every event alive.
+                let mut scope = ptr::null_mut();
+                check(sys::napi_open_handle_scope(env, &mut scope))?;
+                let place = place_of(env, events, i, &mut segments, &slots, &counts);
+                check(sys::napi_close_handle_scope(env, scope))?;
+                places.push(place?);
+            }
+            let events: Vec<&[u8]> = places
+                .into_iter()
+                .map(|place| match place {
+                    Place::Text(segment, range) => segments.get(segment, range),
+                    Place::Bytes(bytes) => bytes,
+                })
+                .collect();
+            let machine = state.machine.borrow();
+            let mut scratch = state.scratch.borrow_mut();
+            let matched = match batch::matches_for_events(&machine, &events, &mut scratch) {
+                Ok(matched) => matched,
+                Err(invalid) => {
+                    let failure = Failure::event(invalid.error, events[invalid.index]);
+                    return Failure::to_napi_value(env, failure).map_err(|_| Throw {
+                        type_error: false,
+                        message: "could not report an invalid event",
+                    });
+                }
+            };
+            // SAFETY: `counts` has at least `n` elements and `slots` `slots.len`; neither overlaps
+            // an event (checked) or Rust's own vectors, and no JS runs during this call.
+            ptr::copy_nonoverlapping(matched.counts.as_ptr(), counts.data, n as usize);
+            let fit = matched.names.len().min(slots.len);
+            ptr::copy_nonoverlapping(matched.names.as_ptr(), slots.data, fit);
+            let mut total = ptr::null_mut();
+            check(sys::napi_create_double(
+                env,
+                matched.names.len() as f64,
+                &mut total,
+            ))?;
+            Ok(total)
         })
     }
 }
@@ -334,9 +504,10 @@ unsafe extern "C" fn matches_text(
 /// Adds the raw entry points to the addon's exports.
 #[napi(module_exports)]
 pub fn register_hot_path(exports: Object, env: Env) -> napi::Result<()> {
-    let entries: [(&std::ffi::CStr, sys::napi_callback); 2] = [
+    let entries: [(&std::ffi::CStr, sys::napi_callback); 3] = [
         (c"matchesBytes", Some(matches_bytes)),
         (c"matchesText", Some(matches_text)),
+        (c"matchesBatch", Some(matches_batch)),
     ];
     for (name, callback) in entries {
         let mut function = ptr::null_mut();

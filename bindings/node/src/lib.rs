@@ -11,14 +11,16 @@
 //! `Uint8Array`s, `Buffer`s included, which are read in place without copying.
 //!
 //! Modules: `machine` (the `NativeMachine` class: rules, introspection), `hot` (the per-event
-//! entry points, on the raw Node-API for speed), `state` (what the two share), `oneshot`
-//! (`matchesRule`, `checkPattern`), `failure` (errors as values), `input` (text arguments).
+//! and batch entry points, on the raw Node-API for speed), `state` (what the two share), `oneshot`
+//! (`matchesRule`, `checkPattern`), `explain` (`explain`, `patternComplexity`), `failure` (errors
+//! as values), `input` (text arguments).
 
 mod failure;
 mod input;
 mod state;
 // Public so that their `#[napi]` items count as used in the unit-test build too, where napi-derive
 // registers nothing with Node.
+pub mod explain;
 pub mod hot;
 pub mod machine;
 pub mod oneshot;

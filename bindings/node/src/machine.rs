@@ -59,7 +59,7 @@ impl LimitsInput {
     /// The engine's limits: the defaults, overridden by every field given. A number is converted
     /// with Rust's saturating cast, so even a value `index.js` would have refused (negative,
     /// fractional, NaN, huge) cannot do worse than set a limit of 0 or the largest one.
-    fn into_limits(self) -> Limits {
+    pub(crate) fn into_limits(self) -> Limits {
         let mut limits = Limits::default();
         let set = |field: &mut usize, value: Option<f64>| {
             if let Some(n) = value {
@@ -199,6 +199,12 @@ impl NativeMachine {
             .map(Failure::from)
     }
 
+    /// The states of the largest automaton one field's matchers need (0 for an empty machine).
+    #[napi(catch_unwind)]
+    pub fn complexity(&self) -> u32 {
+        count(self.state.machine.borrow().complexity())
+    }
+
     /// Counts of what the machine holds.
     #[napi]
     pub fn stats(&self) -> MachineStats {
@@ -227,6 +233,6 @@ impl NativeMachine {
 
 /// A count as a JS number. Counts are of things held in memory, far below `u32::MAX`, but the
 /// conversion saturates rather than wraps should that ever not hold.
-fn count(n: usize) -> u32 {
+pub(crate) fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }

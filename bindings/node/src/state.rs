@@ -30,6 +30,47 @@ pub struct State {
     pub text: RefCell<Vec<u8>>,
     /// Reused to collect the matched slots before they are copied out to JS.
     pub matched: RefCell<Vec<u32>>,
+    /// Reused to transcode a batch's string events (see `hot.rs`): memory fresh from the system
+    /// for every batch cost more in page faults than transcoding into it.
+    pub segments: RefCell<Segments>,
+}
+
+/// Buffers a batch's strings are transcoded into, one after the other, each filled to
+/// [`Segments::SIZE`] before the next is started, so that none is ever copied to grow. Some are
+/// kept from batch to batch; the rest are freed.
+#[derive(Default)]
+pub struct Segments {
+    buffers: Vec<Vec<u8>>,
+    used: usize,
+}
+
+impl Segments {
+    const SIZE: usize = 1 << 20;
+    /// How many buffers are kept between batches: enough for a few thousand typical events.
+    const KEPT: usize = 4;
+
+    /// Empties every buffer, for a new batch.
+    pub fn clear(&mut self) {
+        self.buffers.truncate(Self::KEPT);
+        self.buffers.iter_mut().for_each(Vec::clear);
+        self.used = 0;
+    }
+
+    /// The buffer to append the next string to, and its index.
+    pub fn next(&mut self) -> (usize, &mut Vec<u8>) {
+        if self.used == 0 || self.buffers[self.used - 1].len() >= Self::SIZE {
+            if self.used == self.buffers.len() {
+                self.buffers.push(Vec::with_capacity(2 * Self::SIZE));
+            }
+            self.used += 1;
+        }
+        (self.used - 1, &mut self.buffers[self.used - 1])
+    }
+
+    /// The bytes at `range` of buffer `index`.
+    pub fn get(&self, index: usize, range: std::ops::Range<usize>) -> &[u8] {
+        &self.buffers[index][range]
+    }
 }
 
 /// The slot of each rule name. Freed slots are reused first, so slots stay below the number of

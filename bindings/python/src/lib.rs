@@ -11,10 +11,12 @@
 //! * [`limits`]: the engine's `Limits` as an immutable, checked Python value;
 //! * [`machine`]: rule names that are arbitrary Python objects, and the locking that lets threads
 //!   match in parallel, without the GIL, while others add and delete rules;
+//! * [`explain`]: `explain`, rendered as the CLI renders it, and the complexity of one pattern;
 //! * [`errors`]: the engine's errors as typed Python exceptions, and panics kept from crossing into
 //!   Python.
 
 mod errors;
+mod explain;
 mod input;
 mod limits;
 mod machine;
@@ -57,5 +59,7 @@ fn _ferruler(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<limits::Limits>()?;
     m.add_function(wrap_pyfunction!(matches_rule, m)?)?;
     m.add_function(wrap_pyfunction!(check_pattern, m)?)?;
+    m.add_function(wrap_pyfunction!(explain::_explain, m)?)?;
+    m.add_function(wrap_pyfunction!(explain::pattern_complexity, m)?)?;
     Ok(())
 }

@@ -34,6 +34,7 @@
 use crate::errors::{event_error, guarded, pattern_error, Internal};
 use crate::input::{json_text, Role};
 use crate::limits::Limits;
+use ferruler_bindings_common::batch;
 use foldhash::HashMap;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -157,6 +158,30 @@ impl Machine {
                     found.push(Arc::clone(rules.names.get(id).expect("every rule id has a name")));
                 })?;
                 Ok(found)
+            })
+        })
+    }
+
+    /// The name objects of the rules each event matches, all under one read lock (so the batch
+    /// sees one state of the rules), on several threads for a large batch (see
+    /// `ferruler_bindings_common::batch`). Runs without the GIL. On an invalid event, its error.
+    fn collect_batch(
+        &self,
+        events: &[&[u8]],
+    ) -> Result<Result<Vec<Vec<Name>>, ferruler::EventError>, Internal> {
+        let rules = self.rules.read().map_err(|_| Internal::poisoned())?;
+        guarded(|| {
+            SCRATCH.with_borrow_mut(|scratch| {
+                let batch =
+                    batch::matches_for_events(&rules.machine, events, scratch).map_err(|i| i.error)?;
+                let mut ids = batch.names.iter();
+                Ok(batch
+                    .counts
+                    .iter()
+                    .map(|&count| {
+                        ids.by_ref().take(count as usize).map(|id| Arc::clone(&rules.names[id])).collect()
+                    })
+                    .collect())
             })
         })
     }
@@ -314,6 +339,45 @@ impl Machine {
         let bytes = text.as_bytes();
         let found = py.detach(|| self.collect_matches(bytes))?.map_err(|e| event_error(py, &e))?;
         PyList::new(py, found.iter().map(|name| name.bind(py)))
+    }
+
+    /// The names of the rules each of `events` matches: one list per event, in order, as
+    /// matches_for_event would return them.
+    ///
+    /// `events` is any iterable of what matches_for_event takes (str, bytes, bytearray, memoryview,
+    /// dict). They are all read first, with the GIL; then the whole batch is matched with the GIL
+    /// released and the machine locked once, so it sees one state of the rules (a change made
+    /// meanwhile by another thread waits for the batch). A batch of more than a few hundred events
+    /// is split across the machine's cores, which makes it faster than calling matches_for_event in
+    /// a loop.
+    ///
+    /// Raises InvalidEventError for the first event that is not valid JSON (no result then), and
+    /// TypeError for an item of an unsupported type.
+    fn matches_for_events<'py>(
+        &self,
+        py: Python<'py>,
+        events: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let texts =
+            events.try_iter()?.map(|event| json_text(&event?, Role::Event)).collect::<PyResult<Vec<_>>>()?;
+        let slices: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+        let found = py.detach(|| self.collect_batch(&slices))?.map_err(|e| event_error(py, &e))?;
+        let lists = found
+            .iter()
+            .map(|names| PyList::new(py, names.iter().map(|name| name.bind(py))))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, lists)
+    }
+
+    /// How complex the machine's rules are: the states of the largest automaton the string
+    /// matchers of one field need (0 for an empty machine). Wildcards with a `*` in the middle are
+    /// what makes it grow; past `Limits.max_wildcard_states` a rule is refused ("Rule is too
+    /// complex"). `ferruler.pattern_complexity(pattern)` gives the figure for one pattern.
+    fn complexity(&self, py: Python<'_>) -> PyResult<usize> {
+        Ok(py.detach(|| -> Result<usize, Internal> {
+            let rules = self.rules.read().map_err(|_| Internal::poisoned())?;
+            guarded(|| rules.machine.complexity())
+        })?)
     }
 
     /// Validates `pattern` (JSON text or a dict) with this machine's limits, without adding it.

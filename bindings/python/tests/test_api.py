@@ -13,12 +13,29 @@ from pathlib import Path
 
 import ferruler
 
-PUBLIC = ["InvalidEventError", "InvalidPatternError", "Limits", "Machine", "check_pattern", "matches_rule"]
+PUBLIC = [
+    "Alternative",
+    "Blocking",
+    "Condition",
+    "Conflict",
+    "Explanation",
+    "InvalidEventError",
+    "InvalidPatternError",
+    "Limits",
+    "Machine",
+    "Value",
+    "check_pattern",
+    "explain",
+    "matches_rule",
+    "pattern_complexity",
+]
 MACHINE_METHODS = [
     "add_rule",
     "delete_rule",
     "delete_rules",
     "matches_for_event",
+    "matches_for_events",
+    "complexity",
     "check_pattern",
     "limits",
     "rule_names",
@@ -75,6 +92,7 @@ def test_docstring_examples_run() -> None:
         finder.find(ferruler)
         + finder.find(ferruler.Machine, "Machine", globs={"Machine": ferruler.Machine})
         + finder.find(ferruler.Limits, "Limits", globs={"Limits": ferruler.Limits})
+        + finder.find(ferruler.explain, "explain", globs={"explain": ferruler.explain})
     )
     for test in tests:
         runner.run(test)

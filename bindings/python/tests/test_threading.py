@@ -275,3 +275,39 @@ def test_concurrent_writers_lose_nothing() -> None:
     for w, i in [(0, 1), (3, 299), (2, 150)]:
         found = machine.matches_for_event({"w": w, "i": i})
         assert found == ([(w, i)] if i % 3 else [])
+
+
+def test_a_batch_sees_one_state_of_the_rules_while_a_thread_adds_them() -> None:
+    machine: ferruler.Machine[int] = ferruler.Machine()
+    # Large enough to be split across threads, so that every part must see the same rules.
+    batch = [EVENT_X, EVENT_PARTIAL] * 300
+    seen: list[int] = []
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def match_batches() -> None:
+        try:
+            while not stop.is_set():
+                results = machine.matches_for_events(batch)
+                full = {tuple(sorted(found)) for found in results[0::2]}
+                assert len(full) == 1, f"one batch saw {len(full)} states of the rules"
+                (found,) = full
+                assert list(found) == list(range(len(found))), f"a rule is missing: {found[:10]}..."
+                assert all(found == [] for found in results[1::2]), "half-installed rules matched"
+                seen.append(len(found))
+        except BaseException as e:  # reported below
+            errors.append(e)
+
+    matcher = threading.Thread(target=match_batches)
+    matcher.start()
+    try:
+        for i in range(N_RULES):
+            machine.add_rule(i, _pattern(i))
+            if i % SYNC_EVERY == 0:
+                time.sleep(0.002)
+    finally:
+        stop.set()
+        matcher.join()
+    assert errors == []
+    assert seen == sorted(seen)
+    assert machine.matches_for_events(batch)[0] == machine.matches_for_event(EVENT_X)

@@ -1,6 +1,8 @@
 // The ES-module twin of usage.ts: the same calls, resolved through the "import" condition of the
 // package exports rather than "require".
-import { Machine, matchesRule, checkPattern, InvalidPatternError, InvalidEventError } from 'ferruler'
+import { Machine, matchesRule, checkPattern, explain, patternComplexity, InvalidPatternError, InvalidEventError } from 'ferruler'
+import type { Explanation, Alternative, Condition } from 'ferruler'
+import { assertMatches, assertNoMatch } from 'ferruler/testing'
 import type { MachineStats, PatternInput, EventInput, Limits } from 'ferruler'
 
 const machine = new Machine()
@@ -36,3 +38,16 @@ try {
 }
 
 void [deleted, count, names, size, present, all, stats, matched, pattern, limits]
+
+// Batch matching, explain, complexity and the test assertions.
+const batches: string[][] = machine.matchesForEvents(['{}', new Uint8Array(2), { a: 1 }])
+const fromSet: string[][] = machine.matchesForEvents(new Set<EventInput>(['{}']))
+const complexity: number = machine.complexity() + patternComplexity({ a: [{ wildcard: 'a*b' }] }, { limits: { maxWildcardStates: 99 } })
+const why: Explanation = explain({ a: [1] }, '{"a": 2}')
+const text: string = why.toString()
+const reason: Alternative['reason'] = why.alternatives[0].reason
+const condition: Condition = why.alternatives[0].conditions[0]
+const chosen: number | null = condition.chosen
+const accepted: string[] = condition.values[0].acceptedBy
+assertMatches({ a: [1] }, { a: 1 })
+assertNoMatch({ a: [1] }, '{"a": 2}', { limits: { maxEventDepth: 8 } })

@@ -1,6 +1,8 @@
 // Compiled (not run) by types.test.js against index.d.ts: every public signature is used as a
 // caller would, so a declaration that drifts from the API makes this file fail to type-check.
-import { Machine, matchesRule, checkPattern, InvalidPatternError, InvalidEventError } from 'ferruler'
+import { Machine, matchesRule, checkPattern, explain, patternComplexity, InvalidPatternError, InvalidEventError } from 'ferruler'
+import type { Explanation, Alternative, Condition } from 'ferruler'
+import { assertMatches, assertNoMatch } from 'ferruler/testing'
 import type { MachineStats, PatternInput, EventInput, Limits, MachineOptions } from 'ferruler'
 
 const machine = new Machine()
@@ -42,3 +44,16 @@ try {
 }
 
 void [deleted, count, names, size, present, all, stats, matched, pattern, maxEventBytes]
+
+// Batch matching, explain, complexity and the test assertions.
+const batches: string[][] = machine.matchesForEvents(['{}', new Uint8Array(2), { a: 1 }])
+const fromSet: string[][] = machine.matchesForEvents(new Set<EventInput>(['{}']))
+const complexity: number = machine.complexity() + patternComplexity({ a: [{ wildcard: 'a*b' }] }, { limits: { maxWildcardStates: 99 } })
+const why: Explanation = explain({ a: [1] }, '{"a": 2}')
+const text: string = why.toString()
+const reason: Alternative['reason'] = why.alternatives[0].reason
+const condition: Condition = why.alternatives[0].conditions[0]
+const chosen: number | null = condition.chosen
+const accepted: string[] = condition.values[0].acceptedBy
+assertMatches({ a: [1] }, { a: 1 })
+assertNoMatch({ a: [1] }, '{"a": 2}', { limits: { maxEventDepth: 8 } })

@@ -17,18 +17,30 @@ Names:
     Limits: bounds on pattern and event size and complexity, given to Machine(limits=...).
     matches_rule: one event against one pattern (EventBridge's TestEventPattern).
     check_pattern: validate a pattern.
+    explain: why a pattern does or does not match an event (str() is the CLI's explain text).
+    pattern_complexity: how complex a pattern is, in the unit of Machine.complexity().
+    ferruler.testing: assert_matches / assert_no_match for tests, failing with the explanation.
     InvalidPatternError, InvalidEventError: what bad input raises (both are ValueError).
 """
 
 from ._errors import InvalidEventError, InvalidPatternError
-from ._ferruler import Limits, Machine, __version__, check_pattern, matches_rule
+from ._explain import Alternative, Blocking, Condition, Conflict, Explanation, Value, explain
+from ._ferruler import Limits, Machine, __version__, check_pattern, matches_rule, pattern_complexity
 
 __all__ = [
+    "Alternative",
+    "Blocking",
+    "Condition",
+    "Conflict",
+    "Explanation",
     "InvalidEventError",
     "InvalidPatternError",
     "Limits",
     "Machine",
     "__version__",
+    "Value",
     "check_pattern",
+    "explain",
     "matches_rule",
+    "pattern_complexity",
 ]

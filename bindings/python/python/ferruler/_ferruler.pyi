@@ -1,12 +1,12 @@
 """Type stubs for the native module ``ferruler._ferruler`` (import ``ferruler`` instead)."""
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from types import GenericAlias
 from typing import Any, Generic, TypedDict, Union, final
 
 from typing_extensions import Self, TypeAlias, TypeVar
 
-__all__ = ["Limits", "Machine", "__version__", "check_pattern", "matches_rule"]
+__all__ = ["Limits", "Machine", "__version__", "_explain", "check_pattern", "matches_rule", "pattern_complexity"]
 
 __version__: str
 
@@ -90,6 +90,10 @@ class Machine(Generic[_N]):
         """Deletes every pattern of the rule `name`; returns how many there were."""
     def matches_for_event(self, event: _JSON) -> list[_N]:
         """The names of the rules `event` matches, each once. Raises InvalidEventError on bad JSON."""
+    def matches_for_events(self, events: Iterable[_JSON]) -> list[list[_N]]:
+        """One list of matching names per event, the batch matched with the GIL released once."""
+    def complexity(self) -> int:
+        """States of the largest automaton one field's matchers need (0 for an empty machine)."""
     def check_pattern(self, pattern: _JSON) -> None:
         """Raises InvalidPatternError if add_rule would reject `pattern` (this machine's limits)."""
     @property
@@ -111,3 +115,11 @@ def matches_rule(event: _JSON, pattern: _JSON) -> bool:
 
 def check_pattern(pattern: _JSON) -> None:
     """Raises InvalidPatternError if `pattern` is not a valid EventBridge event pattern."""
+
+def pattern_complexity(pattern: _JSON, *, limits: Union[Limits, None] = None) -> int:
+    """The complexity of one pattern, in the unit of Machine.complexity()."""
+
+def _explain(
+    pattern: _JSON, event: _JSON, *, limits: Union[Limits, None] = None
+) -> tuple[str, str]:
+    """Native half of ferruler.explain: the explanation's text and its JSON document."""

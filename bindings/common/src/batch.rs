@@ -1,0 +1,207 @@
+//! Matching a batch of events on several threads at once.
+//!
+//! A binding's batch call saves the per-call overhead of a loop of single calls (crossing into
+//! native code, taking the GIL or reading a handle), but matching itself is most of the cost, so
+//! that alone gains little. Matching only reads the machine, and each thread needs nothing of its
+//! own but a [`Scratch`], so a batch is split into one contiguous chunk per core, matched in
+//! parallel, and the results put back in order.
+//!
+//! The threads are a rayon pool of one per core, kept from batch to batch with each thread's
+//! scratch space: waking a kept thread costs a few microseconds where starting one costs tens. A
+//! pool's threads do not survive a `fork` (Python's `multiprocessing` forks), and work handed to
+//! them there would wait forever, so the pool belongs to the process that made it: a forked child
+//! makes its own. Small batches run on the calling thread alone.
+
+use ferruler::{EventError, Machine, Scratch};
+use rayon::{ThreadPool, ThreadPoolBuilder};
+use std::cell::RefCell;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread;
+
+/// The fewest events a thread is given: at a few hundred nanoseconds an event, some 50 µs of work,
+/// against a few µs to hand it over and wait for it.
+const MIN_EVENTS_PER_THREAD: usize = 128;
+
+/// What a batch matched.
+pub struct Matches<N> {
+    /// How many rules each event matched, in order.
+    pub counts: Vec<u32>,
+    /// The names of the rules matched, event after event (each event's `counts[i]` of them); the
+    /// bindings' names are small ids, cheap to clone.
+    pub names: Vec<N>,
+}
+
+/// The first invalid event of a batch.
+#[derive(Debug)]
+pub struct Invalid {
+    /// Its index in the batch.
+    pub index: usize,
+    /// Why it is invalid, as matching it alone would say.
+    pub error: EventError,
+}
+
+/// The names of the rules each of `events` matches, matched on as many threads as there are cores
+/// (at most one per [`MIN_EVENTS_PER_THREAD`] events); `scratch` serves a batch matched on the
+/// calling thread. An invalid event fails the whole batch.
+pub fn matches_for_events<N: Clone + Send + Sync>(
+    machine: &Machine<N>,
+    events: &[&[u8]],
+    scratch: &mut Scratch,
+) -> Result<Matches<N>, Invalid> {
+    let threads = cores().min(events.len() / MIN_EVENTS_PER_THREAD);
+    let pool = if threads > 1 { pool() } else { None };
+    let Some(pool) = pool else {
+        return match_chunk(machine, events, scratch)
+            .map_err(|(index, error)| Invalid { index, error });
+    };
+    let chunk = events.len().div_ceil(threads);
+    let mut chunks = events.chunks(chunk);
+    let first = chunks.next().expect("a batch shared out has events");
+    let mut results: Vec<_> = chunks.map(|events| (events, None)).collect();
+    let mut mine = None;
+    // The calling thread matches the first chunk itself, rather than sleeping while the pool's
+    // threads are woken: on two cores, one handover instead of three.
+    pool.in_place_scope(|scope| {
+        for (events, result) in &mut results {
+            let events: &[&[u8]] = events;
+            scope.spawn(move |_| {
+                *result = Some(
+                    POOL_SCRATCH.with_borrow_mut(|scratch| match_chunk(machine, events, scratch)),
+                );
+            });
+        }
+        mine = Some(match_chunk(machine, first, scratch));
+    });
+    let results = mine.into_iter().chain(
+        results
+            .into_iter()
+            .map(|(_, result)| result.expect("the scope ran every chunk")),
+    );
+    let mut all = Matches {
+        counts: Vec::with_capacity(events.len()),
+        names: Vec::new(),
+    };
+    for (i, matched) in results.enumerate() {
+        let Matches { counts, names } = matched.map_err(|(index, error)| Invalid {
+            index: i * chunk + index,
+            error,
+        })?;
+        all.counts.extend(counts);
+        all.names.extend(names);
+    }
+    Ok(all)
+}
+
+thread_local! {
+    /// Each pool thread's scratch space, kept from batch to batch: a new `Scratch` grows as it is
+    /// used, which for a chunk of a few hundred events costs about as much as matching them.
+    static POOL_SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// This process's pool, made on first use (and again in a forked child, whose inherited pool has
+/// no threads). `None` if it cannot be had at once (another thread is making it, or a fork left
+/// its lock held) or made, and the batch is then matched on the calling thread.
+fn pool() -> Option<Arc<ThreadPool>> {
+    static POOL: Mutex<Option<(u32, Arc<ThreadPool>)>> = Mutex::new(None);
+    let mut pool = POOL.try_lock().ok()?;
+    let process = std::process::id();
+    if let Some((owner, pool)) = &*pool {
+        if *owner == process {
+            return Some(Arc::clone(pool));
+        }
+    }
+    // Inherited through a fork: its threads are the parent's. Dropping it would wait for them.
+    if let Some(inherited) = pool.take() {
+        std::mem::forget(inherited);
+    }
+    let made = ThreadPoolBuilder::new()
+        .num_threads(cores())
+        .thread_name(|i| format!("ferruler-batch-{i}"))
+        .build()
+        .ok()?;
+    let made = Arc::new(made);
+    *pool = Some((process, Arc::clone(&made)));
+    Some(made)
+}
+
+/// Matches `events` in order on this thread; on an invalid one, its index in `events`.
+fn match_chunk<N: Clone>(
+    machine: &Machine<N>,
+    events: &[&[u8]],
+    scratch: &mut Scratch,
+) -> Result<Matches<N>, (usize, EventError)> {
+    let mut matches = Matches {
+        counts: Vec::with_capacity(events.len()),
+        names: Vec::new(),
+    };
+    for (index, event) in events.iter().enumerate() {
+        let before = matches.names.len();
+        machine
+            .for_each_match(event, scratch, |name| matches.names.push(name.clone()))
+            .map_err(|error| (index, error))?;
+        matches.counts.push((matches.names.len() - before) as u32);
+    }
+    Ok(matches)
+}
+
+/// The number of threads worth using: the cores this process may run on, looked up once (the
+/// lookup reads cgroup files on Linux).
+fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn machine() -> Machine<&'static str> {
+        let mut m = Machine::new();
+        m.add_rule(
+            "even",
+            r#"{"n": [{"numeric": ["=", 0]}, {"numeric": ["=", 2]}]}"#,
+        )
+        .unwrap();
+        m.add_rule("small", r#"{"n": [{"numeric": ["<", 2]}]}"#)
+            .unwrap();
+        m
+    }
+
+    fn events(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!(r#"{{"n": {}}}"#, i % 4)).collect()
+    }
+
+    #[test]
+    fn results_are_in_order_whatever_the_number_of_threads() {
+        let m = machine();
+        for n in [0, 1, 5, MIN_EVENTS_PER_THREAD * 3 + 7] {
+            let texts = events(n);
+            let slices: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+            let batch = matches_for_events(&m, &slices, &mut Scratch::default()).unwrap();
+            let mut names = batch.names.iter();
+            for (text, &count) in texts.iter().zip(&batch.counts) {
+                let mut got: Vec<&str> = names.by_ref().take(count as usize).copied().collect();
+                let mut want = m.matches_for_event(text).unwrap();
+                got.sort();
+                want.sort();
+                assert_eq!(got, want, "{text}");
+            }
+            assert_eq!(batch.counts.len(), n);
+        }
+    }
+
+    #[test]
+    fn the_first_invalid_event_is_reported() {
+        let m = machine();
+        let mut texts = events(MIN_EVENTS_PER_THREAD * 4);
+        let last = texts.len() - 3;
+        texts[last] = "{".into();
+        texts[last + 1] = "[".into();
+        let slices: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+        let invalid = matches_for_events(&m, &slices, &mut Scratch::default())
+            .err()
+            .unwrap();
+        assert_eq!(invalid.index, last);
+        assert_eq!(invalid.error, m.matches_for_event("{").unwrap_err());
+    }
+}

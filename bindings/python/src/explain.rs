@@ -1,0 +1,60 @@
+//! `explain` and `pattern_complexity`: one pattern, looked at on its own.
+//!
+//! `explain` hands Python the explanation already written out, as the CLI writes it
+//! (`ferruler-bindings-common`): its text, which becomes the result's `str()`, and its JSON, from
+//! which `ferruler/_explain.py` builds the result's dataclasses. Rendering once, in Rust, keeps the
+//! text identical to `ferruler explain` without a second renderer written in Python.
+
+use crate::errors::{engine_error, guarded, pattern_error};
+use crate::input::{json_text, Role};
+use crate::limits::Limits;
+use pyo3::prelude::*;
+
+/// Why `pattern` does or does not match `event`, as `(text, json)`; use `ferruler.explain`.
+#[pyfunction]
+#[pyo3(signature = (pattern, event, *, limits = None))]
+pub(crate) fn _explain(
+    py: Python<'_>,
+    pattern: &Bound<'_, PyAny>,
+    event: &Bound<'_, PyAny>,
+    limits: Option<&Bound<'_, Limits>>,
+) -> PyResult<(String, String)> {
+    let pattern = json_text(pattern, Role::Pattern)?;
+    let event = json_text(event, Role::Event)?;
+    let limits = limits.map(|l| l.get().inner.clone()).unwrap_or_default();
+    let (pattern, event) = (pattern.as_bytes(), event.as_bytes());
+    let explained = py.detach(|| {
+        guarded(|| {
+            ferruler::explain::explain_with_limits(pattern, event, &limits).map(|e| {
+                (ferruler_bindings_common::explain::text(&e), ferruler_bindings_common::explain::json(&e))
+            })
+        })
+    })?;
+    explained.map_err(|e| engine_error(py, &e))
+}
+
+/// How complex `pattern` is, in the unit of `Machine.complexity()`: what that would be for a
+/// machine holding this pattern alone. Wildcards with a `*` in the middle make it grow; past
+/// `Limits.max_wildcard_states` the pattern is refused.
+///
+/// Raises InvalidPatternError if `pattern` is not a valid pattern under `limits` (default
+/// `Limits()`).
+#[pyfunction]
+#[pyo3(signature = (pattern, *, limits = None))]
+pub(crate) fn pattern_complexity(
+    py: Python<'_>,
+    pattern: &Bound<'_, PyAny>,
+    limits: Option<&Bound<'_, Limits>>,
+) -> PyResult<usize> {
+    let pattern = json_text(pattern, Role::Pattern)?;
+    let limits = limits.map(|l| l.get().inner.clone()).unwrap_or_default();
+    let pattern = pattern.as_bytes();
+    // The engine measures machines only: a machine holding just this pattern measures it.
+    let measured = py.detach(|| {
+        guarded(|| {
+            let mut machine: ferruler::Machine<()> = ferruler::Machine::with_limits(limits);
+            machine.add_rule((), pattern).map(|()| machine.complexity())
+        })
+    })?;
+    measured.map_err(|e| pattern_error(py, &e))
+}
