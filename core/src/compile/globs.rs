@@ -49,7 +49,7 @@ pub(crate) struct Globs {
     pieces: KeyMap,
     finder: OnceLock<Option<Finder>>,
     everything: Targets,
-    /// The automaton of a path with few wildcards (reporting slots), when it fits.
+    /// The automaton of a path with few wildcards (reporting their conditions), when it fits.
     dfa: OnceLock<Option<Dfa>>,
 }
 
@@ -142,17 +142,17 @@ impl Globs {
             if self.slots.len() > FEW {
                 return None;
             }
-            let live: Vec<(&Wildcard, u32)> = self
+            // The automaton reports the conditions themselves (a wildcard once per condition).
+            let live: Vec<(&Wildcard, ItemId)> = self
                 .entries
                 .iter()
-                .enumerate()
-                .filter_map(|(slot, e)| e.as_ref().map(|(w, _)| (w, slot as u32)))
+                .flatten()
+                .flat_map(|(w, targets)| targets.iter().map(move |&t| (w, t)))
                 .collect();
             Dfa::build(&live, FEW_STATES)
         });
-        let targets_of = |slot: u32| &self.entries[slot as usize].as_ref().expect("a live slot").1;
         if let Some(dfa) = dfa {
-            dfa.run(value, |slot| targets_of(slot).iter().for_each(|&t| f(t)));
+            dfa.run(value, f);
             return;
         }
         let mut check = |slot: u32| {

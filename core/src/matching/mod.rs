@@ -181,6 +181,7 @@ pub(crate) struct Log {
 
 impl Log {
     /// Prepares for a new event of a machine with `items` item slots.
+    #[inline]
     pub(crate) fn start(&mut self, items: usize) {
         self.items.clear();
         self.floor = 0;
