@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Checks that the Python and Node bindings explain exactly as the CLI does, on the whole corpus.
 
-The bindings' explain text comes from bindings/common, the CLI's from its own renderer
-(bindings/cli/src/render.rs); both must print the same text, so every case of the conformance
-corpus with a valid pattern and event is explained three ways and compared: `ferruler explain`
+The CLI and both bindings print explanations with one renderer (bindings/common/src/explain); this
+checks that nothing in between (colours, the bindings' str()/String(), how each reads its input)
+makes them differ: every case of the conformance corpus with a valid pattern and event is
+explained three ways and compared: `ferruler explain`
 (the CLI installed by scripts/test-docs.sh), `str(ferruler.explain(...))` in the Python that runs
 this script, and `String(explain(...))` in Node, from the npm project given.
 

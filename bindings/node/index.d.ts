@@ -170,10 +170,12 @@ export declare class Machine {
   matchesForEvents(events: Iterable<EventInput>): string[][]
 
   /**
-   * How complex the machine's rules are: the states of the largest automaton one field's matchers
-   * need (0 for an empty machine). Wildcards with a `*` in the middle make it grow; past
-   * {@link Limits.maxWildcardStates} a rule is refused ("Rule is too complex").
-   * {@link patternComplexity} gives the figure for one pattern.
+   * The wildcard complexity of the machine's most complex rule, EventBridge's measure behind
+   * "Rule is too complex" (0 without wildcards): on each field, the most wildcard rule prefixes one
+   * value could be matching at once, the largest over the rule's fields. A rule above
+   * {@link Limits.maxComplexity} (10 by default, as EventBridge) is refused; it is counted per
+   * rule, so any number of rules with wildcards load. {@link patternComplexity} gives one
+   * pattern's.
    */
   complexity(): number
 
@@ -249,10 +251,11 @@ export interface PatternOptions {
 export declare function explain(pattern: PatternInput, event: EventInput, options?: PatternOptions): Explanation
 
 /**
- * How complex `pattern` is, in the unit of {@link Machine.complexity}: what that would be for a
- * machine holding this pattern alone.
+ * The wildcard complexity of `pattern`, EventBridge's measure (see {@link Machine.complexity}):
+ * 0 without wildcards; three `*:stack/NAME/*` on one field count 9, four count 12.
  *
- * @throws {InvalidPatternError} if the pattern is invalid, or too complex for the limits.
+ * @throws {InvalidPatternError} if the pattern is invalid under the limits, including a
+ *   complexity above `limits.maxComplexity` (10 by default): "Rule is too complex".
  * @throws {TypeError} if an argument has the wrong type.
  */
 export declare function patternComplexity(pattern: PatternInput, options?: PatternOptions): number

@@ -12,7 +12,6 @@ mod failure;
 mod finding;
 mod input;
 mod junit;
-mod render;
 mod rules;
 mod sarif;
 mod serve;

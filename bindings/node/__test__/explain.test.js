@@ -23,6 +23,22 @@ const CLI_TEXT = [
   '',
 ].join('\n')
 
+// A pattern with wildcards: its complexity (EventBridge's measure) comes under the verdict, as the
+// CLI prints it (bindings/cli/tests/cli/explain.rs).
+test('toString() shows the wildcard complexity', () => {
+  const why = explain({ key: [{ wildcard: '*/*/*/*/*.json' }] }, { key: 'a/b/c/d/e.json' })
+  assert.equal(
+    String(why),
+    [
+      'match',
+      'wildcard complexity 9 (EventBridge refuses a rule above 10)',
+      '✓ key [{"wildcard": "*/*/*/*/*.json"}]',
+      '    key = "a/b/c/d/e.json"  accepted by {"wildcard": "*/*/*/*/*.json"} (chosen)',
+      '',
+    ].join('\n'),
+  )
+})
+
 test('toString() is the CLI text', () => {
   const why = explain(PATTERN, EVENT)
   assert.ok(why instanceof Explanation)

@@ -30,15 +30,17 @@ pub fn explain(
     }
 }
 
-/// How complex `pattern` is, in the unit of `Machine#complexity()`: what that would be for a
-/// machine holding this pattern alone.
+/// The wildcard complexity of `pattern`, EventBridge's measure (as `Machine#complexity()`): what
+/// that would be for a machine holding this pattern alone, so a pattern above
+/// `limits.maxComplexity` is refused ("Rule is too complex"), as `addRule` would.
 #[napi(catch_unwind)]
 pub fn pattern_complexity(
     pattern: Either<String, &[u8]>,
     limits: Option<LimitsInput>,
 ) -> Either<u32, Failure> {
     let limits = limits.map(LimitsInput::into_limits).unwrap_or_default();
-    // The engine measures machines only: a machine holding just this pattern measures it.
+    // A machine holding just this pattern measures it under `limits`: ferruler::pattern_complexity
+    // takes no limits, and counts past max_complexity instead of refusing.
     let mut machine: ferruler::Machine<()> = ferruler::Machine::with_limits(limits);
     match machine.add_rule((), bytes_of(&pattern)) {
         Ok(()) => Either::A(crate::machine::count(machine.complexity())),

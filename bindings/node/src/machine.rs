@@ -199,7 +199,8 @@ impl NativeMachine {
             .map(Failure::from)
     }
 
-    /// The states of the largest automaton one field's matchers need (0 for an empty machine).
+    /// The wildcard complexity of the most complex rule, EventBridge's "Rule is too complex"
+    /// measure that `limits.maxComplexity` bounds per rule (0 without wildcards).
     #[napi(catch_unwind)]
     pub fn complexity(&self) -> u32 {
         count(self.state.machine.borrow().complexity())

@@ -33,12 +33,14 @@ pub(crate) fn _explain(
     explained.map_err(|e| engine_error(py, &e))
 }
 
-/// How complex `pattern` is, in the unit of `Machine.complexity()`: what that would be for a
-/// machine holding this pattern alone. Wildcards with a `*` in the middle make it grow; past
-/// `Limits.max_wildcard_states` the pattern is refused.
+/// The wildcard complexity of `pattern`, EventBridge's measure behind "Rule is too complex" (see
+/// `Machine.complexity()`): on each field, the most wildcard rule prefixes one value could be
+/// matching at once, the largest over the fields; 0 without wildcards. Three `*:stack/NAME/*` on
+/// one field count 9, `*/*/*/*/*.json` counts 9.
 ///
 /// Raises InvalidPatternError if `pattern` is not a valid pattern under `limits` (default
-/// `Limits()`).
+/// `Limits()`), which includes a complexity above `limits.max_complexity` (10 by default, as
+/// EventBridge): four `*:stack/NAME/*` count 12 and are refused, as `Machine.add_rule` would.
 #[pyfunction]
 #[pyo3(signature = (pattern, *, limits = None))]
 pub(crate) fn pattern_complexity(
@@ -49,7 +51,8 @@ pub(crate) fn pattern_complexity(
     let pattern = json_text(pattern, Role::Pattern)?;
     let limits = limits.map(|l| l.get().inner.clone()).unwrap_or_default();
     let pattern = pattern.as_bytes();
-    // The engine measures machines only: a machine holding just this pattern measures it.
+    // A machine holding just this pattern measures it under `limits`: ferruler::pattern_complexity
+    // takes no limits, and counts past max_complexity instead of refusing.
     let measured = py.detach(|| {
         guarded(|| {
             let mut machine: ferruler::Machine<()> = ferruler::Machine::with_limits(limits);

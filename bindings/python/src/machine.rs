@@ -369,10 +369,12 @@ impl Machine {
         PyList::new(py, lists)
     }
 
-    /// How complex the machine's rules are: the states of the largest automaton the string
-    /// matchers of one field need (0 for an empty machine). Wildcards with a `*` in the middle are
-    /// what makes it grow; past `Limits.max_wildcard_states` a rule is refused ("Rule is too
-    /// complex"). `ferruler.pattern_complexity(pattern)` gives the figure for one pattern.
+    /// The wildcard complexity of the machine's most complex rule, EventBridge's measure behind
+    /// "Rule is too complex" (0 without wildcards): on each field, the most wildcard rule prefixes
+    /// one value could be matching at once, the largest over the rule's fields. A rule above
+    /// `Limits.max_complexity` (10 by default, as EventBridge) is refused; it is counted per rule,
+    /// so any number of rules with wildcards load. `ferruler.pattern_complexity(pattern)` gives
+    /// one pattern's.
     fn complexity(&self, py: Python<'_>) -> PyResult<usize> {
         Ok(py.detach(|| -> Result<usize, Internal> {
             let rules = self.rules.read().map_err(|_| Internal::poisoned())?;

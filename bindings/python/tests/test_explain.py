@@ -27,6 +27,21 @@ def test_str_is_the_cli_text():
     assert str(ferruler.explain(PATTERN, EVENT)) == CLI_TEXT
 
 
+# A pattern with wildcards: its complexity (EventBridge's measure) comes under the verdict, as the
+# CLI prints it (bindings/cli/tests/cli/explain.rs).
+WILDCARD_TEXT = (
+    "match\n"
+    "wildcard complexity 9 (EventBridge refuses a rule above 10)\n"
+    '✓ key [{"wildcard": "*/*/*/*/*.json"}]\n'
+    '    key = "a/b/c/d/e.json"  accepted by {"wildcard": "*/*/*/*/*.json"} (chosen)\n'
+)
+
+
+def test_str_shows_the_wildcard_complexity():
+    why = ferruler.explain({"key": [{"wildcard": "*/*/*/*/*.json"}]}, {"key": "a/b/c/d/e.json"})
+    assert str(why) == WILDCARD_TEXT
+
+
 def test_conditions_values_and_verdicts():
     why = ferruler.explain(PATTERN, EVENT)
     assert not why.matched

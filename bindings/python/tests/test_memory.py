@@ -43,8 +43,8 @@ def pattern(i: int) -> bytes:
         return b'{"source": [{"prefix": "s%d"}], "detail": {"g%d": [{"exists": true}]}}' % (i, i % 2000)
     if kind == 2:
         return b'{"n%d": [{"numeric": [">", %d, "<=", %d]}]}' % (i % 50, i, i + 10)
-    # Few wildcards, spread over paths: the engine rebuilds a path's wildcard automaton on every
-    # add, at a cost that grows quickly with the wildcards on that path; not what this tests.
+    # Few wildcards, spread over paths: a path's wildcard index is rebuilt on the first match after
+    # a change, at a cost that grows with the wildcards on that path; not what this tests.
     if i % 40 == 3:
         other = b'{"w%d": [{"wildcard": "x*%d"}]}' % (i // 40 % 2000, i)
     else:

@@ -1,8 +1,8 @@
 //! Running one case: compile, match, compare with the expectation, and explain a failure.
 
 use super::{Expect, Spec};
-use crate::render;
 use ferruler::Machine;
+use ferruler_bindings_common::explain as render;
 use std::time::Instant;
 
 /// What running a case gave.
@@ -83,7 +83,7 @@ pub fn run(spec: &Spec) -> Outcome {
             let event = spec.rule.event_for(&spec.event.text).ok();
             event
                 .and_then(|event| ferruler::explain::explain(&spec.rule.text, event.as_ref()).ok())
-                .map(|e| render::plain(&e))
+                .map(|e| render::text(&e))
         }
         _ => None,
     };

@@ -9,9 +9,9 @@
 use crate::cli::ExplainArgs;
 use crate::failure::{Failure, EXIT_FAILED, EXIT_OK};
 use crate::input::{self, Input};
-use crate::render;
 use crate::rules::{self, Missing, Params, Rule, RuleSet};
 use ferruler::explain::Explanation;
+use ferruler_bindings_common::explain as render;
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::io::Write;
@@ -46,7 +46,7 @@ pub fn run(args: ExplainArgs) -> Result<u8, Failure> {
     if args.json {
         writeln!(std::io::stdout(), "{}", render::json(&explanation))?;
     } else {
-        anstream::stdout().write_all(render::text(&explanation).as_bytes())?;
+        anstream::stdout().write_all(render::coloured_text(&explanation).as_bytes())?;
     }
     Ok(exit_status(explanation.matched))
 }
@@ -124,7 +124,7 @@ fn every_rule(set: &RuleSet, event: &Input, json: bool) -> Result<u8, Failure> {
                 out,
                 "\n{name}: no match ({holding} of {conditions} conditions hold)"
             )?;
-            for line in render::text(e).lines().skip(1) {
+            for line in render::coloured_text(e).lines().skip(1) {
                 writeln!(out, "  {line}")?;
             }
         }

@@ -8,7 +8,6 @@
 
 use super::Server;
 use crate::failure::line_column;
-use crate::render;
 use crate::rules::Missing;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -16,6 +15,7 @@ use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use ferruler_bindings_common::explain as render;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::sync::Arc;

@@ -20,6 +20,26 @@ fn text_tree_shows_conditions_values_and_the_reason() {
 }
 
 #[test]
+fn wildcard_complexity_is_shown_under_the_verdict() {
+    let out = ferruler()
+        .args([
+            "explain",
+            "--event-pattern",
+            r#"{"key": [{"wildcard": "*/*/*/*/*.json"}]}"#,
+        ])
+        .args(["--event", r#"{"key": "a/b/c/d/e.json"}"#])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout(&out),
+        "match\n\
+         wildcard complexity 9 (EventBridge refuses a rule above 10)\n\
+         ✓ key [{\"wildcard\": \"*/*/*/*/*.json\"}]\n    key = \"a/b/c/d/e.json\"  accepted by {\"wildcard\": \"*/*/*/*/*.json\"} (chosen)\n"
+    );
+}
+
+#[test]
 fn or_branches_are_listed() {
     ferruler()
         .args([

@@ -9,15 +9,21 @@ use serde_json::value::RawValue;
 
 /// The explanation as JSON.
 pub fn json(e: &Explanation) -> String {
-    let doc = JsonExplanation {
-        matched: e.matched,
-        alternatives: e.alternatives.iter().map(json_alternative).collect(),
-    };
-    serde_json::to_string_pretty(&doc).expect("explanations always serialise")
+    serde_json::to_string_pretty(&json_document(e)).expect("explanations always serialise")
 }
 
+/// The explanation as a document to serialise, for reports that hold several (`ferruler explain`
+/// over a file of cases).
+pub fn json_document(e: &Explanation) -> JsonExplanation {
+    JsonExplanation {
+        matched: e.matched,
+        alternatives: e.alternatives.iter().map(json_alternative).collect(),
+    }
+}
+
+/// The JSON document of an explanation; see [`json`].
 #[derive(Serialize)]
-struct JsonExplanation {
+pub struct JsonExplanation {
     matched: bool,
     alternatives: Vec<JsonAlternative>,
 }

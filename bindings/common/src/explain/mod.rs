@@ -1,14 +1,13 @@
 //! An explanation (`ferruler::explain`) written out as the `ferruler explain` command writes it:
-//! [`text`], the tree people read (the command's output without its colours), and [`json`], the
-//! same facts for programs (the command's `--json`).
+//! [`text`], the tree people read ([`coloured_text`] on a terminal), and [`json`], the same facts
+//! for programs (the command's `--json`).
 //!
-//! The CLI (bindings/cli/src/render.rs) still holds its own coloured copy of the text renderer; the
-//! text here must stay identical to it, which scripts/test-docs.sh checks by comparing both
-//! bindings with the installed CLI.
+//! The CLI and both bindings print explanations with this one renderer, so their text is the
+//! same; scripts/test-docs.sh still compares all three on the corpus (scripts/explain_agreement.py).
 
 mod json;
 mod matcher;
 mod text;
 
-pub use json::json;
-pub use text::text;
+pub use json::{json, json_document, JsonExplanation};
+pub use text::{coloured_text, text};

@@ -48,7 +48,7 @@ void [deleted, count, names, size, present, all, stats, matched, pattern, maxEve
 // Batch matching, explain, complexity and the test assertions.
 const batches: string[][] = machine.matchesForEvents(['{}', new Uint8Array(2), { a: 1 }])
 const fromSet: string[][] = machine.matchesForEvents(new Set<EventInput>(['{}']))
-const complexity: number = machine.complexity() + patternComplexity({ a: [{ wildcard: 'a*b' }] }, { limits: { maxWildcardStates: 99 } })
+const complexity: number = machine.complexity() + patternComplexity({ a: [{ wildcard: 'a*b' }] }, { limits: { maxComplexity: 20 } })
 const why: Explanation = explain({ a: [1] }, '{"a": 2}')
 const text: string = why.toString()
 const reason: Alternative['reason'] = why.alternatives[0].reason

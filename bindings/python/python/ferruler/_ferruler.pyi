@@ -93,7 +93,11 @@ class Machine(Generic[_N]):
     def matches_for_events(self, events: Iterable[_JSON]) -> list[list[_N]]:
         """One list of matching names per event, the batch matched with the GIL released once."""
     def complexity(self) -> int:
-        """States of the largest automaton one field's matchers need (0 for an empty machine)."""
+        """Wildcard complexity of the most complex rule, EventBridge's measure (0 without wildcards).
+
+        On each field, the most wildcard rule prefixes one value could be matching at once; a rule
+        above ``Limits.max_complexity`` (10 by default) is refused ("Rule is too complex").
+        """
     def check_pattern(self, pattern: _JSON) -> None:
         """Raises InvalidPatternError if add_rule would reject `pattern` (this machine's limits)."""
     @property
@@ -117,7 +121,11 @@ def check_pattern(pattern: _JSON) -> None:
     """Raises InvalidPatternError if `pattern` is not a valid EventBridge event pattern."""
 
 def pattern_complexity(pattern: _JSON, *, limits: Union[Limits, None] = None) -> int:
-    """The complexity of one pattern, in the unit of Machine.complexity()."""
+    """The wildcard complexity of one pattern, EventBridge's measure (as Machine.complexity()).
+
+    Raises InvalidPatternError if the pattern is invalid under ``limits``, including a complexity
+    above ``limits.max_complexity`` (10 by default): "Rule is too complex".
+    """
 
 def _explain(
     pattern: _JSON, event: _JSON, *, limits: Union[Limits, None] = None
