@@ -56,58 +56,27 @@ impl Kind {
                 i * 10 + 5
             ),
             Kind::Router => router(i),
-            Kind::Mix => {
-                let source = format!("com.example.service{}", i % 50);
-                let detail = match i % 7 {
-                    0 => format!(r#""state": ["state-{i}"]"#),
-                    1 => format!(r#""id": [{{"prefix": "pre-{i}-"}}]"#),
-                    2 => format!(r#""file": [{{"suffix": ".{i}.log"}}]"#),
-                    3 => format!(r#""user": [{{"equals-ignore-case": "User{i}"}}]"#),
-                    4 => format!(
-                        r#""n": [{{"numeric": [">", {}, "<=", {}]}}]"#,
-                        i * 10,
-                        i * 10 + 5
-                    ),
-                    5 => format!(
-                        r#""region": [{{"anything-but": ["region-{i}"]}}], "tag": ["t{i}"]"#
-                    ),
-                    _ => format!(r#""flag{i}": [{{"exists": true}}]"#),
-                };
-                format!(
-                    r#"{{"source": ["{source}"], "detail-type": ["Type {}"], "detail": {{{detail}}}}}"#,
-                    i % 20
-                )
-            }
+            Kind::Mix => format!(
+                r#"{{"source": ["com.example.service{}"], "detail-type": ["Type {}"], "detail": {{{}}}}}"#,
+                i % 50,
+                i % 20,
+                detail_condition(i, i % 7)
+            ),
         }
     }
 
     /// An EventBridge-style event that matches rule `i` (for the mix: rule `i`'s detail field, and
     /// the source and detail type it shares with others).
     pub fn event(self, i: usize) -> String {
-        if self == Kind::Router {
-            return router_event(i);
-        }
         let detail = match self {
             Kind::Exact => format!(r#""id": "id-{i}""#),
             Kind::Prefix => format!(r#""id": "pre-{i}-suffix""#),
             Kind::Wildcard => format!(r#""id": "abc-{i}-xyz""#),
             Kind::Numeric => format!(r#""n": {}"#, i * 10 + 2),
-            Kind::Mix => match i % 7 {
-                0 => format!(r#""state": "state-{i}""#),
-                1 => format!(r#""id": "pre-{i}-x""#),
-                2 => format!(r#""file": "app.{i}.log""#),
-                3 => format!(r#""user": "USER{i}""#),
-                4 => format!(r#""n": {}"#, i * 10 + 3),
-                5 => format!(r#""region": "other", "tag": "t{i}""#),
-                _ => format!(r#""flag{i}": true"#),
-            },
-            Kind::Router => unreachable!("built above"),
+            Kind::Mix => detail_value(i, i % 7),
+            Kind::Router => return router_event(i),
         };
-        format!(
-            r#"{{"version": "0", "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718", "detail-type": "Type {}", "source": "com.example.service{}", "account": "111122223333", "time": "2017-12-22T18:43:48Z", "region": "us-west-1", "resources": ["arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0"], "detail": {{{detail}, "extra": {{"nested": [1, 2, 3], "note": "unrelated"}}}}}}"#,
-            i % 20,
-            i % 50
-        )
+        envelope(i, "111122223333", &detail)
     }
 }
 
@@ -145,7 +114,30 @@ pub fn two_field_exact(i: usize) -> String {
 /// equals-ignore-case, numeric range, anything-but with a tag, exists, a wildcard with a middle
 /// star, and a CIDR block with a tag.
 pub fn router(i: usize) -> String {
-    let detail = match i % 9 {
+    let detail = detail_condition(i, i % 9);
+    let account = if i.is_multiple_of(2) {
+        format!(r#", "account": ["{:012}"]"#, i % 1000)
+    } else {
+        String::new()
+    };
+    format!(
+        r#"{{"source": ["com.example.service{}"], "detail-type": ["Type {}"], "detail": {{{detail}}}{account}}}"#,
+        i % 50,
+        i % 20
+    )
+}
+
+/// An event matching router rule `i` (as `gen_router.py` makes them, with its random parts
+/// fixed).
+pub fn router_event(i: usize) -> String {
+    envelope(i, &format!("{:012}", i % 1000), &detail_value(i, i % 9))
+}
+
+/// The detail condition of kind `kind` (0 to 8) of rule `i`, in the realistic mix (kinds 0 to 6)
+/// and the router workload: exact, prefix, suffix, equals-ignore-case, numeric range, anything-but
+/// with a tag, exists, a wildcard with a middle star, a CIDR block with a tag.
+fn detail_condition(i: usize, kind: usize) -> String {
+    match kind {
         0 => format!(r#""state": ["state-{i}"]"#),
         1 => format!(r#""id": [{{"prefix": "pre-{i}-"}}]"#),
         2 => format!(r#""file": [{{"suffix": ".{i}.log"}}]"#),
@@ -163,23 +155,12 @@ pub fn router(i: usize) -> String {
             (i >> 8) & 255,
             i & 255
         ),
-    };
-    let account = if i.is_multiple_of(2) {
-        format!(r#", "account": ["{:012}"]"#, i % 1000)
-    } else {
-        String::new()
-    };
-    format!(
-        r#"{{"source": ["com.example.service{}"], "detail-type": ["Type {}"], "detail": {{{detail}}}{account}}}"#,
-        i % 50,
-        i % 20
-    )
+    }
 }
 
-/// An event matching router rule `i` (as `gen_router.py` makes them, with its random parts
-/// fixed).
-pub fn router_event(i: usize) -> String {
-    let detail = match i % 9 {
+/// Detail fields satisfying [`detail_condition`] `kind` of rule `i`.
+fn detail_value(i: usize, kind: usize) -> String {
+    match kind {
         0 => format!(r#""state": "state-{i}""#),
         1 => format!(r#""id": "pre-{i}-17""#),
         2 => format!(r#""file": "app.{i}.log""#),
@@ -193,8 +174,12 @@ pub fn router_event(i: usize) -> String {
             (i >> 8) & 255,
             i & 255
         ),
-    };
-    let account = format!("{:012}", i % 1000);
+    }
+}
+
+/// An EventBridge event with rule `i`'s source and detail type, from `account`, with `detail`
+/// and an unrelated nested object beside it.
+fn envelope(i: usize, account: &str, detail: &str) -> String {
     format!(
         r#"{{"version": "0", "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718", "detail-type": "Type {}", "source": "com.example.service{}", "account": "{account}", "time": "2026-12-03T18:43:48Z", "region": "us-west-1", "resources": ["arn:aws:ec2:us-west-1:{account}:instance/i-1234567890abcdef0"], "detail": {{{detail}, "extra": {{"nested": [1, 2, 3], "note": "unrelated"}}}}}}"#,
         i % 20,

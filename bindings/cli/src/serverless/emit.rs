@@ -6,17 +6,13 @@
 //! its text, as the framework does.
 
 use super::vars::{Resolved, Vars};
-use crate::failure::{Failure, Location};
+use crate::failure::Failure;
+use crate::template::emit::Emitted;
 use crate::template::yaml::{Kind, Node};
 use crate::template::{quote, scalar_json};
 
 /// How deeply variables may lead to nodes holding variables.
 const MAX_DEPTH: usize = 32;
-
-pub struct Emitted {
-    pub text: String,
-    pub spans: Vec<(usize, Location)>,
-}
 
 pub fn emit(node: &Node, vars: &Vars) -> Result<Emitted, Failure> {
     let mut out = Emitted {

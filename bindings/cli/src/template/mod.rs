@@ -17,7 +17,7 @@
 //! pattern may be a mapping or a string holding JSON; intrinsic functions in it are resolved where
 //! that can be done honestly (see `intrinsics`).
 
-mod emit;
+pub(crate) mod emit;
 mod filters;
 mod intrinsics;
 pub mod yaml;
