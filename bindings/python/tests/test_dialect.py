@@ -186,3 +186,15 @@ def test_a_record_that_is_not_json() -> None:
     assert str(raised.value).startswith("invalid record: ")
     with pytest.raises(ferruler.InvalidRecordError, match="UTF-8"):
         criteria.matches(b'{"body": "\xff"}')
+
+
+def test_the_readme_section_runs() -> None:
+    import doctest
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Lambda and Pipes filters", 1)[1].split("\n## ", 1)[0]
+    test = doctest.DocTestParser().get_doctest(section, {"ferruler": ferruler}, "README", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+    assert len(test.examples) == 4
