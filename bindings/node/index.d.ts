@@ -328,7 +328,7 @@ export interface ErrorDetails {
  */
 export declare class InvalidPatternError extends Error {
   constructor(message: string, details?: ErrorDetails)
-  readonly name: 'InvalidPatternError'
+  readonly name: 'InvalidPatternError' | 'InvalidFilterError'
   /** Always `'INVALID_PATTERN'`. */
   readonly code: 'INVALID_PATTERN'
   /** The reason, without the position (e.g. `"source" must be an object or an array`). */
@@ -350,7 +350,7 @@ export declare class InvalidPatternError extends Error {
  */
 export declare class InvalidEventError extends Error {
   constructor(message: string, details?: ErrorDetails)
-  readonly name: 'InvalidEventError'
+  readonly name: 'InvalidEventError' | 'InvalidRecordError'
   /** Always `'INVALID_EVENT'`. */
   readonly code: 'INVALID_EVENT'
   /** The reason, without the position. */
@@ -361,4 +361,83 @@ export declare class InvalidEventError extends Error {
   readonly column: number
   /** 0-based byte offset in the UTF-8 event text where reading stopped. */
   readonly offset: number
+}
+
+/** Options of {@link FilterCriteria}. */
+export interface FilterCriteriaOptions {
+  /**
+   * The event source: `'sqs'`, `'kinesis'`, `'dynamodb'`, `'kafka'` (or `'msk'`), `'mq'`, or
+   * `'eventbridge'` (events matched as they are). `'lambda:sqs'` and `'pipes:sqs'` are accepted
+   * too, as in the CLI's `--for`. Case does not matter.
+   */
+  source: string
+  /** Apply EventBridge Pipes' rules (at most 5 filters, `$or` allowed) instead of Lambda's (at
+   * most 10). Default `false`. */
+  pipes?: boolean
+}
+
+/**
+ * The filter criteria of a Lambda event-source mapping or an EventBridge Pipe: filter patterns,
+ * OR-ed, matched against the records the event source delivers (SQS `body`, Kinesis and MQ `data`
+ * and Kafka `value` decoded from base64 and read as JSON when they are JSON, DynamoDB stream
+ * records as they are).
+ *
+ * ```js
+ * const criteria = new FilterCriteria([{ body: { RequestCode: ['BBBB'] } }], { source: 'sqs' })
+ * criteria.matches(sqsRecord) // true or false
+ * ```
+ *
+ * @throws {InvalidFilterError} for a filter the service refuses: not a valid pattern, an operator
+ *   the service does not support (`wildcard`; `$or` in Lambda), a field the source does not allow
+ *   filtering on, or too many filters.
+ * @throws {TypeError} for an unknown source or arguments of the wrong type.
+ */
+export declare class FilterCriteria {
+  constructor(filters: Iterable<PatternInput>, options: FilterCriteriaOptions)
+  /**
+   * Whether `record` passes: any filter matches the event it carries (true with no filters).
+   * @throws {InvalidRecordError} if `record` is not a record of the event source, or not JSON.
+   */
+  matches(record: EventInput): boolean
+  /** The indexes, ascending, of the filters that match `record`. */
+  matchingFilters(record: EventInput): number[]
+  /** The event `record` carries, as the JSON text the filters are matched against. */
+  event(record: EventInput): string
+  /** `'sqs'`, `'kinesis'`, `'dynamodb'`, `'kafka'`, `'mq'` or `'eventbridge'`. */
+  readonly source: string
+  /** Whether Pipes' rules apply. */
+  readonly pipes: boolean
+  /** `'Lambda'`, `'Pipes'` or `'EventBridge'`. */
+  readonly service: 'Lambda' | 'Pipes' | 'EventBridge'
+  /** The most filters the service allows (10 for Lambda, 5 for Pipes); `null` for EventBridge. */
+  readonly maxFilters: number | null
+  /** How many filters. */
+  readonly length: number
+}
+
+/** The fields of an {@link InvalidFilterError}. */
+export interface FilterErrorDetails extends ErrorDetails {
+  /** 0-based index of the filter at fault. */
+  filter?: number
+}
+
+/**
+ * A Lambda or Pipes filter was rejected, as the service would reject it. Positions refer to that
+ * filter's text. `code` is `'INVALID_PATTERN'`, as for any pattern error.
+ */
+export declare class InvalidFilterError extends InvalidPatternError {
+  constructor(message: string, details?: FilterErrorDetails)
+  readonly name: 'InvalidFilterError'
+  /** 0-based index of the filter at fault; undefined when the criteria as a whole are (too many
+   * filters). */
+  readonly filter: number | undefined
+}
+
+/**
+ * A record is not one of the event source's records (e.g. its data is not base64), or not valid
+ * JSON. `code` is `'INVALID_EVENT'`, as for any event error.
+ */
+export declare class InvalidRecordError extends InvalidEventError {
+  constructor(message: string, details?: ErrorDetails)
+  readonly name: 'InvalidRecordError'
 }

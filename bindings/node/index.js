@@ -37,9 +37,27 @@ class InvalidEventError extends Error {
   }
 }
 
+/** A Lambda or Pipes filter the service would refuse; `filter` is its index (undefined when the
+ * criteria as a whole are at fault, e.g. too many filters). */
+class InvalidFilterError extends InvalidPatternError {
+  constructor(message, details = {}) {
+    // `code` stays 'INVALID_PATTERN' (and 'INVALID_EVENT' below): a filter error is a pattern
+    // error, and code that checks codes already handles it.
+    super(message, details)
+    this.filter = details.filter ?? undefined
+  }
+}
+
+/** A record that is not one of the event source's records, or not valid JSON. */
+class InvalidRecordError extends InvalidEventError {
+  constructor(message, details = {}) {
+    super(message, details)
+  }
+}
+
 // `name` on the prototype, as for the built-in errors, so `err.name` and the first line of
 // `err.stack` say which error this is.
-for (const ErrorClass of [InvalidPatternError, InvalidEventError]) {
+for (const ErrorClass of [InvalidPatternError, InvalidEventError, InvalidFilterError, InvalidRecordError]) {
   Object.defineProperty(ErrorClass.prototype, 'name', {
     value: ErrorClass.name,
     writable: true,
@@ -315,6 +333,115 @@ function batchOf(events, api) {
   return inputs
 }
 
+/** A dialect failure from the addon (see src/dialect.rs) as the matching error. */
+function raiseDialect(failure, api) {
+  let error
+  if (failure.code === 'INVALID_SOURCE') {
+    error = new TypeError(failure.message)
+    error.code = 'ERR_INVALID_ARG_VALUE'
+  } else {
+    const ErrorClass = failure.code === 'INVALID_FILTER' ? InvalidFilterError : InvalidRecordError
+    error = new ErrorClass(failure.message, failure)
+  }
+  Error.captureStackTrace(error, api)
+  throw error
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * The filter criteria of a Lambda event-source mapping or an EventBridge Pipe: filter patterns,
+ * OR-ed, matched against the records the event source delivers (SQS `body`, Kinesis and MQ `data`
+ * and Kafka `value` decoded from base64, DynamoDB stream records).
+ *
+ *   new FilterCriteria(filters, { source: 'sqs' })
+ *   new FilterCriteria(filters, { source: 'kinesis', pipes: true })
+ */
+class FilterCriteria {
+  #native
+
+  constructor(filters, options) {
+    const api = FilterCriteria
+    if (filters === null || typeof filters !== 'object' || typeof filters[Symbol.iterator] !== 'function') {
+      throw invalidArgType('filters', 'an array or another iterable of filters', filters, api)
+    }
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'an object', options, api)
+    for (const key of Object.keys(options)) {
+      if (key !== 'source' && key !== 'pipes') {
+        throw invalidArgValue('options', options, `has an unknown property "${key}" (known: source, pipes)`, api)
+      }
+    }
+    const { source, pipes = false } = options
+    if (typeof source !== 'string') throw invalidArgType('options.source', 'of type string', source, api)
+    if (typeof pipes !== 'boolean') throw invalidArgType('options.pipes', 'of type boolean', pipes, api)
+    const texts = Array.from(filters, (filter, i) => {
+      const text = textOf(filter, `filters[${i}]`, api)
+      if (typeof text === 'string') return text
+      try {
+        return utf8.decode(text)
+      } catch {
+        const error = new InvalidFilterError(`filter ${i}: invalid UTF-8`, {
+          reason: 'invalid UTF-8',
+          line: 1,
+          column: 1,
+          offset: 0,
+          filter: i,
+        })
+        Error.captureStackTrace(error, api)
+        throw error
+      }
+    })
+    const result = native.filterCriteria(texts, source, pipes)
+    if (!(result instanceof native.NativeFilterCriteria)) raiseDialect(result, api)
+    this.#native = result
+  }
+
+  matches(record) {
+    const api = FilterCriteria.prototype.matches
+    const result = this.#native.matches(textOf(record, 'record', api))
+    if (typeof result !== 'boolean') raiseDialect(result, api)
+    return result
+  }
+
+  matchingFilters(record) {
+    const api = FilterCriteria.prototype.matchingFilters
+    const result = this.#native.matchingFilters(textOf(record, 'record', api))
+    if (!Array.isArray(result)) raiseDialect(result, api)
+    return result
+  }
+
+  event(record) {
+    const api = FilterCriteria.prototype.event
+    const result = this.#native.event(textOf(record, 'record', api))
+    if (typeof result !== 'string') raiseDialect(result, api)
+    return result
+  }
+
+  get source() {
+    return this.#native.source
+  }
+
+  get pipes() {
+    return this.#native.pipes
+  }
+
+  get service() {
+    return this.#native.service
+  }
+
+  get maxFilters() {
+    return this.#native.maxFilters ?? null
+  }
+
+  get length() {
+    return this.#native.length
+  }
+
+  get [Symbol.toStringTag]() {
+    return 'FilterCriteria'
+  }
+}
+
 function matchesRule(event, pattern) {
   const result = native.matchesRule(textOf(event, 'event', matchesRule), textOf(pattern, 'pattern', matchesRule))
   if (typeof result !== 'boolean') raise(result, matchesRule)
@@ -349,4 +476,7 @@ module.exports = {
   Explanation,
   InvalidPatternError,
   InvalidEventError,
+  FilterCriteria,
+  InvalidFilterError,
+  InvalidRecordError,
 }

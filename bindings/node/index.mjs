@@ -11,5 +11,8 @@ export const {
   Explanation,
   InvalidPatternError,
   InvalidEventError,
+  FilterCriteria,
+  InvalidFilterError,
+  InvalidRecordError,
 } = ferruler
 export default ferruler

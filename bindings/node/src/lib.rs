@@ -12,7 +12,8 @@
 //!
 //! Modules: `machine` (the `NativeMachine` class: rules, introspection), `hot` (the per-event
 //! and batch entry points, on the raw Node-API for speed), `state` (what the two share), `oneshot`
-//! (`matchesRule`, `checkPattern`), `explain` (`explain`, `patternComplexity`), `failure` (errors
+//! (`matchesRule`, `checkPattern`), `dialect` (`NativeFilterCriteria`, Lambda and Pipes filters),
+//! `explain` (`explain`, `patternComplexity`), `failure` (errors
 //! as values), `input` (text arguments).
 
 mod failure;
@@ -20,6 +21,7 @@ mod input;
 mod state;
 // Public so that their `#[napi]` items count as used in the unit-test build too, where napi-derive
 // registers nothing with Node.
+pub mod dialect;
 pub mod explain;
 pub mod hot;
 pub mod machine;

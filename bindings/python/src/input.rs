@@ -31,6 +31,10 @@ use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMemoryView, PyString};
 pub(crate) enum Role {
     Pattern,
     Event,
+    /// A Lambda or Pipes filter pattern ([`crate::dialect`]).
+    Filter,
+    /// An event-source record, or an event for the EventBridge dialect ([`crate::dialect`]).
+    Record,
 }
 
 impl Role {
@@ -38,6 +42,8 @@ impl Role {
         match self {
             Role::Pattern => "pattern",
             Role::Event => "event",
+            Role::Filter => "filter",
+            Role::Record => "record",
         }
     }
 }

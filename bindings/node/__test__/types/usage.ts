@@ -57,3 +57,23 @@ const chosen: number | null = condition.chosen
 const accepted: string[] = condition.values[0].acceptedBy
 assertMatches({ a: [1] }, { a: 1 })
 assertNoMatch({ a: [1] }, '{"a": 2}', { limits: { maxEventDepth: 8 } })
+
+import { FilterCriteria, InvalidFilterError, InvalidRecordError } from 'ferruler'
+import type { FilterCriteriaOptions } from 'ferruler'
+const filterOptions: FilterCriteriaOptions = { source: 'kinesis', pipes: true }
+const criteria = new FilterCriteria([{ body: ['x'] }, '{"body": ["y"]}'], { source: 'sqs' })
+const passes: boolean = criteria.matches({ body: 'x', eventSource: 'aws:sqs' })
+const which: number[] = criteria.matchingFilters('{"body": "y"}')
+const carried: string = criteria.event(new Uint8Array([123, 125]))
+const maxFilters: number | null = new FilterCriteria([], filterOptions).maxFilters
+const filterCount: number = criteria.length + (criteria.pipes ? 1 : 0) + criteria.source.length + criteria.service.length
+try {
+  new FilterCriteria([], { source: 'sqs' })
+} catch (e) {
+  if (e instanceof InvalidFilterError) {
+    const at: number | undefined = e.filter
+    const line: number = e.line
+  } else if (e instanceof InvalidRecordError) {
+    const offset: number = e.offset
+  }
+}

@@ -20,12 +20,15 @@ Names:
     explain: why a pattern does or does not match an event (str() is the CLI's explain text).
     pattern_complexity: how complex a pattern is, in the unit of Machine.complexity().
     ferruler.testing: assert_matches / assert_no_match for tests, failing with the explanation.
+    FilterCriteria: Lambda event-source and EventBridge Pipes filters (sqs, kinesis, dynamodb,
+        kafka, mq), OR-ed, matched against the records those sources deliver.
     InvalidPatternError, InvalidEventError: what bad input raises (both are ValueError).
+    InvalidFilterError, InvalidRecordError: their subclasses raised by FilterCriteria.
 """
 
-from ._errors import InvalidEventError, InvalidPatternError
+from ._errors import InvalidEventError, InvalidFilterError, InvalidPatternError, InvalidRecordError
 from ._explain import Alternative, Blocking, Condition, Conflict, Explanation, Value, explain
-from ._ferruler import Limits, Machine, __version__, check_pattern, matches_rule, pattern_complexity
+from ._ferruler import FilterCriteria, Limits, Machine, __version__, check_pattern, matches_rule, pattern_complexity
 
 __all__ = [
     "Alternative",
@@ -33,8 +36,11 @@ __all__ = [
     "Condition",
     "Conflict",
     "Explanation",
+    "FilterCriteria",
     "InvalidEventError",
+    "InvalidFilterError",
     "InvalidPatternError",
+    "InvalidRecordError",
     "Limits",
     "Machine",
     "__version__",

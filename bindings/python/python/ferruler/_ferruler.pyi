@@ -6,7 +6,7 @@ from typing import Any, Generic, TypedDict, Union, final
 
 from typing_extensions import Self, TypeAlias, TypeVar
 
-__all__ = ["Limits", "Machine", "__version__", "_explain", "check_pattern", "matches_rule", "pattern_complexity"]
+__all__ = ["FilterCriteria", "Limits", "Machine", "__version__", "_explain", "check_pattern", "matches_rule", "pattern_complexity"]
 
 __version__: str
 
@@ -113,6 +113,39 @@ class Machine(Generic[_N]):
         """Whether a rule named `key` exists."""
     def _core_seconds_per_match(self, events: Sequence[_JSON], iterations: int) -> float:
         """Benchmark support, not API: the engine's own time per event, timed in Rust."""
+
+@final
+class FilterCriteria:
+    """The filter criteria of a Lambda event-source mapping or an EventBridge Pipe: several filter
+    patterns, OR-ed, matched against the records the event source delivers.
+
+    ``source`` is "sqs", "kinesis", "dynamodb", "kafka" (or "msk"), "mq", or "eventbridge" (the
+    event matched as it is); "lambda:SOURCE" and "pipes:SOURCE" are accepted too. ``pipes=True``
+    applies Pipes' rules (at most 5 filters, ``$or`` allowed) instead of Lambda's (at most 10).
+    Raises ValueError for an unknown source, InvalidFilterError for a filter the service refuses.
+    """
+
+    def __new__(cls, filters: Iterable[_JSON], source: str, *, pipes: bool = False) -> Self: ...
+    def matches(self, record: _JSON) -> bool:
+        """Whether `record` passes: any filter matches the event it carries (True with no filters).
+        Raises InvalidRecordError if it is not a record of the event source."""
+    def matching_filters(self, record: _JSON) -> list[int]:
+        """The indexes, ascending, of the filters that match `record`."""
+    def event(self, record: _JSON) -> str:
+        """The event `record` carries, as the JSON text the filters are matched against."""
+    @property
+    def source(self) -> str:
+        """"sqs", "kinesis", "dynamodb", "kafka", "mq" or "eventbridge"."""
+    @property
+    def pipes(self) -> bool:
+        """Whether Pipes' rules apply."""
+    @property
+    def service(self) -> str:
+        """"Lambda", "Pipes" or "EventBridge"."""
+    @property
+    def max_filters(self) -> Union[int, None]:
+        """The most filters the service allows (10 Lambda, 5 Pipes); None for EventBridge."""
+    def __len__(self) -> int: ...
 
 def matches_rule(event: _JSON, pattern: _JSON) -> bool:
     """Whether `event` matches `pattern`, like EventBridge's TestEventPattern."""
