@@ -23,11 +23,11 @@ pub(crate) fn _explain(
     let event = json_text(event, Role::Event)?;
     let limits = limits.map(|l| l.get().inner.clone()).unwrap_or_default();
     let (pattern, event) = (pattern.as_bytes(), event.as_bytes());
-    let explained = py.detach(|| {
-        guarded(|| {
-            ferruler::explain::explain_with_limits(pattern, event, &limits).map(|e| {
-                (ferruler_bindings_common::explain::text(&e), ferruler_bindings_common::explain::json(&e))
-            })
+    // Held: an explanation is asked for one event at a time, by a person or a test, and is
+    // small; handing the GIL over would cost more than it saves (issue 18).
+    let explained = guarded(|| {
+        ferruler::explain::explain_with_limits(pattern, event, &limits).map(|e| {
+            (ferruler_bindings_common::explain::text(&e), ferruler_bindings_common::explain::json(&e))
         })
     })?;
     explained.map_err(|e| engine_error(py, &e))

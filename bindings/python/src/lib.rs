@@ -39,7 +39,13 @@ fn matches_rule(py: Python<'_>, event: &Bound<'_, PyAny>, pattern: &Bound<'_, Py
     let event = json_text(event, Role::Event)?;
     let pattern = json_text(pattern, Role::Pattern)?;
     let (event, pattern) = (event.as_bytes(), pattern.as_bytes());
-    py.detach(|| guarded(|| ferruler::matches_rule(event, pattern)))?.map_err(|e| engine_error(py, &e))
+    // As Machine.matches_for_event: the GIL is handed over only when the work outweighs the cost.
+    let matched = if event.len() + pattern.len() > machine::RELEASE_GIL_ABOVE {
+        py.detach(|| guarded(|| ferruler::matches_rule(event, pattern)))?
+    } else {
+        guarded(|| ferruler::matches_rule(event, pattern))?
+    };
+    matched.map_err(|e| engine_error(py, &e))
 }
 
 /// Validates an event pattern without adding it anywhere.

@@ -44,7 +44,23 @@ use pyo3::{PyTraverseError, PyVisit};
 use std::cell::RefCell;
 use std::collections::hash_map::Entry;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{
+    Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError,
+};
+
+/// Events (and patterns given to `add_rule`) of more than this many bytes are matched (compiled)
+/// with the GIL released; smaller ones with it held. Handing the GIL over and taking it back costs
+/// more than matching a small event, and with several threads the hand-overs contend, so releasing
+/// it on every call made two threads slower than one (issue 18).
+///
+/// Measured on the 2-core development VM (`bench.py --sections gil-threshold`: COMPLEX_ARRAYS
+/// rules, one CityLots-shaped event of each size matched in a loop, three runs): releasing costs one
+/// thread +17..19% at 263 B, +7..8% at 1 KB, +1..5% at 2 KB and nothing measurable from 4 KB up;
+/// two threads releasing, against two holding, match 0.80..1.20x as many events at 263 B,
+/// 0.71..1.51x at 1 KB, 1.23..1.57x at 2 KB, 1.33..1.71x at 4 KB, 1.78..1.90x from 8 KB to 200 KB.
+/// The crossover is between 1 and 2 KB; from 2 KB releasing won in every run, so the GIL is
+/// released above 2 KiB. CityLots events (901 bytes on average) are matched holding it.
+pub(crate) const RELEASE_GIL_ABOVE: usize = 2 * 1024;
 
 /// A set of named EventBridge event patterns, compiled together, matched against JSON events.
 ///
@@ -55,8 +71,10 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, Rw
 /// Patterns and events are JSON text given as str, bytes, bytearray or memoryview (bytes is read
 /// without copying), or a dict, which is serialised with the json module.
 ///
-/// Matching releases the GIL and takes only a shared lock, so threads match in parallel; adding
-/// and deleting rules take the lock exclusively, so a match sees a rule either wholly or not at all.
+/// Matching takes only a shared lock, and releases the GIL for a batch (matches_for_events) or an
+/// event over 2 KiB, so threads match in parallel; a smaller event is matched holding the GIL,
+/// which is faster than handing it over. Adding and deleting rules take the lock exclusively, so
+/// a match sees a rule either wholly or not at all.
 ///
 /// `limits` (keyword-only, a Limits) bounds the patterns and events the machine accepts; by
 /// default, the engine's defaults (patterns up to 4096 bytes, as EventBridge).
@@ -140,6 +158,24 @@ impl Machine {
         py: Python<'_>,
         change: impl FnOnce(&mut Rules) -> T + Send,
     ) -> Result<T, Internal> {
+        self.change_holding(py, false, change)
+    }
+
+    /// Runs `change` on the rules with the write lock held; with the GIL held too if `hold` and
+    /// the lock is free at once (so the GIL is never held while waiting for it), else released.
+    fn change_holding<T: Send>(
+        &self,
+        py: Python<'_>,
+        hold: bool,
+        change: impl FnOnce(&mut Rules) -> T + Send,
+    ) -> Result<T, Internal> {
+        if hold {
+            match self.rules.try_write() {
+                Ok(mut rules) => return guarded(|| change(&mut rules)),
+                Err(TryLockError::Poisoned(_)) => return Err(Internal::poisoned()),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
         py.detach(|| {
             let mut rules: RwLockWriteGuard<'_, Rules> =
                 self.rules.write().map_err(|_| Internal::poisoned())?;
@@ -147,9 +183,34 @@ impl Machine {
         })
     }
 
+    /// The name objects of the rules `event` matches, with the GIL released if `release` (see
+    /// [`RELEASE_GIL_ABOVE`]). Held, it is held only if the read lock is free at once: a thread
+    /// holding the GIL never waits for the lock.
+    fn matches_gil<'py>(&self, py: Python<'py>, event: &[u8], release: bool) -> PyResult<Bound<'py, PyList>> {
+        let found = if release {
+            py.detach(|| self.collect_matches(event))?
+        } else {
+            match self.rules.try_read() {
+                Ok(rules) => Self::collect_matches_in(&rules, event)?,
+                Err(TryLockError::Poisoned(_)) => return Err(Internal::poisoned().into()),
+                Err(TryLockError::WouldBlock) => py.detach(|| self.collect_matches(event))?,
+            }
+        };
+        let found = found.map_err(|e| event_error(py, &e))?;
+        PyList::new(py, found.iter().map(|name| name.bind(py)))
+    }
+
     /// The name objects of the rules `event` matches. Runs without the GIL: it only clones `Arc`s.
     fn collect_matches(&self, event: &[u8]) -> Result<Result<Vec<Name>, ferruler::EventError>, Internal> {
         let rules = self.rules.read().map_err(|_| Internal::poisoned())?;
+        Self::collect_matches_in(&rules, event)
+    }
+
+    /// The name objects of the rules `event` matches, in `rules`. Runs no Python code.
+    fn collect_matches_in(
+        rules: &Rules,
+        event: &[u8],
+    ) -> Result<Result<Vec<Name>, ferruler::EventError>, Internal> {
         guarded(|| {
             // Nothing inside re-enters this thread's matching, so the scratch is never borrowed twice.
             SCRATCH.with_borrow_mut(|scratch| {
@@ -245,7 +306,9 @@ impl Machine {
         let object = Arc::new(name.clone().unbind());
         let bytes = text.as_bytes();
         // The name object comes back out unless it was stored, to be dropped with the GIL held.
-        let (added, unused) = self.change(py, move |rules| {
+        // A small pattern compiles faster than the GIL changes hands: it is added holding it.
+        let hold = bytes.len() <= RELEASE_GIL_ABOVE;
+        let (added, unused) = self.change_holding(py, hold, move |rules| {
             if let Err(e) = rules.machine.add_rule(id, bytes) {
                 return (Err(e), Some(object));
             }
@@ -328,8 +391,9 @@ impl Machine {
     /// The names of the rules `event` matches, each once, as the objects they were added with.
     ///
     /// `event` is JSON text (str, bytes, bytearray, memoryview) or a dict. Matching runs with the
-    /// GIL released. Raises InvalidEventError (a ValueError, with .message and .offset) if the
-    /// event is not valid JSON or not UTF-8.
+    /// GIL released if the event is larger than 2 KiB; a smaller one is matched faster than the
+    /// GIL changes hands, and is matched holding it. Raises InvalidEventError (a ValueError, with
+    /// .message and .offset) if the event is not valid JSON or not UTF-8.
     fn matches_for_event<'py>(
         &self,
         py: Python<'py>,
@@ -337,8 +401,19 @@ impl Machine {
     ) -> PyResult<Bound<'py, PyList>> {
         let text = json_text(event, Role::Event)?;
         let bytes = text.as_bytes();
-        let found = py.detach(|| self.collect_matches(bytes))?.map_err(|e| event_error(py, &e))?;
-        PyList::new(py, found.iter().map(|name| name.bind(py)))
+        self.matches_gil(py, bytes, bytes.len() > RELEASE_GIL_ABOVE)
+    }
+
+    /// Benchmark support, not API: matches_for_event with the GIL released (`release`) or held
+    /// whatever the event's size, to measure where releasing it starts to pay.
+    fn _matches_for_event_gil<'py>(
+        &self,
+        py: Python<'py>,
+        event: &Bound<'py, PyAny>,
+        release: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let text = json_text(event, Role::Event)?;
+        self.matches_gil(py, text.as_bytes(), release)
     }
 
     /// The names of the rules each of `events` matches: one list per event, in order, as

@@ -113,6 +113,8 @@ class Machine(Generic[_N]):
         """Whether a rule named `key` exists."""
     def _core_seconds_per_match(self, events: Sequence[_JSON], iterations: int) -> float:
         """Benchmark support, not API: the engine's own time per event, timed in Rust."""
+    def _matches_for_event_gil(self, event: _JSON, release: bool) -> list[_N]:
+        """Benchmark support, not API: matches_for_event with the GIL released or held."""
 
 @final
 class FilterCriteria:
