@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Benchmarks the Python binding: per-call overhead and CityLots throughput against the pure-Python
-# EventBridge matchers (moto, LocalStack), in one run. See bindings/python/bench/bench.py.
+# EventBridge matchers (moto, LocalStack), batches, and 1, 2 and 4 threads sharing one Machine
+# (per-call and batch API on CityLots EXACT, ANYTHING_BUT and COMPLEX_ARRAYS, and a ~200 KB event),
+# in one run. See bindings/python/bench/bench.py.
+#
+# Threads only, on 20,000 events: EVENTS=20000 scripts/bench-python.sh --sections threads --rounds 5
+# Where releasing the GIL pays (the figures behind RELEASE_GIL_ABOVE): --sections gil-threshold
 #
 # Makes bindings/python/.venv-bench (reused after), installs the competitors from PyPI, builds and
 # installs the extension in release mode, generates the CityLots corpus (not committed) into

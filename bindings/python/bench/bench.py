@@ -17,6 +17,16 @@ Two measurements:
   the same events; both build every event's list of names. Target: at least 1.5 times the loop's
   events per second.
 
+* Threads (``--sections threads``): events per second with 1, 2 and 4 Python threads sharing one
+  Machine, each matching its share of the CityLots events of EXACT, ANYTHING_BUT and
+  COMPLEX_ARRAYS, through the per-call API and through the batch API (batches of 128 events, which
+  the binding matches on the calling thread: larger ones it splits across the cores itself), and
+  one ~200 KB event matched over and over. Targets on a 2-core machine, 2 threads against 1:
+  per-call at least x1.0, batches at least x1.6, the large event at least x1.6.
+* Where releasing the GIL pays (``--sections gil-threshold``): one event of each size from 200 B
+  to 200 KB matched in a loop with the GIL held and released (``Machine._matches_for_event_gil``),
+  by one thread and by two; the figures behind the binding's ``RELEASE_GIL_ABOVE``.
+
 The pure-Python matchers are the ones Python users have today: moto's (``EventPattern`` from
 ``moto.events.models``) and LocalStack's (``EventPatternCompiler`` and ``EventRuleEngine`` from
 ``localstack.services.events.event_rule_engine``). Their match counts are printed beside
@@ -35,6 +45,7 @@ import importlib.metadata
 import json
 import platform
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,9 +78,9 @@ class Matcher(Protocol):
 
 
 class Moto:
-    label = "moto " + importlib.metadata.version("moto")
-
     def __init__(self, patterns: Sequence[dict[str, Any]]) -> None:
+        # Looked up here, not at import, so that the thread sections run without the competitors.
+        self.label = "moto " + importlib.metadata.version("moto")
         from moto.events.models import EventPattern
 
         self.patterns = [EventPattern.load(json.dumps(p)) for p in patterns]
@@ -80,9 +91,8 @@ class Moto:
 
 
 class LocalStack:
-    label = "localstack " + importlib.metadata.version("localstack-core")
-
     def __init__(self, patterns: Sequence[dict[str, Any]]) -> None:
+        self.label = "localstack " + importlib.metadata.version("localstack-core")
         from localstack.services.events.event_rule_engine import (
             EventPatternCompiler,
             EventRuleEngine,
@@ -222,6 +232,166 @@ def batch(events: list[bytes], rule_set: str, rounds: int) -> dict[str, float]:
     return rates
 
 
+THREAD_SETS = ["EXACT", "ANYTHING_BUT", "COMPLEX_ARRAYS"]
+THREAD_COUNTS = [1, 2, 4]
+BATCH_CHUNK = 128
+
+
+def timed_in_threads(work: Callable[[int, int], object], threads: int) -> float:
+    """Seconds from the moment `threads` threads all start `work(index, threads)` until the last
+    one ends."""
+    barrier = threading.Barrier(threads + 1)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            work(index, threads)
+        except BaseException as e:  # reported below
+            errors.append(e)
+
+    pool = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for t in pool:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - start
+    assert not errors, errors
+    return elapsed
+
+
+def share_of(events: list[bytes], index: int, threads: int) -> list[bytes]:
+    """Thread `index`'s own part of the events, in one piece, as a thread consuming its own stream
+    would have them."""
+    size = -(-len(events) // threads)
+    return events[index * size : (index + 1) * size]
+
+
+def big_event(size: int) -> bytes:
+    """A CityLots-shaped event of about `size` bytes: a lot whose polygon has many points."""
+    head = b'{"type":"Feature","properties":{"MAPBLKLOT":"0001001","BLKLOT":"0001001","STREET":"UNKNOWN",'
+    head += b'"FROM_ST":"0","TO_ST":"0","ODD_EVEN":"E","BLOCK_NUM":"0001","LOT_NUM":"001"},'
+    head += b'"geometry":{"type":"Polygon","coordinates":[['
+    point = b"[-122.422003528252475,37.808480096967251,0.0],"
+    points = max(1, (size - len(head) - 4) // len(point))
+    return head + (point * points)[:-1] + b"]]}}"
+
+
+def threads_section(events: list[bytes], rounds: int, large_calls: int, passes: int) -> dict[str, Any]:
+    """A pass over 20,000 small events takes a few milliseconds, the GIL's switch interval (5 ms):
+    the events are gone through `passes` times, so that handing over the GIL at the start and the
+    end of a run is a small part of it."""
+    rule_sets: dict[str, list[dict[str, Any]]] = json.loads(RULES.read_text())
+    figures: dict[str, Any] = {}
+    print(
+        f"Threads sharing one Machine, CityLots {len(events)} events x {passes} passes, events/s"
+        f" (best of {rounds}):"
+    )
+    print(f"  {'':<40}" + "".join(f"{f'{n} thread' + ('s' if n > 1 else ''):>14}" for n in THREAD_COUNTS)
+          + "   2 vs 1")
+
+    def report(label: str, total: int, work: Callable[[int, int], object]) -> dict[int, float]:
+        best = dict.fromkeys(THREAD_COUNTS, float("inf"))
+        for _ in range(rounds):
+            for n in THREAD_COUNTS:
+                best[n] = min(best[n], timed_in_threads(work, n))
+        rates = {n: total / seconds for n, seconds in best.items()}
+        print(f"  {label:<40}" + "".join(f"{rates[n]:>14,.0f}" for n in THREAD_COUNTS)
+              + f"   x{rates[2] / rates[1]:.2f}", flush=True)
+        return rates
+
+    for name in THREAD_SETS:
+        machine = ferruler.Machine()
+        for i, pattern in enumerate(rule_sets[name]):
+            machine.add_rule(i, pattern)
+        single, many = machine.matches_for_event, machine.matches_for_events
+
+        def per_call(index: int, threads: int, single: Any = single) -> None:
+            share = share_of(events, index, threads)
+            for _ in range(passes):
+                for event in share:
+                    single(event)
+
+        def batches(index: int, threads: int, many: Any = many) -> None:
+            share = share_of(events, index, threads)
+            chunks = [share[i : i + BATCH_CHUNK] for i in range(0, len(share), BATCH_CHUNK)]
+            for _ in range(passes):
+                for chunk in chunks:
+                    many(chunk)
+
+        total = len(events) * passes
+        figures[name] = {
+            "per_call": report(f"{name} matches_for_event", total, per_call),
+            "batch": report(f"{name} matches_for_events({BATCH_CHUNK})", total, batches),
+        }
+
+    machine = ferruler.Machine()
+    for i, pattern in enumerate(rule_sets["COMPLEX_ARRAYS"]):
+        machine.add_rule(i, pattern)
+    large = big_event(200_000)
+    single = machine.matches_for_event
+
+    def large_calls_work(index: int, threads: int) -> None:
+        for _ in range(index, large_calls, threads):
+            single(large)
+
+    figures["large_event"] = report(f"one {len(large) // 1000} KB event, per call", large_calls, large_calls_work)
+    ratios = {
+        "per-call": min(f["per_call"][2] / f["per_call"][1] for k, f in figures.items() if k in THREAD_SETS),
+        "batch": min(f["batch"][2] / f["batch"][1] for k, f in figures.items() if k in THREAD_SETS),
+        "large event": figures["large_event"][2] / figures["large_event"][1],
+    }
+    targets = {"per-call": 1.0, "batch": 1.6, "large event": 1.6}
+    for label, ratio in ratios.items():
+        verdict = "met" if ratio >= targets[label] else "NOT met"
+        print(f"Threads target, {label}: 2 threads x{ratio:.2f} of one (target x{targets[label]}): {verdict}.")
+    return figures
+
+
+def gil_threshold(rounds: int) -> list[dict[str, Any]]:
+    """Per size: µs per call by one thread with the GIL held and released, and events/s of two
+    threads each way."""
+    machine = ferruler.Machine()
+    for i, pattern in enumerate(json.loads(RULES.read_text())["COMPLEX_ARRAYS"]):
+        machine.add_rule(i, pattern)
+    match = machine._matches_for_event_gil
+    rows = []
+    print("GIL held or released per call, COMPLEX_ARRAYS rules (best of", rounds, "rounds):")
+    print(f"  {'size':>8} {'held µs':>10} {'released µs':>12} {'cost':>7}"
+          f" {'2 thr held ev/s':>16} {'2 thr released':>15} {'gain':>6}")
+    for size in [200, 1000, 2000, 4000, 8000, 16_000, 64_000, 200_000]:
+        event = big_event(size)
+        calls = max(20, int(4_000_000 / size))
+        best: dict[tuple[bool, int], float] = {}
+        for _ in range(rounds):
+            for release in (False, True):
+                for threads in (1, 2):
+
+                    def work(index: int, n: int, release: bool = release) -> None:
+                        for _ in range(index, calls, n):
+                            match(event, release)
+
+                    key = (release, threads)
+                    best[key] = min(best.get(key, float("inf")), timed_in_threads(work, threads))
+        row = {
+            "size": len(event),
+            "held_us": best[(False, 1)] / calls * 1e6,
+            "released_us": best[(True, 1)] / calls * 1e6,
+            "two_held_per_s": calls / best[(False, 2)],
+            "two_released_per_s": calls / best[(True, 2)],
+        }
+        rows.append(row)
+        print(
+            f"  {row['size']:>8} {row['held_us']:>10.2f} {row['released_us']:>12.2f}"
+            f" {row['released_us'] / row['held_us']:>6.2f}x {row['two_held_per_s']:>16,.0f}"
+            f" {row['two_released_per_s']:>15,.0f} {row['two_released_per_s'] / row['two_held_per_s']:>5.2f}x",
+            flush=True,
+        )
+    return rows
+
+
 def print_row(row: dict[str, Any]) -> None:
     """One rule set's figures, on one line."""
     competitors = "  ".join(
@@ -254,10 +424,13 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument(
         "--sections",
-        default="per-call,citylots,batch",
-        help="what to measure, comma-separated (default: per-call,citylots,batch)",
+        default="per-call,citylots,batch,threads",
+        help="what to measure, comma-separated, of per-call, citylots, batch, threads and"
+        " gil-threshold (default: per-call,citylots,batch,threads)",
     )
     parser.add_argument("--batch-set", default="EXACT", help="rule set of the batch comparison")
+    parser.add_argument("--large-calls", type=int, default=2000, help="calls on the large event (threads)")
+    parser.add_argument("--passes", type=int, default=10, help="passes over the events (threads)")
     args = parser.parse_args()
     sections = args.sections.split(",")
     figures: dict[str, Any] = {}
@@ -292,6 +465,10 @@ def main() -> int:
         rates = figures["batch"] = batch(events, args.batch_set, max(args.rounds, 5))
         ratio = rates["matches_for_events, batches of 1,000"] / rates["loop of matches_for_event"]
         print(f"Batch target (x1.5 the loop, batches of 1,000): {'met' if ratio >= 1.5 else 'NOT met'}.")
+    if "threads" in sections:
+        figures["threads"] = threads_section(events, args.rounds, args.large_calls, args.passes)
+    if "gil-threshold" in sections:
+        figures["gil_threshold"] = gil_threshold(args.rounds)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))
     return 0
