@@ -1,5 +1,7 @@
-"""Threads: matching runs without the GIL, and matches running while another thread changes the
-rules see every rule either wholly or not at all, and never lose one."""
+"""Threads: matching a large event runs without the GIL, and matches running while another thread
+changes the rules, on events small enough to be matched holding the GIL or large enough to be
+matched without it, see every rule either wholly or not at all, never lose one, and never
+deadlock."""
 
 from __future__ import annotations
 
@@ -132,13 +134,31 @@ EVENT_X = json.dumps({"k": ALL_KEYS, "z": "yes", "x": "1"}).encode()
 EVENT_Y = json.dumps({"k": ALL_KEYS, "z": "yes", "y": "1"})
 # Matches no rule wholly, but every rule partly: a half-installed rule would show up here.
 EVENT_PARTIAL = json.dumps({"k": ALL_KEYS, "x": "1", "y": "1"}).encode()
+# Above the size up to which the binding matches holding the GIL (2 KiB, RELEASE_GIL_ABOVE).
+assert min(len(EVENT_X), len(EVENT_Y), len(EVENT_PARTIAL)) > 2048
+
+
+def _small_pattern(i: int) -> dict[str, Any]:
+    # As _pattern, but every rule matches the same small event: n=0 is above -1-i for every i.
+    return {"n": [{"numeric": [">", -1 - i]}], "z": ["yes"], "$or": [{"x": ["1"]}, {"y": ["1"]}]}
+
+
+# Small events, matched holding the GIL (the path taken by most real events).
+SMALL_EVENTS = (b'{"n":0,"z":"yes","x":"1"}', '{"n":0,"z":"yes","y":"1"}', b'{"n":0,"x":"1","y":"1"}')
+LARGE_EVENTS = (EVENT_X, EVENT_Y, EVENT_PARTIAL)
 
 
 class Observer:
     """A matching thread's record: what it saw, checked as it goes."""
 
-    def __init__(self, machine: ferruler.Machine, check: Callable[[list[int]], int]) -> None:
+    def __init__(
+        self,
+        machine: ferruler.Machine,
+        check: Callable[[list[int]], int],
+        events: tuple[bytes | str, bytes | str, bytes | str] = LARGE_EVENTS,
+    ) -> None:
         self.machine = machine
+        self.events = events
         self.check = check
         self.seen: list[int] = []
         self.errors: list[BaseException] = []
@@ -146,14 +166,14 @@ class Observer:
 
     def run(self) -> None:
         try:
-            events = (EVENT_X, EVENT_Y, EVENT_PARTIAL)
+            events = self.events
             turn = 0
             while True:
                 stopping = self.stop.is_set()
                 event = events[turn % 3]
                 turn += 1
                 found = self.machine.matches_for_event(event)
-                if event is EVENT_PARTIAL:
+                if turn % 3 == 0:  # the partial event
                     assert found == [], f"half-installed rules matched: {found}"
                 else:
                     self.seen.append(self.check(sorted(found)))
@@ -168,11 +188,13 @@ def _run(
     change: Callable[[int], object],
     check: Callable[[list[int]], int],
     done_at: Callable[[int], bool],
+    events: tuple[bytes | str, bytes | str, bytes | str] = LARGE_EVENTS,
 ) -> list[Observer]:
-    """Two observers match while this thread applies `change` to 0..N_RULES-1, pausing every
-    SYNC_EVERY changes until both have seen the machine as it then is (`done_at`), so that
-    matches and changes interleave for certain."""
-    observers = [Observer(machine, check), Observer(machine, check)]
+    """Two observers match `events` while this thread applies `change` to 0..N_RULES-1, pausing
+    every SYNC_EVERY changes until both have seen the machine as it then is (`done_at`), so that
+    matches and changes interleave for certain. An observer that stops making progress (a
+    deadlock) fails the test after 30 s."""
+    observers = [Observer(machine, check, events), Observer(machine, check, events)]
     threads = [threading.Thread(target=o.run) for o in observers]
     for t in threads:
         t.start()
@@ -196,8 +218,12 @@ def _run(
     return observers
 
 
-def test_two_threads_match_while_a_third_adds_rules() -> None:
+@pytest.mark.parametrize("size", ["small events, GIL held", "large events, GIL released"])
+def test_two_threads_match_while_a_third_adds_rules(size: str) -> None:
     machine: ferruler.Machine[int] = ferruler.Machine()
+    small = size.startswith("small")
+    pattern = _small_pattern if small else _pattern
+    events = SMALL_EVENTS if small else LARGE_EVENTS
 
     def check(found: list[int]) -> int:
         # Rules are added in order 0, 1, 2...: a match must see exactly the first k of them.
@@ -208,10 +234,10 @@ def test_two_threads_match_while_a_third_adds_rules() -> None:
 
     def add(i: int) -> None:
         nonlocal added
-        machine.add_rule(i, _pattern(i) if i % 2 else json.dumps(_pattern(i)).encode())
+        machine.add_rule(i, pattern(i) if i % 2 else json.dumps(pattern(i)).encode())
         added = i + 1
 
-    observers = _run(machine, add, check, done_at=lambda k: k >= added)
+    observers = _run(machine, add, check, done_at=lambda k: k >= added, events=events)
     for o in observers:
         # No rule is ever lost: the count each thread sees never goes down...
         assert o.seen == sorted(o.seen)
@@ -220,7 +246,39 @@ def test_two_threads_match_while_a_third_adds_rules() -> None:
         # ...and it ends with every rule.
         assert o.seen[-1] == N_RULES
     assert len(machine) == N_RULES
-    assert sorted(machine.matches_for_event(EVENT_Y)) == list(range(N_RULES))
+    assert sorted(machine.matches_for_event(events[1])) == list(range(N_RULES))
+
+
+def test_small_matches_and_large_changes_mix_without_deadlock() -> None:
+    """Small events are matched holding the GIL and take the machine's lock only if it is free at
+    once; a pattern over 2 KiB is added with the GIL released, taking the lock for writing. Both
+    at once, from several threads, must neither deadlock nor show a half-added rule."""
+    machine: ferruler.Machine[int] = ferruler.Machine()
+    # One rule per name, each a large pattern (> 2 KiB) that the small event matches.
+    filler = [f"no-{j:04d}" for j in range(300)]
+
+    def large_pattern(i: int) -> str:
+        return json.dumps({"n": [{"numeric": [">", -1 - i]}], "z": ["yes", *filler], "x": ["1"]})
+
+    assert len(large_pattern(0)) > 2048
+
+    def check(found: list[int]) -> int:
+        assert found == list(range(len(found))), f"a rule is missing: {found[:10]}..."
+        return len(found)
+
+    added = 0
+
+    def add(i: int) -> None:
+        nonlocal added
+        # Large patterns (GIL released) and small ones (GIL held) in turn.
+        machine.add_rule(i, large_pattern(i) if i % 2 else _small_pattern(i))
+        added = i + 1
+
+    events = (SMALL_EVENTS[0], SMALL_EVENTS[0], SMALL_EVENTS[2])
+    observers = _run(machine, add, check, done_at=lambda k: k >= added, events=events)
+    for o in observers:
+        assert o.seen == sorted(o.seen)
+        assert o.seen[-1] == N_RULES
 
 
 def test_two_threads_match_while_a_third_deletes_rules() -> None:
