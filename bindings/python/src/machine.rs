@@ -55,9 +55,9 @@ use std::sync::{
 ///
 /// Measured on the 2-core development VM (`bench.py --sections gil-threshold`: COMPLEX_ARRAYS
 /// rules, one CityLots-shaped event of each size matched in a loop, three runs): releasing costs one
-/// thread +17..19% at 263 B, +7..8% at 1 KB, +1..5% at 2 KB and nothing measurable from 4 KB up;
+/// thread +17..19% at 263 B, +7..8% at 1 KB, +1..5% at 2 KB, up to +3% at 4 KB, nothing from 8 KB;
 /// two threads releasing, against two holding, match 0.80..1.20x as many events at 263 B,
-/// 0.71..1.51x at 1 KB, 1.23..1.57x at 2 KB, 1.33..1.71x at 4 KB, 1.78..1.90x from 8 KB to 200 KB.
+/// 0.71..1.51x at 1 KB, 1.23..1.57x at 2 KB, 1.33..1.71x at 4 KB, 1.78..1.94x from 8 KB to 200 KB.
 /// The crossover is between 1 and 2 KB; from 2 KB releasing won in every run, so the GIL is
 /// released above 2 KiB. CityLots events (901 bytes on average) are matched holding it.
 pub(crate) const RELEASE_GIL_ABOVE: usize = 2 * 1024;
