@@ -46,7 +46,7 @@ use super::ItemId;
 use crate::casefold;
 use crate::event::Leaf;
 use crate::number;
-use crate::pattern::{Bound, IpRange, Matcher, NumericRange};
+use crate::pattern::{AnythingBut, Bound, IpRange, Matcher, NumericRange};
 use foldhash::HashMap;
 use std::cmp::Ordering;
 use std::sync::OnceLock;
@@ -235,7 +235,7 @@ impl ValueIndex {
             Matcher::PrefixIgnoreCase(_)
             | Matcher::SuffixIgnoreCase(_)
             | Matcher::EqualsIgnoreCase(_) => self.folding += 1,
-            Matcher::AnythingBut(a) if Exclusion::new(a).folds() => self.folding += 1,
+            Matcher::AnythingBut(AnythingBut::IgnoreCase(_)) => self.folding += 1,
             _ => {}
         }
         let m = self.more.get_or_insert_with(Default::default);
