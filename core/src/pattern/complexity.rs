@@ -19,6 +19,8 @@
 //! set holds at most `cap` states, which keeps the exploration small.
 
 use super::{AnythingBut, Matcher, Pattern, Test, Wildcard};
+use smallvec::{smallvec, SmallVec};
+use std::collections::HashSet;
 
 /// The complexity of `pattern` (the largest of its fields', over all its sub-rules) and the path
 /// of the field that has it (`None` without wildcards); the count stops above `cap` as
@@ -69,109 +71,128 @@ pub(crate) fn too_complex(text: &[u8], path: &[String]) -> crate::PatternError {
 /// A node of the trie: a state of the automaton.
 #[derive(Default)]
 struct Node {
-    /// Children by literal byte.
-    bytes: Vec<(u8, usize)>,
+    /// Children by literal byte (one, in a single wildcard's trie).
+    bytes: SmallVec<[(u8, u32); 1]>,
     /// The child by a star (a state that stays put on any byte).
-    star: Option<usize>,
+    star: Option<u32>,
     /// Whether this is a star's state.
     looping: bool,
     /// How many of the wildcards end at or below this node.
     reach: usize,
 }
 
+/// A set of states, sorted; under the cap, sets are small.
+type States = SmallVec<[u32; 8]>;
+
 /// EventBridge's complexity of the wildcards of one field (see the module docs), or some number
 /// above `cap` as soon as it is known to exceed `cap`.
+///
+/// Adding a rule with a wildcard runs this, so it is frugal: a set of states is a small inline
+/// vector, each step's set is built in one reused buffer, only sets not seen before are kept,
+/// and from each set only the bytes that lead somewhere are tried.
 pub(crate) fn complexity(wildcards: &[&Wildcard], cap: usize) -> usize {
     let mut nodes = vec![Node::default()];
-    let mut seen: Vec<&str> = Vec::new();
-    let mut alphabet = [false; 256];
+    let mut seen: SmallVec<[&str; 4]> = SmallVec::new();
+    let mut path: SmallVec<[u32; 32]> = SmallVec::new();
     for w in wildcards {
         if seen.contains(&w.source()) {
             continue;
         }
         seen.push(w.source());
-        let mut at = 0;
-        let mut path = vec![0];
+        let mut at = 0u32;
+        path.clear();
+        path.push(0);
         for (i, piece) in w.pieces().iter().enumerate() {
             if i > 0 {
-                at = match nodes[at].star {
+                at = match nodes[at as usize].star {
                     Some(next) => next,
                     None => {
+                        let next = nodes.len() as u32;
                         nodes.push(Node {
                             looping: true,
                             ..Node::default()
                         });
-                        let next = nodes.len() - 1;
-                        nodes[at].star = Some(next);
+                        nodes[at as usize].star = Some(next);
                         next
                     }
                 };
                 path.push(at);
             }
             for &b in piece.as_bytes() {
-                alphabet[b as usize] = true;
-                at = match nodes[at].bytes.iter().find(|(x, _)| *x == b) {
+                at = match nodes[at as usize].bytes.iter().find(|(x, _)| *x == b) {
                     Some(&(_, next)) => next,
                     None => {
+                        let next = nodes.len() as u32;
                         nodes.push(Node::default());
-                        let next = nodes.len() - 1;
-                        nodes[at].bytes.push((b, next));
+                        nodes[at as usize].bytes.push((b, next));
                         next
                     }
                 };
                 path.push(at);
             }
         }
-        for n in path {
-            nodes[n].reach += 1;
+        for &n in &path {
+            nodes[n as usize].reach += 1;
         }
     }
-    // Every byte no wildcard names behaves alike: one stands for them all.
-    let mut bytes: Vec<u8> = (0..=255u8).filter(|&b| alphabet[b as usize]).collect();
-    if let Some(other) = (0..=255u8).find(|&b| !alphabet[b as usize]) {
-        bytes.push(other);
-    }
-    let count = |set: &[usize]| -> usize {
+    let count = |set: &[u32]| -> usize {
         set.iter()
             .map(|&n| {
-                let before_star = match nodes[n].star {
-                    Some(s) if set.binary_search(&s).is_err() => nodes[s].reach,
+                let node = &nodes[n as usize];
+                let before_star = match node.star {
+                    Some(s) if set.binary_search(&s).is_err() => nodes[s as usize].reach,
                     _ => 0,
                 };
-                nodes[n].reach + before_star
+                node.reach + before_star
             })
             .sum()
     };
+    // A state and the star's state a value may enter from it without a byte.
+    let with_star = |n: u32| std::iter::once(n).chain(nodes[n as usize].star);
     let mut most = 0;
-    let mut known: std::collections::HashSet<Vec<usize>> = std::collections::HashSet::new();
-    let mut queue: Vec<Vec<usize>> = vec![vec![0]];
+    let mut known: HashSet<States, foldhash::fast::FixedState> = HashSet::default();
+    let mut queue: Vec<States> = vec![smallvec![0]];
+    let mut next = States::new();
+    let mut labels: SmallVec<[Option<u8>; 8]> = SmallVec::new();
     let mut first = true;
     while let Some(set) = queue.pop() {
         if !first {
-            let n = count(&set);
-            most = most.max(n);
+            most = most.max(count(&set));
             if most > cap {
                 return most;
             }
         }
         first = false;
-        for &b in &bytes {
-            let mut next = Vec::new();
+        // The bytes that lead somewhere from this set, each the label of a child of one of its
+        // states; every other byte leads to the set's star states alone, and one step (`None`)
+        // stands for them all.
+        labels.clear();
+        for &n in &set {
+            for m in with_star(n) {
+                labels.extend(nodes[m as usize].bytes.iter().map(|&(b, _)| Some(b)));
+            }
+        }
+        labels.sort_unstable();
+        labels.dedup();
+        labels.push(None);
+        for &b in &labels {
+            next.clear();
             for &n in &set {
-                // The state itself, and the star's state, which a value may enter without a byte.
-                for m in std::iter::once(n).chain(nodes[n].star) {
-                    if nodes[m].looping {
+                for m in with_star(n) {
+                    let node = &nodes[m as usize];
+                    if node.looping {
                         next.push(m);
                     }
-                    if let Some(&(_, c)) = nodes[m].bytes.iter().find(|(x, _)| *x == b) {
+                    if let Some(&(_, c)) = node.bytes.iter().find(|&&(x, _)| Some(x) == b) {
                         next.push(c);
                     }
                 }
             }
             next.sort_unstable();
             next.dedup();
-            if !next.is_empty() && known.insert(next.clone()) {
-                queue.push(next);
+            if !next.is_empty() && !known.contains(&next) {
+                known.insert(next.clone());
+                queue.push(next.clone());
             }
         }
     }
