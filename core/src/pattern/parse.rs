@@ -17,6 +17,7 @@ use super::{
 };
 use crate::error::PatternError;
 use crate::limits::Limits;
+use smallvec::SmallVec;
 
 const OR: &str = "$or";
 
@@ -196,8 +197,11 @@ impl Compiler<'_> {
                     if rules.is_empty() {
                         rules.push(Vec::new());
                     }
-                    for rule in rules.iter_mut() {
-                        put(rule, path.clone(), alts.clone());
+                    if let Some((last, others)) = rules.split_last_mut() {
+                        for rule in others {
+                            put(rule, path.clone(), alts.clone());
+                        }
+                        put(last, path.clone(), alts);
                     }
                 }
                 _ => {
@@ -604,7 +608,7 @@ impl Compiler<'_> {
 
 /// The members of an object with earlier duplicates dropped (the last occurrence wins and keeps its
 /// place in document order).
-fn last_wins(members: &[Member]) -> Vec<&Member> {
+fn last_wins(members: &[Member]) -> SmallVec<[&Member; 8]> {
     members
         .iter()
         .enumerate()
@@ -682,12 +686,18 @@ fn finish(partials: Vec<Partial>) -> Vec<SubRule> {
                     Alt::Absent => None,
                 })
                 .collect();
-            let mut tests = Vec::new();
+            let mut tests: SmallVec<[Test; 2]> = SmallVec::new();
             if !matchers.is_empty() {
                 tests.push(Test::AnyOf(matchers));
             }
             if absent {
                 tests.push(Test::Absent);
+            }
+            if let ([variant], [_]) = (&mut variants[..], &tests[..]) {
+                // The usual case, one sub-rule and one test: nothing to copy.
+                let test = tests.pop().expect("one test");
+                variant.push(Condition::new(path, test));
+                continue;
             }
             let mut next = Vec::with_capacity(variants.len() * tests.len());
             for v in &variants {
