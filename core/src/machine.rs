@@ -506,7 +506,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let mut conditions = SmallVec::new();
         let mut stack: SmallVec<[ItemId; 8]> = SmallVec::from_elem(sub, 1);
         while let Some(g) = stack.pop() {
-            for &m in &self.items.group(g).members {
+            for &m in self.items.members(self.items.group(g)) {
                 match self.items.get(m & !ABSENT) {
                     Item::Group(_) => stack.push(m),
                     Item::Cond(_) => conditions.push(m),
@@ -559,21 +559,21 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                     continue;
                 }
             }
-            let members = inside.iter().map(|&(_, m)| m).collect();
+            let members: SmallVec<[u32; 8]> = inside.iter().map(|&(_, m)| m).collect();
             let trie = &self.trie;
             let group = self
                 .items
-                .new_group(q, NO_RULE, members, |n| trie.node(n).depth());
+                .new_group(q, NO_RULE, &members, |n| trie.node(n).depth());
             self.count_group(q, 1);
             pending = outside;
             pending.push((q, group));
         }
-        let members = pending.iter().map(|&(_, m)| m).collect();
+        let members: SmallVec<[u32; 8]> = pending.iter().map(|&(_, m)| m).collect();
         let trie = &self.trie;
         let sub = self
             .items
-            .new_group(ROOT, rule, members, |n| trie.node(n).depth());
-        if !self.items.group(sub).has_positive() {
+            .new_group(ROOT, rule, &members, |n| trie.node(n).depth());
+        if !self.items.has_positive(self.items.group(sub)) {
             self.absent_slot.insert(sub, self.absent_only.len());
             self.absent_only.push(sub);
         }
@@ -634,7 +634,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         };
         let slot = &mut self.trie.node_mut(cond.node).values;
         if let Some(values) = slot {
-            for m in code::decode_matchers(cond.code()) {
+            for m in code::decode_matchers(&cond.code) {
                 values.remove(&m, id);
             }
             if cond.excluded.is_some() {
@@ -693,11 +693,11 @@ impl<N: Clone + Eq + Hash> Machine<N> {
     /// Frees group `g` and what it holds: its deeper groups, and one use of each condition and of
     /// the condition's path.
     fn free_group(&mut self, g: ItemId) {
-        let group = self.items.free_group(g);
-        if group.node != ROOT {
-            self.count_group(group.node, -1);
+        let (node, members) = self.items.free_group(g);
+        if node != ROOT {
+            self.count_group(node, -1);
         }
-        for &m in &group.members {
+        for &m in &members {
             let id = m & !ABSENT;
             match self.items.get(id) {
                 Item::Group(_) => self.free_group(id),

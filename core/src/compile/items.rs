@@ -28,6 +28,7 @@
 
 use super::exclusion::Exclusion;
 use super::paths::NodeId;
+use super::runs::Runs;
 use super::{push_slot, put_slot, ItemId};
 use crate::pattern::{Matcher, Test};
 use hashbrown::HashTable;
@@ -49,7 +50,8 @@ pub(crate) const SOLE: u32 = 1 << 30;
 /// The item id in a trigger-list entry.
 pub(crate) const ENTRY_ID: u32 = SOLE - 1;
 
-/// A condition or a group.
+/// A condition or a group: 24 bytes, their variable-length parts kept in `Items`' arenas (a
+/// router holds two or three items per rule).
 #[derive(Debug, Clone)]
 pub(crate) enum Item {
     Free,
@@ -64,16 +66,22 @@ pub(crate) struct Cond {
     pub node: NodeId,
     /// Sub-rules and groups using it.
     users: u32,
+    /// Its test's code (see `machine::code`), by which it is interned: where it is in
+    /// `Items::codes`.
+    code: u32,
+    /// Its anything-but matchers, when they are tested lazily: their slot in `Items::excluded`,
+    /// or [`EAGER`].
+    excluded: u32,
     /// How broad its matchers are (see [`weight`]): a trigger is chosen by weight times users.
     weight: u8,
-    /// The anything-but matchers of its list, tested lazily, and the path's "some leaf is here"
-    /// item through which the condition is reached.
-    pub excluded: Option<Box<Excluded>>,
-    /// Its test's code (see `machine::code`), by which it is interned.
-    code: Box<[u8]>,
 }
 
-#[derive(Debug, Clone)]
+/// `Cond::excluded` of a condition without lazily tested anything-but matchers.
+const EAGER: u32 = u32::MAX;
+
+/// The anything-but matchers of a condition, tested lazily, and the path's "some leaf is here"
+/// item through which the condition is reached.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Excluded {
     pub exclusions: Box<[Exclusion]>,
     pub leaf_item: ItemId,
@@ -84,8 +92,9 @@ pub(crate) struct Excluded {
 #[derive(Debug, Clone)]
 pub(crate) struct Group {
     pub node: NodeId,
-    /// Items, [`ABSENT`]-flagged for `exists: false` members.
-    pub members: SmallVec<[u32; 4]>,
+    /// Its members, items [`ABSENT`]-flagged for `exists: false` ones: where they are in
+    /// `Items::members`.
+    members: u32,
     /// The item it is filed under (`ItemId::MAX` for a sub-rule of `exists: false` only), and its
     /// place in that item's list.
     pub trigger: ItemId,
@@ -93,17 +102,19 @@ pub(crate) struct Group {
 }
 
 impl Cond {
-    /// Its test's code (see `machine::code`).
-    pub(crate) fn code(&self) -> &[u8] {
-        &self.code
+    /// Whether it has anything-but matchers tested lazily.
+    #[inline]
+    pub(crate) fn is_lazy(&self) -> bool {
+        self.excluded != EAGER
     }
 }
 
-impl Group {
-    /// Whether it has a positive member.
-    pub(crate) fn has_positive(&self) -> bool {
-        self.members.iter().any(|&m| m & ABSENT == 0)
-    }
+/// What is left of a condition removed from the items.
+pub(crate) struct Released {
+    pub node: NodeId,
+    /// Its test's code.
+    pub code: Vec<u8>,
+    pub excluded: Option<Excluded>,
 }
 
 /// Every condition and group of a machine.
@@ -120,6 +131,12 @@ pub(crate) struct Items {
     /// same reason.
     rules: Vec<u32>,
     free: Vec<ItemId>,
+    /// The codes of conditions and the members of groups.
+    codes: Runs<u8>,
+    members: Runs<u32>,
+    /// The lazily tested anything-but matchers of conditions, by slot.
+    excluded: Vec<Excluded>,
+    free_excluded: Vec<u32>,
     /// Conditions, found by hashing path and code.
     interned: HashTable<ItemId>,
     hasher: foldhash::fast::RandomState,
@@ -156,6 +173,23 @@ impl Items {
             Item::Group(g) => g,
             _ => panic!("item {id} is not a group"),
         }
+    }
+
+    /// The lazily tested anything-but matchers of condition `c`, if it has some.
+    #[inline]
+    pub(crate) fn excluded(&self, c: &Cond) -> Option<&Excluded> {
+        c.is_lazy().then(|| &self.excluded[c.excluded as usize])
+    }
+
+    /// The members of group `g`.
+    #[inline]
+    pub(crate) fn members(&self, g: &Group) -> &[u32] {
+        self.members.get(g.members)
+    }
+
+    /// Whether group `g` has a positive member.
+    pub(crate) fn has_positive(&self, g: &Group) -> bool {
+        self.members(g).iter().any(|&m| m & ABSENT == 0)
     }
 
     /// The rule of sub-rule `id`.
@@ -249,6 +283,24 @@ impl Items {
         let item = std::mem::replace(&mut self.items[id as usize], Item::Free);
         self.rules[id as usize] = NO_RULE;
         self.free.push(id);
+        let items = &mut self.items;
+        match &item {
+            Item::Cond(c) if self.codes.free(c.code) => {
+                self.codes
+                    .compact(items.iter_mut().filter_map(|item| match item {
+                        Item::Cond(c) => Some(&mut c.code),
+                        _ => None,
+                    }))
+            }
+            Item::Group(g) if self.members.free(g.members) => {
+                self.members
+                    .compact(items.iter_mut().filter_map(|item| match item {
+                        Item::Group(g) => Some(&mut g.members),
+                        _ => None,
+                    }))
+            }
+            _ => {}
+        }
         if self.free.len() == self.items.len() {
             *self = Items {
                 hasher: self.hasher,
@@ -263,7 +315,7 @@ impl Items {
         let items = &self.items;
         self.interned
             .find(self.hash(node, code), |&id| match &items[id as usize] {
-                Item::Cond(c) => c.node == node && &*c.code == code,
+                Item::Cond(c) => c.node == node && self.codes.get(c.code) == code,
                 _ => false,
             })
             .copied()
@@ -286,7 +338,7 @@ impl Items {
             }
             return (id, false);
         }
-        let excluded = leaf_item.map(|leaf_item| {
+        let excluded = leaf_item.map_or(EAGER, |leaf_item| {
             let exclusions = matchers
                 .iter()
                 .filter_map(|m| match m {
@@ -294,34 +346,37 @@ impl Items {
                     _ => None,
                 })
                 .collect();
-            Box::new(Excluded {
+            let excluded = Excluded {
                 exclusions,
                 leaf_item,
-            })
+            };
+            put_slot(&mut self.excluded, &mut self.free_excluded, excluded)
         });
+        let code = self.codes.push(code);
         let id = self.put(Item::Cond(Cond {
             node,
             users: 1,
-            weight: weight(matchers),
+            code,
             excluded,
-            code: code.into(),
+            weight: weight(matchers),
         }));
         let Items {
             interned,
             items,
             hasher,
+            codes,
             ..
         } = self;
         interned.insert_unique(hash, id, |&i| match &items[i as usize] {
-            Item::Cond(c) => hasher.hash_one((c.node, &*c.code)),
+            Item::Cond(c) => hasher.hash_one((c.node, codes.get(c.code))),
             _ => unreachable!("only conditions are interned"),
         });
         (id, true)
     }
 
-    /// One user less of condition `id`; when it has none left, it is removed and returned (with
-    /// its code, for the index to drop its matchers).
-    pub(crate) fn release(&mut self, id: ItemId) -> Option<Cond> {
+    /// One user less of condition `id`; when it has none left, it is removed and what the index
+    /// needs to drop its matchers returned.
+    pub(crate) fn release(&mut self, id: ItemId) -> Option<Released> {
         let Item::Cond(c) = &mut self.items[id as usize] else {
             panic!("item {id} is not a condition");
         };
@@ -329,15 +384,22 @@ impl Items {
         if c.users > 0 {
             return None;
         }
-        let (node, code) = (c.node, std::mem::take(&mut c.code));
-        let hash = self.hash(node, &code);
+        let c = c.clone();
+        let code = self.codes.get(c.code).to_vec();
+        let hash = self.hash(c.node, &code);
         if let Ok(entry) = self.interned.find_entry(hash, |&i| i == id) {
             entry.remove();
         }
-        match self.take(id) {
-            Item::Cond(c) => Some(Cond { code, ..c }),
-            _ => unreachable!(),
-        }
+        let excluded = c.is_lazy().then(|| {
+            self.free_excluded.push(c.excluded);
+            std::mem::take(&mut self.excluded[c.excluded as usize])
+        });
+        self.take(id);
+        Some(Released {
+            node: c.node,
+            code,
+            excluded,
+        })
     }
 
     /// A new group of `members` (which it files under its trigger, chosen now).
@@ -345,10 +407,11 @@ impl Items {
         &mut self,
         node: NodeId,
         rule: u32,
-        members: SmallVec<[u32; 4]>,
+        members: &[u32],
         depth: impl Fn(NodeId) -> u32,
     ) -> ItemId {
-        let trigger = self.choose_trigger(&members, &depth);
+        let trigger = self.choose_trigger(members, &depth);
+        let members = self.members.push(members);
         let id = self.put(Item::Group(Group {
             node,
             members,
@@ -370,7 +433,7 @@ impl Items {
         let mut entry = id;
         if self.rules[id as usize] != NO_RULE {
             entry |= SUB_RULE;
-            if group.members.len() == 1 && group.members[0] == trigger {
+            if self.members(group) == [trigger] {
                 entry |= SOLE;
             }
         }
@@ -401,7 +464,7 @@ impl Items {
         let entries: Vec<u32> = self.triggers(id).to_vec();
         for entry in entries {
             let g = entry & ENTRY_ID;
-            let best = self.choose_trigger(&self.group(g).members, &depth);
+            let best = self.choose_trigger(self.members(self.group(g)), &depth);
             if best != id {
                 self.unfile_group(g);
                 self.file_group(g, best);
@@ -409,13 +472,13 @@ impl Items {
         }
     }
 
-    /// Removes group `id` from its trigger's list, and returns it.
-    pub(crate) fn free_group(&mut self, id: ItemId) -> Group {
+    /// Removes group `id` from its trigger's list and the items; returns its node and members.
+    pub(crate) fn free_group(&mut self, id: ItemId) -> (NodeId, SmallVec<[u32; 8]>) {
         self.unfile_group(id);
-        let Item::Group(g) = self.take(id) else {
-            panic!("item {id} is not a group");
-        };
-        g
+        let g = self.group(id);
+        let (node, members) = (g.node, SmallVec::from_slice(self.members(g)));
+        self.take(id);
+        (node, members)
     }
 
     /// The item through which a group of `members` is best reached: of its positive members'
@@ -427,7 +490,7 @@ impl Items {
             .filter(|&&m| m & ABSENT == 0)
             .map(|&m| {
                 let (item, node, score) = match &self.items[m as usize] {
-                    Item::Cond(c) => match &c.excluded {
+                    Item::Cond(c) => match self.excluded(c) {
                         Some(x) => {
                             let leaf = self.cond(x.leaf_item);
                             (

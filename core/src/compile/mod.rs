@@ -9,6 +9,7 @@
 //! * [`interval`]: the range index behind numeric and CIDR matchers.
 //! * [`globs`]: the index behind wildcard matchers, and [`glob_dfa`], the automaton for few.
 //! * [`exclusion`]: anything-but, tested lazily.
+//! * [`runs`]: the arenas holding the codes of conditions and the members of groups.
 //!
 //! Matching collects the items an event satisfies; `crate::matching` turns them into rules.
 
@@ -19,6 +20,7 @@ pub(crate) mod interval;
 pub(crate) mod items;
 pub(crate) mod keys;
 pub(crate) mod paths;
+pub(crate) mod runs;
 pub(crate) mod values;
 
 /// A condition or group of a machine: its slot in [`items::Items`].

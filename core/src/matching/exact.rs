@@ -244,7 +244,7 @@ impl ExactScratch {
                 .map(|h| h.1),
         );
         if let Item::Cond(cond) = items.get(c) {
-            if let Some(x) = &cond.excluded {
+            if let Some(x) = items.excluded(cond) {
                 for (i, leaf) in self.leaves.iter().enumerate() {
                     if leaf.node == cond.node
                         && leaf
@@ -266,7 +266,7 @@ impl ExactScratch {
         self.groups.clear();
         self.groups.push(sub);
         while let Some(g) = self.groups.pop() {
-            for &m in &items.group(g).members {
+            for &m in items.members(items.group(g)) {
                 match items.get(m & !ABSENT) {
                     Item::Group(_) => self.groups.push(m),
                     _ => self.members.push(m),

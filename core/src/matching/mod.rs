@@ -40,7 +40,7 @@
 pub(crate) mod exact;
 
 use crate::compile::exclusion::{Exclusion, Folded};
-use crate::compile::items::{Cond, Group, Item, Items, ABSENT, ENTRY_ID, SOLE, SUB_RULE};
+use crate::compile::items::{Cond, Excluded, Group, Item, Items, ABSENT, ENTRY_ID, SOLE, SUB_RULE};
 use crate::compile::paths::{Key, NodeId, PathTrie};
 use crate::compile::values::{Emit, LeafScratch, ValueIndex};
 use crate::compile::ItemId;
@@ -347,11 +347,11 @@ impl Run<'_> {
 /// not yet. (Out of line: the usual sub-rule, of one member, needs no call.)
 #[inline(never)]
 fn holds(items: &Items, s: &mut MatchScratch, group: &Group, start: u32, end: bool) -> bool {
-    group.members.iter().all(|&m| {
+    items.members(group).iter().all(|&m| {
         let id = m & !ABSENT;
         let satisfied = s.log.since(id, start)
             || match items.get(id) {
-                Item::Cond(c) => c.excluded.is_some() && passes(s, c, start),
+                Item::Cond(c) => items.excluded(c).is_some_and(|x| passes(s, c, x, start)),
                 Item::Group(g) => {
                     end && !s.instanced.contains(&g.node) && holds(items, s, g, 0, true)
                 }
@@ -363,12 +363,8 @@ fn holds(items: &Items, s: &mut MatchScratch, group: &Group, start: u32, end: bo
 
 /// Whether a leaf recorded since log position `start` satisfies an anything-but of condition
 /// `c`. Leaves are recorded in log order, so they are read from the last back to `start`.
-fn passes(s: &mut MatchScratch, c: &Cond, start: u32) -> bool {
-    let exclusions = &c
-        .excluded
-        .as_ref()
-        .expect("an anything-but condition")
-        .exclusions;
+fn passes(s: &mut MatchScratch, c: &Cond, x: &Excluded, start: u32) -> bool {
+    let exclusions = &x.exclusions;
     let MatchScratch {
         excluding,
         bytes,

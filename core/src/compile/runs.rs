@@ -1,0 +1,139 @@
+//! Variable-length runs (a condition's code, a group's members) kept end to end in one vector.
+//!
+//! **Why.** A router holds a few items per rule, and each item has one variable-length part. A
+//! boxed slice per item costs 16 bytes in the item and an allocation; a small inline vector costs
+//! 24 and spills anyway past its inline length. Here an item holds a 4-byte offset, the run's
+//! length is stored in front of it, and the vector grows by an eighth (see `push_slot`). A freed
+//! run becomes garbage; when garbage is more than half the vector, the owner copies its live
+//! runs to a new one ([`Runs::compact`]), so memory stays linear in what is held and each run is
+//! moved an amortised constant number of times.
+
+use super::push_slot;
+
+/// A unit of a run: how a run's length is written in front of it.
+pub(crate) trait Unit: Copy {
+    /// Units the length takes.
+    const HEAD: usize;
+    fn put_len(len: usize, out: &mut Vec<Self>);
+    fn len(head: &[Self]) -> usize;
+}
+
+impl Unit for u8 {
+    const HEAD: usize = 4;
+
+    fn put_len(len: usize, out: &mut Vec<u8>) {
+        let len = u32::try_from(len).expect("runs shorter than 4 GiB");
+        for b in len.to_le_bytes() {
+            push_slot(out, b);
+        }
+    }
+
+    fn len(head: &[u8]) -> usize {
+        u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize
+    }
+}
+
+impl Unit for u32 {
+    const HEAD: usize = 1;
+
+    fn put_len(len: usize, out: &mut Vec<u32>) {
+        push_slot(out, u32::try_from(len).expect("runs shorter than 2^32"));
+    }
+
+    fn len(head: &[u32]) -> usize {
+        head[0] as usize
+    }
+}
+
+/// Runs of `T`, each known by the offset [`push`](Runs::push) returned.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Runs<T> {
+    data: Vec<T>,
+    /// Units of freed runs (their heads included).
+    garbage: usize,
+}
+
+impl<T: Unit> Runs<T> {
+    /// Appends `run`; returns its offset.
+    pub(crate) fn push(&mut self, run: &[T]) -> u32 {
+        let at = u32::try_from(self.data.len()).expect("fewer than 2^32 units of runs");
+        T::put_len(run.len(), &mut self.data);
+        for &x in run {
+            push_slot(&mut self.data, x);
+        }
+        at
+    }
+
+    /// The run at `at`.
+    #[inline]
+    pub(crate) fn get(&self, at: u32) -> &[T] {
+        let start = at as usize + T::HEAD;
+        let len = T::len(&self.data[at as usize..start]);
+        &self.data[start..start + len]
+    }
+
+    /// Forgets the run at `at`; returns whether garbage is now most of the vector (then the
+    /// owner calls [`compact`](Runs::compact)).
+    pub(crate) fn free(&mut self, at: u32) -> bool {
+        self.garbage += T::HEAD + self.get(at).len();
+        if self.garbage == self.data.len() {
+            *self = Runs {
+                data: Vec::new(),
+                garbage: 0,
+            };
+            return false;
+        }
+        self.garbage > self.data.len() / 2
+    }
+
+    /// Copies the live runs, whose offsets `offsets` yields (each rewritten to the run's new
+    /// place), to a vector of their size.
+    pub(crate) fn compact<'a>(&mut self, offsets: impl Iterator<Item = &'a mut u32>) {
+        let mut data = Vec::with_capacity(self.data.len() - self.garbage);
+        for at in offsets {
+            let start = *at as usize;
+            let end = start + T::HEAD + self.get(*at).len();
+            *at = data.len() as u32;
+            data.extend_from_slice(&self.data[start..end]);
+        }
+        debug_assert_eq!(data.len(), self.data.len() - self.garbage);
+        self.data = data;
+        self.garbage = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_survive_frees_and_compaction() {
+        let mut runs: Runs<u8> = Runs::default();
+        let mut live: Vec<(u32, Vec<u8>)> = (0..100u8)
+            .map(|i| {
+                let run: Vec<u8> = (0..i % 7).map(|j| i ^ j).collect();
+                (runs.push(&run), run)
+            })
+            .collect();
+        let mut compacted = false;
+        for i in (0..100).rev().filter(|i| i % 3 != 0) {
+            let (at, _) = live.remove(i);
+            if runs.free(at) {
+                runs.compact(live.iter_mut().map(|(at, _)| at));
+                compacted = true;
+            }
+        }
+        assert!(compacted);
+        for (at, run) in &live {
+            assert_eq!(runs.get(*at), &run[..]);
+        }
+        for (at, _) in live.drain(..) {
+            runs.free(at);
+        }
+        assert_eq!(
+            runs.data.capacity(),
+            0,
+            "an emptied arena gives its memory back"
+        );
+    }
+}
