@@ -87,8 +87,7 @@ pub(crate) struct Excluded {
     pub leaf_item: ItemId,
 }
 
-/// A group of members that must hold within one value at `node`; at the root, a sub-rule (whose
-/// rule is in `Items::rules`).
+/// A group of members that must hold within one value at `node`; at the root, a sub-rule.
 #[derive(Debug, Clone)]
 pub(crate) struct Group {
     pub node: NodeId,
@@ -99,6 +98,8 @@ pub(crate) struct Group {
     /// place in that item's list.
     pub trigger: ItemId,
     slot: u32,
+    /// The rule of a sub-rule, [`NO_RULE`] for a group inside one.
+    rule: u32,
 }
 
 impl Cond {
@@ -127,9 +128,6 @@ pub(crate) struct Items {
     filed: Vec<Filed>,
     lists: Vec<Vec<u32>>,
     free_lists: Vec<u32>,
-    /// Per item, the rule of a sub-rule ([`NO_RULE`] for other items), beside the items for the
-    /// same reason.
-    rules: Vec<u32>,
     free: Vec<ItemId>,
     /// The codes of conditions and the members of groups.
     codes: Runs<u8>,
@@ -195,34 +193,35 @@ impl Items {
     /// The rule of sub-rule `id`.
     #[inline]
     pub(crate) fn rule(&self, id: ItemId) -> u32 {
-        self.rules[id as usize]
+        self.group(id).rule
     }
 
     /// The entries of the groups filed under item `id` (see [`SUB_RULE`], [`SOLE`]).
     #[inline]
     pub(crate) fn triggers(&self, id: ItemId) -> &[u32] {
-        match &self.filed[id as usize] {
-            Filed::None => &[],
-            Filed::One(entry) => std::slice::from_ref(entry),
-            Filed::Many(list) => &self.lists[*list as usize],
+        let filed = &self.filed[id as usize];
+        match filed.get() {
+            Where::None => &[],
+            Where::One(_) => std::slice::from_ref(&filed.0),
+            Where::Many(list) => &self.lists[list as usize],
         }
     }
 
     /// Files `entry` under item `id`; returns its place in the item's list.
     fn file(&mut self, id: ItemId, entry: u32) -> u32 {
         let filed = &mut self.filed[id as usize];
-        match *filed {
-            Filed::None => {
-                *filed = Filed::One(entry);
+        match filed.get() {
+            Where::None => {
+                *filed = Filed::one(entry);
                 0
             }
-            Filed::One(first) => {
+            Where::One(first) => {
                 let list = vec![first, entry];
                 let at = put_slot(&mut self.lists, &mut self.free_lists, list);
-                *filed = Filed::Many(at);
+                *filed = Filed::many(at);
                 1
             }
-            Filed::Many(at) => {
+            Where::Many(at) => {
                 let list = &mut self.lists[at as usize];
                 push_slot(list, entry);
                 (list.len() - 1) as u32
@@ -234,15 +233,15 @@ impl Items {
     /// returns the moved entry, whose place changed.
     fn unfile(&mut self, id: ItemId, slot: u32) -> Option<u32> {
         let filed = &mut self.filed[id as usize];
-        let Filed::Many(at) = *filed else {
-            *filed = Filed::None;
+        let Where::Many(at) = filed.get() else {
+            *filed = Filed::NONE;
             return None;
         };
         let list = &mut self.lists[at as usize];
         list.swap_remove(slot as usize);
         let moved = list.get(slot as usize).copied();
         if let [only] = list[..] {
-            *filed = Filed::One(only);
+            *filed = Filed::one(only);
             self.lists[at as usize] = Vec::new();
             self.free_lists.push(at);
             if self.free_lists.len() == self.lists.len() {
@@ -268,11 +267,10 @@ impl Items {
             None => {
                 let id = u32::try_from(self.items.len())
                     .ok()
-                    .filter(|&id| id <= ENTRY_ID)
+                    .filter(|&id| id < ENTRY_ID)
                     .expect("fewer than 2^30 conditions and groups in one machine");
                 push_slot(&mut self.items, item);
-                push_slot(&mut self.filed, Filed::None);
-                push_slot(&mut self.rules, NO_RULE);
+                push_slot(&mut self.filed, Filed::NONE);
                 id
             }
         }
@@ -281,7 +279,6 @@ impl Items {
     fn take(&mut self, id: ItemId) -> Item {
         debug_assert!(self.triggers(id).is_empty(), "nothing is filed under it");
         let item = std::mem::replace(&mut self.items[id as usize], Item::Free);
-        self.rules[id as usize] = NO_RULE;
         self.free.push(id);
         let items = &mut self.items;
         match &item {
@@ -417,8 +414,8 @@ impl Items {
             members,
             trigger,
             slot: 0,
+            rule,
         }));
-        self.rules[id as usize] = rule;
         self.file_group(id, trigger);
         id
     }
@@ -431,7 +428,7 @@ impl Items {
         }
         let group = self.group(id);
         let mut entry = id;
-        if self.rules[id as usize] != NO_RULE {
+        if group.rule != NO_RULE {
             entry |= SUB_RULE;
             if self.members(group) == [trigger] {
                 entry |= SOLE;
@@ -536,13 +533,44 @@ fn weight(matchers: &[Matcher]) -> u8 {
         .unwrap_or(16)
 }
 
-/// Where the groups filed under an item are (see `Items::filed`).
+/// Where the groups filed under an item are (see `Items::filed`), in 4 bytes: the one entry
+/// itself, or the index of a list in `Items::lists` flagged [`SOLE`] alone (an entry has
+/// [`SOLE`] only with [`SUB_RULE`]), or all ones for none (an entry's item id is less than
+/// [`ENTRY_ID`]).
 #[derive(Debug, Clone, Copy)]
-enum Filed {
+struct Filed(u32);
+
+/// A [`Filed`] read.
+enum Where {
     None,
     One(u32),
     /// At this index of `Items::lists`.
     Many(u32),
+}
+
+impl Filed {
+    const NONE: Filed = Filed(u32::MAX);
+
+    fn one(entry: u32) -> Filed {
+        debug_assert!(entry != u32::MAX && entry & (SUB_RULE | SOLE) != SOLE);
+        Filed(entry)
+    }
+
+    fn many(list: u32) -> Filed {
+        debug_assert!(list <= ENTRY_ID);
+        Filed(SOLE | list)
+    }
+
+    #[inline]
+    fn get(self) -> Where {
+        if self.0 == u32::MAX {
+            Where::None
+        } else if self.0 & (SUB_RULE | SOLE) == SOLE {
+            Where::Many(self.0 & ENTRY_ID)
+        } else {
+            Where::One(self.0)
+        }
+    }
 }
 
 /// `exists: true`, the list of the item an `exists: false` condition turns.
