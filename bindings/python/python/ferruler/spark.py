@@ -3,15 +3,20 @@
 Install with ``pip install "ferruler[spark]"`` (pyspark is an optional dependency; the executors
 need the ``ferruler`` wheel too, see the Spark section of the README).
 
->>> from ferruler.spark import match_rules, rule_counts            # doctest: +SKIP
->>> out = match_rules(df, "body", {"big": {"detail": {"total": [{"numeric": [">", 100]}]}}})
->>> out.select("body", "rules", "rules_error").show()               # doctest: +SKIP
+Example (``df`` a DataFrame with a string column ``body`` of event JSON)::
+
+    from ferruler.spark import match_rules, rule_counts
+
+    out = match_rules(df, "body", {"big": {"detail": {"total": [{"numeric": [">", 100]}]}}})
+    out.select("body", "rules", "rules_error").show()
+    rule_counts(df, "body", "rules/", sample=3).show()
 
 Names:
     match_rules: the DataFrame with an ``array<string>`` column of the rules each event matches
         (and a string column saying why an event could not be read).
     rule_counts: per rule, how many events it matches and a sample of them.
     load_rules: the ``{name: pattern JSON text}`` mapping that ``rules`` arguments are read into.
+    match_array: the same on one pyarrow array, without Spark.
 
 How it works, and why:
 
@@ -47,16 +52,16 @@ import json
 import os
 import re
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Tuple, Union
 
 from ._errors import InvalidEventError, InvalidPatternError
 from ._ferruler import _ArrowMatcher, check_pattern
 
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    import pyarrow as pa
-    from pyspark.sql import DataFrame
+# pyspark and pyarrow are optional and untyped (no py.typed), so their types are not named here:
+# importing them for annotations would make the package fail type checks where they are absent.
+DataFrame = Any
 
-__all__ = ["load_rules", "match_rules", "rule_counts"]
+__all__ = ["load_rules", "match_array", "match_rules", "rule_counts"]
 
 Pattern = Union[str, bytes, Mapping[str, Any]]
 Rules = Union[Mapping[str, Pattern], str, "os.PathLike[str]"]
@@ -133,7 +138,7 @@ def match_rules(
     reason; valid and null events have a null error. ``on_error="raise"`` fails the task at the
     first invalid event instead (no error column is added then).
     """
-    from pyspark.sql.types import ArrayType, BinaryType, StringType, StructField, StructType
+    from pyspark.sql.types import ArrayType, BinaryType, StringType, StructField, StructType  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     if on_error not in _ON_ERROR:
         raise ValueError(f"on_error must be one of {_ON_ERROR}, not {on_error!r}")
@@ -146,7 +151,9 @@ def match_rules(
     error_column = None if on_error == "raise" else (error_column or f"{output}_error")
     for added in (output, error_column):
         if added is not None and added in names:
-            raise ValueError(f"the DataFrame already has a column {added!r}; choose another with output= or error_column=")
+            raise ValueError(
+                f"the DataFrame already has a column {added!r}; choose another with output= or error_column="
+            )
     if error_column == output:
         raise ValueError("output and error_column must differ")
     loaded = load_rules(rules)
@@ -168,15 +175,17 @@ def rule_counts(df: DataFrame, column: str, rules: Rules, *, sample: int = 0, se
     nothing are listed with count 0. Invalid events match no rule and are not counted here;
     ``match_rules(...).where("rules_error IS NOT NULL").count()`` counts them.
     """
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
-    from pyspark.sql.types import LongType, StringType, StructField, StructType
+    from pyspark.sql import Window  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    from pyspark.sql import functions as F  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    from pyspark.sql.types import LongType, StringType, StructField, StructType  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     if not isinstance(sample, int) or sample < 0:
         raise ValueError(f"sample must be a non-negative int, not {sample!r}")
     loaded = load_rules(rules)
     tmp_rules, tmp_error, tmp_event = "__ferruler_rules", "__ferruler_error", "__ferruler_event"
-    matched = match_rules(df.select(F.col(column).alias(tmp_event)), tmp_event, loaded, output=tmp_rules, error_column=tmp_error)
+    matched = match_rules(
+        df.select(F.col(column).alias(tmp_event)), tmp_event, loaded, output=tmp_rules, error_column=tmp_error
+    )
     hits = matched.select(F.explode(tmp_rules).alias("rule"), F.col(tmp_event).cast("string").alias("event"))
     counts = hits.groupBy("rule").agg(F.count(F.lit(1)).alias("count"))
     if sample > 0:
@@ -204,10 +213,10 @@ _CACHE_LOCK = threading.Lock()
 
 def _batches_matcher(
     rules: Tuple[Tuple[str, str], ...], column: str, output: str, error_column: str | None
-) -> Callable[[Iterable[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+) -> Callable[[Iterable[Any]], Iterator[Any]]:
     """The function ``mapInArrow`` runs on the workers; it closes over the rules' text only."""
 
-    def match_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    def match_batches(batches: Iterable[Any]) -> Iterator[Any]:
         return _match_batches(batches, rules, column, output, error_column)
 
     return match_batches
@@ -215,30 +224,33 @@ def _batches_matcher(
 
 def _matcher(rules: Tuple[Tuple[str, str], ...]) -> Tuple[_ArrowMatcher, Any]:
     """The compiled rules and their names as an Arrow array, made once per process."""
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     key = hashlib.sha256(json.dumps(rules).encode()).hexdigest()
     with _CACHE_LOCK:
         found = _CACHE.get(key)
         if found is None:
-            found = (_ArrowMatcher([text for _, text in rules]), pa.array([name for name, _ in rules], pa.string()))
+            found = (
+                _ArrowMatcher([text for _, text in rules]),
+                pa.array([name for name, _ in rules], pa.string()),
+            )
             _CACHE[key] = found
     return found
 
 
 def _match_batches(
-    batches: Iterable[pa.RecordBatch],
+    batches: Iterable[Any],
     rules: Tuple[Tuple[str, str], ...],
     column: str,
     output: str,
     error_column: str | None,
-) -> Iterator[pa.RecordBatch]:
-    import pyarrow as pa
-    import pyarrow.compute as pc
+) -> Iterator[Any]:
+    import pyarrow as pa  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    import pyarrow.compute as pc  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     matcher, names = _matcher(rules)
     for batch in batches:
-        matched, errors = match_array(matcher, names, batch.column(column))
+        matched, errors = _match_array(matcher, names, batch.column(column))
         if error_column is None:
             if errors.null_count != len(errors):
                 first = pc.index(errors.is_valid(), True).as_py()
@@ -246,7 +258,10 @@ def _match_batches(
             arrays, fields = batch.columns + [matched], list(batch.schema) + [pa.field(output, matched.type)]
         else:
             arrays = batch.columns + [matched, errors]
-            fields = list(batch.schema) + [pa.field(output, matched.type), pa.field(error_column, pa.string())]
+            fields = list(batch.schema) + [
+                pa.field(output, matched.type),
+                pa.field(error_column, pa.string()),
+            ]
         yield pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
 
 
@@ -258,12 +273,19 @@ def _event_error(text: str) -> InvalidEventError:
     return InvalidEventError(found.group(1), int(found.group(2)))
 
 
-def match_array(matcher: _ArrowMatcher, names: pa.Array, events: pa.Array) -> Tuple[pa.Array, pa.Array]:
-    """Matches an Arrow array of event JSON (``string``, ``binary`` or their ``large_`` forms);
-    returns the ``list<string>`` array of matched rule names and the ``string`` array of errors.
-    Building block of :func:`match_rules`, usable without Spark."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+def match_array(events: Any, rules: Rules) -> Tuple[Any, Any]:
+    """What :func:`match_rules` computes, on one pyarrow array (or chunked array) of event JSON,
+    without Spark: the ``list<string>`` array of the rules each event matches and the ``string``
+    array of errors. ``events`` is ``string``, ``binary``, their ``large_`` or ``_view`` forms;
+    ``rules`` is what :func:`load_rules` takes (compiled once per distinct rule text, then cached).
+    """
+    matcher, names = _matcher(tuple(load_rules(rules).items()))
+    return _match_array(matcher, names, events)
+
+
+def _match_array(matcher: _ArrowMatcher, names: Any, events: Any) -> Tuple[Any, Any]:
+    import pyarrow as pa  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    import pyarrow.compute as pc  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     if isinstance(events, pa.ChunkedArray):
         events = events.combine_chunks()
@@ -271,11 +293,18 @@ def match_array(matcher: _ArrowMatcher, names: pa.Array, events: pa.Array) -> Tu
         events = events.cast(pa.string() if pa.types.is_string_view(events.type) else pa.binary())
     n = len(events)
     schema, array = events.__arrow_c_array__()
-    list_valid, offsets, rule_numbers, error_valid, error_offsets, error_data = matcher.match_column(schema, array)
+    list_valid, offsets, rule_numbers, error_valid, error_offsets, error_data = matcher.match_column(
+        schema, array
+    )
     indices = pa.Array.from_buffers(pa.uint32(), len(rule_numbers) // 4, [None, pa.py_buffer(rule_numbers)])
     values = pc.take(names, indices)
     validity = None if list_valid is None else pa.py_buffer(list_valid)
-    matched = pa.Array.from_buffers(pa.list_(pa.field("item", pa.string(), nullable=False)), n, [validity, pa.py_buffer(offsets)], children=[values])
+    matched = pa.Array.from_buffers(
+        pa.list_(pa.field("item", pa.string(), nullable=False)),
+        n,
+        [validity, pa.py_buffer(offsets)],
+        children=[values],
+    )
     if error_valid is None:
         errors = pa.nulls(n, pa.string())
     else:
@@ -305,7 +334,12 @@ def _load_file(path: str, *, as_map: bool) -> Dict[str, str]:
         value = json.loads(text)
     except (OSError, UnicodeDecodeError, ValueError) as e:
         raise ValueError(f"{path}: cannot read rules: {e}") from e
-    if isinstance(value, dict) and ("Resources" in value or "AWSTemplateFormatVersion" in value or "values" in value and "format_version" in value):
+    if isinstance(value, dict) and (
+        "Resources" in value
+        or "AWSTemplateFormatVersion" in value
+        or "values" in value
+        and "format_version" in value
+    ):
         raise ValueError(_template_message(path))
     if not as_map:
         name = os.path.basename(path)
