@@ -291,6 +291,10 @@ def _match_array(matcher: _ArrowMatcher, names: Any, events: Any) -> Tuple[Any, 
         events = events.combine_chunks()
     if pa.types.is_string_view(events.type) or pa.types.is_binary_view(events.type):
         events = events.cast(pa.string() if pa.types.is_string_view(events.type) else pa.binary())
+    if not hasattr(events, "__arrow_c_array__"):
+        raise ImportError(
+            f"ferruler.spark needs pyarrow 14 or later (the PyCapsule interface), not {pa.__version__}"
+        )
     n = len(events)
     schema, array = events.__arrow_c_array__()
     list_valid, offsets, rule_numbers, error_valid, error_offsets, error_data = matcher.match_column(
