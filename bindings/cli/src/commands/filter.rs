@@ -356,8 +356,9 @@ struct Lines<'a> {
 
 impl Lines<'_> {
     /// Fills `chunk` with whole lines, up to about [`CHUNK_BYTES`], or fewer if the next line is
-    /// not read yet (so that a slow stream, `tail -f | ferruler filter`, is answered line by line
-    /// rather than a MiB at a time); `Ok(false)` at the end of the input. On a read error, `chunk`
+    /// not read yet: a slow stream (`tail -f | ferruler filter`) is matched as it comes, never held
+    /// back until a MiB has arrived (the output itself is buffered, 64 KiB, as it always was);
+    /// `Ok(false)` at the end of the input. On a read error, `chunk`
     /// holds the whole lines read before it.
     fn fill(&mut self, chunk: &mut Done) -> Result<bool, Failure> {
         chunk.lines.clear();
