@@ -71,7 +71,13 @@ def test_every_string_and_binary_type_slices_nulls_and_errors() -> None:
     for name, pattern in RULES.items():
         machine.add_rule(name, pattern)
     order = list(RULES)
-    for kind in (pa.string(), pa.large_string(), pa.binary(), pa.large_binary(), pa.string_view()):
+    kinds = [pa.string(), pa.large_string(), pa.binary(), pa.large_binary()]
+    try:  # string_view and its casts came in pyarrow 16 to 18
+        whole.cast(pa.string_view()).cast(pa.string())
+        kinds.append(pa.string_view())
+    except (AttributeError, pa.ArrowNotImplementedError):
+        pass
+    for kind in kinds:
         for start, length in ((0, len(rows)), (3, 200), (len(rows) - 1, 1), (5, 0)):
             events = whole.cast(kind).slice(start, length)
             matched, errors = _match_array(matcher, names, events)
