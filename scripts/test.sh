@@ -8,7 +8,9 @@
 #   4. the Node binding, built with napi, and its node --test suite (scripts/test-node.sh);
 #   5. `ferruler serve` with real clients: boto3, the AWS CLI and headless Chromium
 #      (scripts/test-serve.sh);
-#   6. the documented commands: on a scratch copy, every install/build command the READMEs show,
+#   6. `ferruler.spark` on Spark in local mode against `ferruler filter` (scripts/test-spark.sh;
+#      pyspark from PyPI into the Python venv, a Java runtime from Debian when missing);
+#   7. the documented commands: on a scratch copy, every install/build command the READMEs show,
 #      then the README's quick-start snippets in Rust, Python and Node (scripts/test-docs.sh).
 #
 # Needs Rust (cargo with rustfmt and clippy), python3 with pip/venv, and Node >= 20 with npm; the
@@ -17,12 +19,12 @@
 # The conformance corpus is read from ../shared/conformance/cases.jsonl beside the repository, or
 # from $FERRULER_CASES.
 #
-# Usage: scripts/test.sh [rust|python|node|serve|docs]...   (default: all)
+# Usage: scripts/test.sh [rust|python|node|serve|spark|docs]...   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(rust python node serve docs)
+[ ${#parts[@]} -gt 0 ] || parts=(rust python node serve spark docs)
 
 for part in "${parts[@]}"; do
   case "$part" in
@@ -44,12 +46,16 @@ for part in "${parts[@]}"; do
       echo "== ferruler serve with real clients"
       scripts/test-serve.sh
       ;;
+    spark)
+      echo "== ferruler.spark on Spark (local[2])"
+      scripts/test-spark.sh
+      ;;
     docs)
       echo "== documented commands"
       scripts/test-docs.sh
       ;;
     *)
-      echo "unknown part: $part (expected rust, python, node, serve or docs)" >&2
+      echo "unknown part: $part (expected rust, python, node, serve, spark or docs)" >&2
       exit 2
       ;;
   esac

@@ -64,8 +64,10 @@ With --output names, output line n belongs to input line n: a blank input line g
 line, an invalid one `null` (see --on-error).\n\
 Exit status: 0 every line was a valid event; 2 if a rule is invalid (nothing is read) or some line\n\
 is not a valid event (each reported on stderr with its file, line and column).\n\
+Gzip and zstd inputs are decompressed as they are read; events are matched on every core (--jobs),\n\
+and the output keeps the input's order.\n\
 Examples:\n  ferruler filter --rules rules/ < events.jsonl\n  \
-ferruler filter --rules template.yaml --output events events-*.jsonl > matching.jsonl"
+ferruler filter --rules template.yaml --output events events-*.jsonl.gz > matching.jsonl"
     )]
     Filter(FilterArgs),
 
@@ -303,7 +305,8 @@ pub struct FilterArgs {
     /// The rules: a {name: pattern} JSON file, a directory of pattern files, or a template.
     #[arg(long, value_name = "RULES", required = true)]
     pub rules: Vec<PathBuf>,
-    /// JSON-lines files of events; standard input if none (or -).
+    /// JSON-lines files of events, plain, gzip or zstd (recognised by their first bytes);
+    /// standard input if none (or -).
     #[arg(value_name = "EVENTS")]
     pub inputs: Vec<PathBuf>,
     /// What to print.
@@ -312,6 +315,9 @@ pub struct FilterArgs {
     /// What an invalid line gives (it is always reported on stderr and makes the exit status 2).
     #[arg(long, value_enum, default_value_t = OnError::Null)]
     pub on_error: OnError,
+    /// Threads matching events (default: every core); output stays in input order.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
     #[command(flatten)]
     pub params: ParamArgs,
 }

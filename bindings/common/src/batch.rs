@@ -92,6 +92,91 @@ pub fn matches_for_events<N: Clone + Send + Sync>(
     Ok(all)
 }
 
+/// What a batch matched when each event stands alone ([`matches_each`]).
+pub struct EachMatches<N> {
+    /// How many rules each event matched, in order (0 for an absent or invalid event).
+    pub counts: Vec<u32>,
+    /// The names of the rules matched, event after event (each event's `counts[i]` of them).
+    pub names: Vec<N>,
+    /// The invalid events, by index in the batch, in order, with why each is invalid.
+    pub errors: Vec<(usize, EventError)>,
+}
+
+/// As [`matches_for_events`], but an invalid event does not stop the batch: it matches nothing
+/// and its error is recorded, and `None` (an absent event, e.g. a null in a column) matches
+/// nothing and is no error.
+///
+/// This is what a data-frame column needs (`ferruler.spark`): one bad row among millions must
+/// become a null with its reason beside it, not a failed job, and a per-event mode here keeps the
+/// whole batch on the threads instead of matching every event again one by one after a failure.
+pub fn matches_each<N: Clone + Send + Sync>(
+    machine: &Machine<N>,
+    events: &[Option<&[u8]>],
+    scratch: &mut Scratch,
+) -> EachMatches<N> {
+    let threads = cores().min(events.len() / MIN_EVENTS_PER_THREAD);
+    let pool = if threads > 1 { pool() } else { None };
+    let Some(pool) = pool else {
+        return match_each_chunk(machine, events, 0, scratch);
+    };
+    let chunk = events.len().div_ceil(threads);
+    let mut chunks = events.chunks(chunk).enumerate();
+    let (_, first) = chunks.next().expect("a batch shared out has events");
+    let mut results: Vec<_> = chunks
+        .map(|(i, events)| (i * chunk, events, None))
+        .collect();
+    let mut mine = None;
+    pool.in_place_scope(|scope| {
+        for (start, events, result) in &mut results {
+            let (start, events): (usize, &[Option<&[u8]>]) = (*start, events);
+            scope.spawn(move |_| {
+                *result =
+                    Some(POOL_SCRATCH.with_borrow_mut(|scratch| {
+                        match_each_chunk(machine, events, start, scratch)
+                    }));
+            });
+        }
+        mine = Some(match_each_chunk(machine, first, 0, scratch));
+    });
+    let mut all = mine.expect("the calling thread ran its chunk");
+    for (_, _, result) in results {
+        let part = result.expect("the scope ran every chunk");
+        all.counts.extend(part.counts);
+        all.names.extend(part.names);
+        all.errors.extend(part.errors);
+    }
+    all
+}
+
+/// Matches `events` in order on this thread, each on its own; `start` is the index of the first
+/// in the whole batch.
+fn match_each_chunk<N: Clone>(
+    machine: &Machine<N>,
+    events: &[Option<&[u8]>],
+    start: usize,
+    scratch: &mut Scratch,
+) -> EachMatches<N> {
+    let mut matches = EachMatches {
+        counts: Vec::with_capacity(events.len()),
+        names: Vec::new(),
+        errors: Vec::new(),
+    };
+    for (index, event) in events.iter().enumerate() {
+        let before = matches.names.len();
+        if let Some(event) = event {
+            if let Err(error) =
+                machine.for_each_match(event, scratch, |name| matches.names.push(name.clone()))
+            {
+                // Names pushed before the error was found are not the event's.
+                matches.names.truncate(before);
+                matches.errors.push((start + index, error));
+            }
+        }
+        matches.counts.push((matches.names.len() - before) as u32);
+    }
+    matches
+}
+
 thread_local! {
     /// Each pool thread's scratch space, kept from batch to batch: a new `Scratch` grows as it is
     /// used, which for a chunk of a few hundred events costs about as much as matching them.
@@ -187,6 +272,53 @@ mod tests {
                 assert_eq!(got, want, "{text}");
             }
             assert_eq!(batch.counts.len(), n);
+        }
+    }
+
+    #[test]
+    fn each_event_stands_alone() {
+        let m = machine();
+        for n in [0, 3, MIN_EVENTS_PER_THREAD * 4 + 5] {
+            let mut texts = events(n);
+            let bad: Vec<usize> = (0..n).filter(|i| i % 97 == 5).collect();
+            for &i in &bad {
+                texts[i] = format!(r#"{{"n": {}"#, i % 4);
+            }
+            let absent = |i: usize| i % 89 == 7;
+            let slices: Vec<Option<&[u8]>> = texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (!absent(i)).then_some(t.as_bytes()))
+                .collect();
+            let batch = matches_each(&m, &slices, &mut Scratch::default());
+            assert_eq!(batch.counts.len(), n);
+            let mut names = batch.names.iter();
+            let mut errors = batch.errors.iter();
+            for (i, text) in texts.iter().enumerate() {
+                let got: Vec<&str> = names
+                    .by_ref()
+                    .take(batch.counts[i] as usize)
+                    .copied()
+                    .collect();
+                if absent(i) {
+                    assert!(got.is_empty());
+                    continue;
+                }
+                match m.matches_for_event(text) {
+                    Ok(mut want) => {
+                        let mut got = got;
+                        got.sort();
+                        want.sort();
+                        assert_eq!(got, want, "{text}");
+                    }
+                    Err(want) => {
+                        assert!(got.is_empty());
+                        assert_eq!(errors.next(), Some(&(i, want)), "{text}");
+                    }
+                }
+            }
+            assert!(errors.next().is_none());
+            assert!(names.next().is_none());
         }
     }
 

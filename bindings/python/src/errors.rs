@@ -40,7 +40,7 @@ pub(crate) fn event_error(py: Python<'_>, e: &ferruler::EventError) -> PyErr {
 
 /// `message` with the limits it names spelled as in Python: the engine writes
 /// `(Limits::max_pattern_bytes)`, a Python user sets `Limits.max_pattern_bytes`.
-fn python_names(message: &str) -> String {
+pub(crate) fn python_names(message: &str) -> String {
     message.replace("(Limits::", "(Limits.")
 }
 

@@ -12,10 +12,12 @@
 //! * [`machine`]: rule names that are arbitrary Python objects, and the locking that lets threads
 //!   match in parallel, without the GIL, while others add and delete rules;
 //! * [`dialect`]: Lambda event-source and EventBridge Pipes filter criteria (`FilterCriteria`);
+//! * [`arrow`]: matching a whole Arrow column at once, for data frames (`ferruler.spark`);
 //! * [`explain`]: `explain`, rendered as the CLI renders it, and the complexity of one pattern;
 //! * [`errors`]: the engine's errors as typed Python exceptions, and panics kept from crossing into
 //!   Python.
 
+mod arrow;
 mod dialect;
 mod errors;
 mod explain;
@@ -66,6 +68,7 @@ fn _ferruler(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<machine::Machine>()?;
     m.add_class::<limits::Limits>()?;
     m.add_class::<dialect::FilterCriteria>()?;
+    m.add_class::<arrow::ArrowMatcher>()?;
     m.add_function(wrap_pyfunction!(matches_rule, m)?)?;
     m.add_function(wrap_pyfunction!(check_pattern, m)?)?;
     m.add_function(wrap_pyfunction!(explain::_explain, m)?)?;

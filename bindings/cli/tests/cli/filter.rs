@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 /// A few thousand varied events, deterministic (a small linear congruential generator).
-fn events(count: usize) -> Vec<String> {
+pub fn events(count: usize) -> Vec<String> {
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move |n: u64| {
         state = state

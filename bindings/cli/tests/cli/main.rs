@@ -6,6 +6,7 @@ mod cases;
 mod check;
 mod explain;
 mod filter;
+mod filter_archives;
 mod filters;
 mod help;
 mod serve;

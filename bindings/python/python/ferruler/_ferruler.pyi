@@ -6,7 +6,7 @@ from typing import Any, Generic, TypedDict, Union, final
 
 from typing_extensions import Self, TypeAlias, TypeVar
 
-__all__ = ["FilterCriteria", "Limits", "Machine", "__version__", "_explain", "check_pattern", "matches_rule", "pattern_complexity"]
+__all__ = ["FilterCriteria", "_ArrowMatcher", "Limits", "Machine", "__version__", "_explain", "check_pattern", "matches_rule", "pattern_complexity"]
 
 __version__: str
 
@@ -148,6 +148,21 @@ class FilterCriteria:
     def max_filters(self) -> Union[int, None]:
         """The most filters the service allows (10 Lambda, 5 Pipes); None for EventBridge."""
     def __len__(self) -> int: ...
+
+@final
+class _ArrowMatcher:
+    """Rule patterns compiled once, matched against Arrow columns of JSON events; private, for
+    ferruler.spark."""
+
+    def __new__(cls, patterns: list[_JSON]) -> Self: ...
+    @property
+    def rules(self) -> int: ...
+    def match_column(
+        self, schema: Any, array: Any
+    ) -> tuple[
+        Union[bytes, None], bytes, bytes, Union[bytes, None], Union[bytes, None], Union[bytes, None]
+    ]:
+        """Matches the Arrow array exported as (schema, array) PyCapsules; flat buffers back."""
 
 def matches_rule(event: _JSON, pattern: _JSON) -> bool:
     """Whether `event` matches `pattern`, like EventBridge's TestEventPattern."""
