@@ -27,6 +27,10 @@ use std::sync::OnceLock;
 /// and may be slow: the events read so far are matched on the pool's threads meanwhile (see the
 /// module documentation). The texts `read` returns must stay in place until this returns.
 ///
+/// The calling thread's own matching, once every event is read, runs inside `unattended`, which
+/// must call the function it is given once: a binding lets go there of what matching does not need
+/// (Python releases the GIL, which reading needs).
+///
 /// Returns `read`'s first error if it fails (all events are read first, whatever matching finds);
 /// else, on an invalid event, which and its text.
 #[allow(clippy::type_complexity)] // two outcomes nested, each spelled where it is made
@@ -35,6 +39,7 @@ pub fn matches_while_reading<'a, N, E>(
     len: usize,
     scratch: &mut Scratch,
     mut read: impl FnMut(usize) -> Result<&'a [u8], E>,
+    unattended: impl FnOnce(&mut dyn FnMut()),
 ) -> Result<Result<Matches<N>, (Invalid, &'a [u8])>, E>
 where
     N: Clone + Send + Sync,
@@ -43,8 +48,10 @@ where
     let pool = if threads > 1 { pool() } else { None };
     let Some(pool) = pool else {
         let events = (0..len).map(&mut read).collect::<Result<Vec<_>, E>>()?;
-        return Ok(match_chunk(machine, &events, scratch)
-            .map_err(|(index, error)| (Invalid { index, error }, events[index])));
+        let mut matched = None;
+        unattended(&mut || matched = Some(match_chunk(machine, &events, scratch)));
+        let matched = matched.expect("`unattended` runs the matching");
+        return Ok(matched.map_err(|(index, error)| (Invalid { index, error }, events[index])));
     };
     let chunks: Vec<OnceLock<Vec<&'a [u8]>>> =
         (0..len.div_ceil(CLAIM)).map(|_| OnceLock::new()).collect();
@@ -108,7 +115,7 @@ where
             return; // `unwinding` stops the pool's threads
         }
         std::mem::forget(unwinding);
-        claim(scratch);
+        unattended(&mut || claim(scratch));
     });
     if let Some(error) = failed {
         return Err(error);
@@ -150,10 +157,16 @@ mod tests {
         for n in [0, 1, 5, CLAIM, MIN_EVENTS_PER_THREAD * 3 + 7] {
             let texts = texts(n);
             let mut order = Vec::new();
-            let streamed = matches_while_reading(&m, n, &mut Scratch::default(), |i| {
-                order.push(i);
-                Ok::<_, ()>(texts[i].as_bytes())
-            })
+            let streamed = matches_while_reading(
+                &m,
+                n,
+                &mut Scratch::default(),
+                |i| {
+                    order.push(i);
+                    Ok::<_, ()>(texts[i].as_bytes())
+                },
+                |f| f(),
+            )
             .unwrap()
             .unwrap();
             assert_eq!(
@@ -179,9 +192,13 @@ mod tests {
             for later in (first + 1..n).step_by(CLAIM + 7) {
                 texts[later] = "[".into();
             }
-            let (invalid, text) = matches_while_reading(&m, n, &mut Scratch::default(), |i| {
-                Ok::<_, ()>(texts[i].as_bytes())
-            })
+            let (invalid, text) = matches_while_reading(
+                &m,
+                n,
+                &mut Scratch::default(),
+                |i| Ok::<_, ()>(texts[i].as_bytes()),
+                |f| f(),
+            )
             .unwrap()
             .err()
             .unwrap();
@@ -197,14 +214,20 @@ mod tests {
         let mut texts = texts(n);
         texts[1] = "{".into();
         let mut read = 0;
-        let failed = matches_while_reading(&m, n, &mut Scratch::default(), |i| {
-            read += 1;
-            if i == n - 40 {
-                Err(i)
-            } else {
-                Ok(texts[i].as_bytes())
-            }
-        });
+        let failed = matches_while_reading(
+            &m,
+            n,
+            &mut Scratch::default(),
+            |i| {
+                read += 1;
+                if i == n - 40 {
+                    Err(i)
+                } else {
+                    Ok(texts[i].as_bytes())
+                }
+            },
+            |f| f(),
+        );
         assert_eq!(failed.err(), Some(n - 40));
         assert_eq!(read, n - 39);
     }
@@ -215,10 +238,16 @@ mod tests {
         let n = MIN_EVENTS_PER_THREAD * 4;
         let texts = texts(n);
         let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            matches_while_reading(&m, n, &mut Scratch::default(), |i| {
-                assert!(i < CLAIM * 3, "reading fails");
-                Ok::<_, ()>(texts[i].as_bytes())
-            })
+            matches_while_reading(
+                &m,
+                n,
+                &mut Scratch::default(),
+                |i| {
+                    assert!(i < CLAIM * 3, "reading fails");
+                    Ok::<_, ()>(texts[i].as_bytes())
+                },
+                |f| f(),
+            )
         }));
         assert!(panicked.is_err());
         // The pool is still usable: its threads were not left waiting.

@@ -482,17 +482,22 @@ unsafe extern "C" fn matches_batch(
                 check(sys::napi_close_handle_scope(env, scope))?;
                 event
             };
-            let matched =
-                match pipeline::matches_while_reading(&machine, n as usize, &mut scratch, read)? {
-                    Ok(matched) => matched,
-                    Err((invalid, event)) => {
-                        let failure = Failure::event(invalid.error, event);
-                        return Failure::to_napi_value(env, failure).map_err(|_| Throw {
-                            type_error: false,
-                            message: "could not report an invalid event",
-                        });
-                    }
-                };
+            let matched = match pipeline::matches_while_reading(
+                &machine,
+                n as usize,
+                &mut scratch,
+                read,
+                |f| f(),
+            )? {
+                Ok(matched) => matched,
+                Err((invalid, event)) => {
+                    let failure = Failure::event(invalid.error, event);
+                    return Failure::to_napi_value(env, failure).map_err(|_| Throw {
+                        type_error: false,
+                        message: "could not report an invalid event",
+                    });
+                }
+            };
             // SAFETY: `counts` has at least `n` elements and `slots` `slots.len`; neither overlaps
             // an event (checked) or Rust's own vectors, and no JS runs during this call.
             ptr::copy_nonoverlapping(matched.counts.as_ptr(), counts.data, n as usize);
