@@ -34,12 +34,12 @@
 use crate::errors::{event_error, guarded, pattern_error, Internal};
 use crate::input::{json_text, Role};
 use crate::limits::Limits;
-use ferruler_bindings_common::batch;
+use ferruler_bindings_common::{batch, pipeline};
 use foldhash::HashMap;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::{MutexExt, RwLockExt};
-use pyo3::types::{PyDict, PyList, PyType};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 use std::cell::RefCell;
 use std::collections::hash_map::Entry;
@@ -122,6 +122,45 @@ thread_local! {
 /// A number unique to the calling thread among live threads: the address of a thread-local.
 fn thread_token() -> usize {
     TOKEN.with(|t| t as *const u8 as usize)
+}
+
+/// The UTF-8 of `text`, lone surrogates kept as their 3-byte forms, as `json_text` encodes a `str`.
+/// CPython encodes UTF-8 with `surrogatepass` natively: no codec lookup, no exception object on a
+/// surrogate (which `encode_utf8` would raise and catch), only the `bytes` object made.
+fn utf8_of<'py>(text: &Bound<'py, PyString>) -> Result<Bound<'py, PyBytes>, NotPlain> {
+    // SAFETY: a valid `str`, NUL-terminated names; the result is a new reference or NULL.
+    let encoded = unsafe {
+        pyo3::ffi::PyUnicode_AsEncodedString(text.as_ptr(), c"utf-8".as_ptr(), c"surrogatepass".as_ptr())
+    };
+    // SAFETY: as above. NULL only when out of memory: the general path then raises that.
+    let encoded = unsafe { Bound::from_owned_ptr_or_err(text.py(), encoded) }.map_err(|_| NotPlain)?;
+    encoded.cast_into::<PyBytes>().map_err(|_| NotPlain)
+}
+
+/// What a batch matched: the name objects of each event's rules, or the first invalid event's error.
+type BatchFound = Result<Vec<Vec<Name>>, ferruler::EventError>;
+
+/// A batch item that [`Machine::batch_while_reading`] leaves to the general path.
+struct NotPlain;
+
+/// The GIL released by this thread, taken back when dropped. Unlike `Python::detach`, which on
+/// taking the GIL back applies the reference-count changes pyo3 deferred for want of it (and so
+/// may run a finalizer), this runs no Python code, so it may be used while `rules` is held.
+struct Released(*mut pyo3::ffi::PyThreadState);
+
+impl Released {
+    /// # Safety
+    /// The GIL must be held, and no Python object touched until the value is dropped.
+    unsafe fn gil() -> Self {
+        Released(unsafe { pyo3::ffi::PyEval_SaveThread() })
+    }
+}
+
+impl Drop for Released {
+    fn drop(&mut self) {
+        // SAFETY: the thread state saved by `gil`, on the same thread.
+        unsafe { pyo3::ffi::PyEval_RestoreThread(self.0) };
+    }
 }
 
 impl Machine {
@@ -245,6 +284,78 @@ impl Machine {
                     .collect())
             })
         })
+    }
+
+    /// [`Self::collect_batch`] for the plainest batch, a `list` or `tuple` of `bytes` and `str`,
+    /// matched by the pool's threads while the calling thread is still reading it
+    /// (`ferruler_bindings_common::pipeline`), so that reading, which needs the GIL, overlaps
+    /// matching instead of coming before it. `None` if the batch is anything else, or a change
+    /// holds or awaits the lock: the caller then reads the batch first.
+    ///
+    /// The read lock is taken with the GIL held, so only if it is free at once, and held while the
+    /// batch is read; that is safe because reading such a batch runs no Python code and allocates
+    /// nothing the garbage collector tracks (items are taken from the list without its `__iter__`,
+    /// `bytes` borrowed, `str` encoded by [`utf8_of`]), so nothing can change this machine or wait
+    /// for another thread meanwhile. The GIL is then released while this thread matches what is
+    /// left.
+    fn batch_while_reading(&self, events: &Bound<'_, PyAny>) -> PyResult<Option<BatchFound>> {
+        let len = if let Ok(list) = events.cast_exact::<PyList>() {
+            list.len()
+        } else if let Ok(tuple) = events.cast_exact::<PyTuple>() {
+            tuple.len()
+        } else {
+            return Ok(None);
+        };
+        let rules = match self.rules.try_read() {
+            Ok(rules) => rules,
+            Err(TryLockError::Poisoned(_)) => return Err(Internal::poisoned().into()),
+            Err(TryLockError::WouldBlock) => return Ok(None),
+        };
+        let mut texts: Vec<Bound<'_, PyBytes>> = Vec::with_capacity(len);
+        let read = |i: usize| -> Result<&[u8], NotPlain> {
+            let item = match events.cast_exact::<PyList>() {
+                Ok(list) => list.get_item(i),
+                Err(_) => events.cast_exact::<PyTuple>().map_err(|_| NotPlain)?.get_item(i),
+            }
+            .map_err(|_| NotPlain)?;
+            let text = match item.cast_into::<PyBytes>() {
+                Ok(bytes) => bytes,
+                Err(other) => utf8_of(other.into_inner().cast::<PyString>().map_err(|_| NotPlain)?)?,
+            };
+            // SAFETY: a `bytes` object never changes, and `texts` keeps it alive until the batch
+            // has been matched.
+            let bytes =
+                unsafe { std::slice::from_raw_parts(text.as_bytes().as_ptr(), text.as_bytes().len()) };
+            texts.push(text);
+            Ok(bytes)
+        };
+        let matched = guarded(|| {
+            SCRATCH.with_borrow_mut(|scratch| {
+                pipeline::matches_while_reading(&rules.machine, len, scratch, read, |matching| {
+                    // SAFETY: matching touches no Python object; the GIL is taken back before
+                    // `Released` is gone, even on a panic.
+                    let _released = unsafe { Released::gil() };
+                    matching();
+                })
+            })
+        })?;
+        let found = match matched {
+            Err(NotPlain) => return Ok(None),
+            Ok(Err((invalid, _))) => Err(invalid.error),
+            Ok(Ok(batch)) => {
+                let mut ids = batch.names.iter();
+                Ok(batch
+                    .counts
+                    .iter()
+                    .map(|&count| {
+                        ids.by_ref().take(count as usize).map(|id| Arc::clone(&rules.names[id])).collect()
+                    })
+                    .collect())
+            }
+        };
+        drop(rules);
+        drop(texts);
+        Ok(Some(found))
     }
 
     /// Forgets `name` (whose last pattern is gone) in `ids`. The machine is already changed, so a
@@ -433,10 +544,18 @@ impl Machine {
         py: Python<'py>,
         events: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let texts =
-            events.try_iter()?.map(|event| json_text(&event?, Role::Event)).collect::<PyResult<Vec<_>>>()?;
-        let slices: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
-        let found = py.detach(|| self.collect_batch(&slices))?.map_err(|e| event_error(py, &e))?;
+        let found = match self.batch_while_reading(events)? {
+            Some(found) => found,
+            None => {
+                let texts = events
+                    .try_iter()?
+                    .map(|event| json_text(&event?, Role::Event))
+                    .collect::<PyResult<Vec<_>>>()?;
+                let slices: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+                py.detach(|| self.collect_batch(&slices))?
+            }
+        };
+        let found = found.map_err(|e| event_error(py, &e))?;
         let lists = found
             .iter()
             .map(|names| PyList::new(py, names.iter().map(|name| name.bind(py))))
