@@ -15,8 +15,8 @@
 //! first; and no thread is left waiting once reading has failed (or panicked).
 
 use crate::batch::{
-    cores, gather, match_chunk, pool, Chunk, Invalid, Matches, CLAIM, MIN_EVENTS_PER_THREAD,
-    POOL_SCRATCH,
+    cores, finish, gather, match_chunk, pool, Chunk, Invalid, Matches, CLAIM,
+    MIN_EVENTS_PER_THREAD, POOL_SCRATCH,
 };
 use ferruler::{Machine, Scratch};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -59,6 +59,7 @@ where
     let next = AtomicUsize::new(0);
     // Set when matching need go no further: an event was invalid, or reading failed or panicked.
     let stop = AtomicBool::new(false);
+    let done = AtomicUsize::new(0);
     let claim = |scratch: &mut Scratch| {
         while !stop.load(Ordering::Acquire) {
             let i = next.fetch_add(1, Ordering::Relaxed);
@@ -87,6 +88,7 @@ where
                 stop.store(true, Ordering::Release);
             }
             let _ = results[i].set(matched);
+            done.fetch_add(1, Ordering::Release);
         }
     };
     let mut failed = None;
@@ -115,7 +117,10 @@ where
             return; // `unwinding` stops the pool's threads
         }
         std::mem::forget(unwinding);
-        unattended(&mut || claim(scratch));
+        unattended(&mut || {
+            claim(scratch);
+            finish(&done, chunks.len(), &stop);
+        });
     });
     if let Some(error) = failed {
         return Err(error);
