@@ -27,7 +27,11 @@
 //! No thread ever waits for a lock while holding the GIL (blocking acquisitions release it first,
 //! through pyo3's `*_py_attached` helpers or by running inside `Python::detach`), and `rules` is
 //! never held while Python code could run (not even an allocation, which may start the garbage
-//! collector and its finalizers). Python code does run while `writer` is held (a name's
+//! collector and its finalizers). A batch matched while it is read holds `rules` from before its
+//! reading until after its matching, and takes the GIL back meanwhile (see
+//! `Machine::batch_while_reading`): that is safe because no thread waits for `rules` while holding
+//! the GIL, so whoever holds it lets it go without needing `rules`. Python code does run while
+//! `writer` is held (a name's
 //! `__hash__` and `__eq__`, or a `__del__`), and could call back into the same machine: that
 //! re-entry is detected and raised as a `RuntimeError` instead of deadlocking.
 
