@@ -323,12 +323,15 @@ function batchOf(events, api) {
   if (events === null || typeof events !== 'object' || typeof events[Symbol.iterator] !== 'function') {
     throw invalidArgType('events', 'an array or another iterable of events', events, api)
   }
-  let inputs = Array.isArray(events) ? events : Array.from(events)
-  for (let i = 0; i < inputs.length; i++) {
-    const event = inputs[i]
-    if (typeof event === 'string' || event instanceof Uint8Array) continue
-    if (inputs === events) inputs = inputs.slice()
-    inputs[i] = textOf(event, `events[${i}]`, api)
+  // Always a fresh array of strings and Uint8Arrays: the addon reads it while its threads match
+  // the events already read, so reading it must run no JavaScript (a getter, a proxy trap) that
+  // could change the machine or an event. A plain array's own elements run none.
+  const source = Array.isArray(events) ? events : Array.from(events)
+  const inputs = new Array(source.length)
+  for (let i = 0; i < source.length; i++) {
+    const event = source[i]
+    inputs[i] =
+      typeof event === 'string' || event instanceof Uint8Array ? event : textOf(event, `events[${i}]`, api)
   }
   return inputs
 }

@@ -3,8 +3,8 @@
 //! A binding's batch call saves the per-call overhead of a loop of single calls (crossing into
 //! native code, taking the GIL or reading a handle), but matching itself is most of the cost, so
 //! that alone gains little. Matching only reads the machine, and each thread needs nothing of its
-//! own but a [`Scratch`], so a batch is split into one contiguous chunk per core, matched in
-//! parallel, and the results put back in order.
+//! own but a [`Scratch`], so a batch is cut into small chunks that one thread per core claims in
+//! turn and matches in parallel, and the results are put back in order.
 //!
 //! The threads are a rayon pool of one per core, kept from batch to batch with each thread's
 //! scratch space: waking a kept thread costs a few microseconds where starting one costs tens. A
@@ -15,12 +15,20 @@
 use ferruler::{EventError, Machine, Scratch};
 use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 
 /// The fewest events a thread is given: at a few hundred nanoseconds an event, some 50 µs of work,
 /// against a few µs to hand it over and wait for it.
-const MIN_EVENTS_PER_THREAD: usize = 128;
+pub(crate) const MIN_EVENTS_PER_THREAD: usize = 128;
+
+/// How many events a thread claims at a time. Threads take chunks until none is left, rather than
+/// one fixed share each: a pool thread woken late, or sharing its core with another process, then
+/// leaves more chunks to the others instead of keeping them waiting for its share. Some 10 µs of
+/// CityLots events, so that a claim (one atomic add) costs nothing beside it and the last chunk
+/// keeps no one waiting long.
+pub(crate) const CLAIM: usize = 32;
 
 /// What a batch matched.
 pub struct Matches<N> {
@@ -41,8 +49,8 @@ pub struct Invalid {
 }
 
 /// The names of the rules each of `events` matches, matched on as many threads as there are cores
-/// (at most one per [`MIN_EVENTS_PER_THREAD`] events); `scratch` serves a batch matched on the
-/// calling thread. An invalid event fails the whole batch.
+/// (at most one per [`MIN_EVENTS_PER_THREAD`] events); `scratch` serves the calling thread's share.
+/// An invalid event fails the whole batch.
 pub fn matches_for_events<N: Clone + Send + Sync>(
     machine: &Machine<N>,
     events: &[&[u8]],
@@ -54,37 +62,57 @@ pub fn matches_for_events<N: Clone + Send + Sync>(
         return match_chunk(machine, events, scratch)
             .map_err(|(index, error)| Invalid { index, error });
     };
-    let chunk = events.len().div_ceil(threads);
-    let mut chunks = events.chunks(chunk);
-    let first = chunks.next().expect("a batch shared out has events");
-    let mut results: Vec<_> = chunks.map(|events| (events, None)).collect();
-    let mut mine = None;
-    // The calling thread matches the first chunk itself, rather than sleeping while the pool's
-    // threads are woken: on two cores, one handover instead of three.
-    pool.in_place_scope(|scope| {
-        for (events, result) in &mut results {
-            let events: &[&[u8]] = events;
-            scope.spawn(move |_| {
-                *result = Some(
-                    POOL_SCRATCH.with_borrow_mut(|scratch| match_chunk(machine, events, scratch)),
-                );
-            });
+    let chunks: Vec<&[&[u8]]> = events.chunks(CLAIM).collect();
+    let results: Vec<OnceLock<Chunk<N>>> = chunks.iter().map(|_| OnceLock::new()).collect();
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let done = AtomicUsize::new(0);
+    // Claims the next chunk until none is left, or one held an invalid event (the chunks after it
+    // are of no use). A claimed chunk is always matched, and claims are made in order, so every
+    // chunk before an invalid one is matched.
+    let claim = |scratch: &mut Scratch| {
+        while !failed.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(events) = chunks.get(i) else { return };
+            let matched = match_chunk(machine, events, scratch);
+            if matched.is_err() {
+                failed.store(true, Ordering::Relaxed);
+            }
+            let _ = results[i].set(matched);
+            done.fetch_add(1, Ordering::Release);
         }
-        mine = Some(match_chunk(machine, first, scratch));
+    };
+    // The calling thread claims chunks too, from the start, rather than sleeping while the pool's
+    // threads wake: on two cores, one handover instead of three, and if a pool thread wakes late
+    // (the other core is busy) the calling thread has simply matched more of the batch.
+    pool.in_place_scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(|_| POOL_SCRATCH.with_borrow_mut(|scratch| claim(scratch)));
+        }
+        claim(scratch);
+        finish(&done, chunks.len(), &failed);
     });
-    let results = mine.into_iter().chain(
-        results
-            .into_iter()
-            .map(|(_, result)| result.expect("the scope ran every chunk")),
-    );
+    gather(results, events.len()).map_err(|(invalid, _)| invalid)
+}
+
+/// The matches of every chunk (of [`CLAIM`] events, the last one maybe fewer), in order, put
+/// together; or the first invalid event and the index of its chunk. A chunk may be left unmatched
+/// only after an invalid one.
+pub(crate) fn gather<N>(
+    results: Vec<OnceLock<Chunk<N>>>,
+    events: usize,
+) -> Result<Matches<N>, (Invalid, usize)> {
     let mut all = Matches {
-        counts: Vec::with_capacity(events.len()),
+        counts: Vec::with_capacity(events),
         names: Vec::new(),
     };
-    for (i, matched) in results.enumerate() {
-        let Matches { counts, names } = matched.map_err(|(index, error)| Invalid {
-            index: i * chunk + index,
-            error,
+    for (i, matched) in results.into_iter().enumerate() {
+        let matched = matched
+            .into_inner()
+            .expect("every chunk before an invalid one is matched");
+        let Matches { counts, names } = matched.map_err(|(index, error)| {
+            let index = i * CLAIM + index;
+            (Invalid { index, error }, i)
         })?;
         all.counts.extend(counts);
         all.names.extend(names);
@@ -177,16 +205,38 @@ fn match_each_chunk<N: Clone>(
     matches
 }
 
+/// Waits, spinning, until `done` reaches `chunks` or `stop` is set: for the chunks the pool's
+/// threads are still matching, which is a few microseconds once there is nothing left to claim.
+/// The scope would wait for them too, but asleep, and in a VM being woken again can take tens of
+/// microseconds, a tenth of a batch of 1,000 events. Spinning stops after some tens of µs (1,024
+/// spins, then 64 yields of the core: a pool thread that is not running), and the scope then
+/// waits as it does.
+pub(crate) fn finish(done: &AtomicUsize, chunks: usize, stop: &AtomicBool) {
+    for round in 0..1024 + 64 {
+        if done.load(Ordering::Acquire) >= chunks || stop.load(Ordering::Relaxed) {
+            return;
+        }
+        if round < 1024 {
+            std::hint::spin_loop();
+        } else {
+            thread::yield_now();
+        }
+    }
+}
+
+/// What matching a chunk gives: its matches, or the index in the chunk of its first invalid event.
+pub(crate) type Chunk<N> = Result<Matches<N>, (usize, EventError)>;
+
 thread_local! {
     /// Each pool thread's scratch space, kept from batch to batch: a new `Scratch` grows as it is
     /// used, which for a chunk of a few hundred events costs about as much as matching them.
-    static POOL_SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+    pub(crate) static POOL_SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 /// This process's pool, made on first use (and again in a forked child, whose inherited pool has
 /// no threads). `None` if it cannot be had at once (another thread is making it, or a fork left
 /// its lock held) or made, and the batch is then matched on the calling thread.
-fn pool() -> Option<Arc<ThreadPool>> {
+pub(crate) fn pool() -> Option<Arc<ThreadPool>> {
     static POOL: Mutex<Option<(u32, Arc<ThreadPool>)>> = Mutex::new(None);
     let mut pool = POOL.try_lock().ok()?;
     let process = std::process::id();
@@ -210,11 +260,11 @@ fn pool() -> Option<Arc<ThreadPool>> {
 }
 
 /// Matches `events` in order on this thread; on an invalid one, its index in `events`.
-fn match_chunk<N: Clone>(
+pub(crate) fn match_chunk<N: Clone>(
     machine: &Machine<N>,
     events: &[&[u8]],
     scratch: &mut Scratch,
-) -> Result<Matches<N>, (usize, EventError)> {
+) -> Chunk<N> {
     let mut matches = Matches {
         counts: Vec::with_capacity(events.len()),
         names: Vec::new(),
@@ -231,7 +281,7 @@ fn match_chunk<N: Clone>(
 
 /// The number of threads worth using: the cores this process may run on, looked up once (the
 /// lookup reads cgroup files on Linux).
-fn cores() -> usize {
+pub(crate) fn cores() -> usize {
     static CORES: OnceLock<usize> = OnceLock::new();
     *CORES.get_or_init(|| thread::available_parallelism().map_or(1, |n| n.get()))
 }
@@ -325,15 +375,20 @@ mod tests {
     #[test]
     fn the_first_invalid_event_is_reported() {
         let m = machine();
-        let mut texts = events(MIN_EVENTS_PER_THREAD * 4);
-        let last = texts.len() - 3;
-        texts[last] = "{".into();
-        texts[last + 1] = "[".into();
-        let slices: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
-        let invalid = matches_for_events(&m, &slices, &mut Scratch::default())
-            .err()
-            .unwrap();
-        assert_eq!(invalid.index, last);
-        assert_eq!(invalid.error, m.matches_for_event("{").unwrap_err());
+        let n = MIN_EVENTS_PER_THREAD * 4;
+        // In the first chunk, in a middle one, and in the last, with later invalid events too.
+        for first in [3, CLAIM * 5 + 1, n - 3] {
+            let mut texts = events(n);
+            texts[first] = "{".into();
+            for later in (first + 1..n).step_by(CLAIM + 7) {
+                texts[later] = "[".into();
+            }
+            let slices: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+            let invalid = matches_for_events(&m, &slices, &mut Scratch::default())
+                .err()
+                .unwrap();
+            assert_eq!(invalid.index, first);
+            assert_eq!(invalid.error, m.matches_for_event("{").unwrap_err());
+        }
     }
 }

@@ -63,3 +63,31 @@ test('an invalid event throws for the whole batch', () => {
   assert.throws(() => m.matchesForEvents(7), { code: 'ERR_INVALID_ARG_TYPE', message: /"events"/ })
   assert.throws(() => m.matchesForEvents('{}'), { code: 'ERR_INVALID_ARG_TYPE' })
 })
+
+test('a large batch of strings, with large and non-ASCII ones, agrees with single calls', () => {
+  // Strings are transcoded while other threads match those already transcoded: none may move.
+  const m = machine()
+  const big = `{"region": "eu-west-1", "pad": "${'é'.repeat(300_000)}"}`
+  const events = Array.from({ length: 3000 }, (_, i) =>
+    i % 500 === 7 ? big : `{"region": "${i % 2 ? 'eu' : 'ü'}-${i}", "total": ${i}}`,
+  )
+  assert.deepEqual(m.matchesForEvents(events), events.map((e) => m.matchesForEvent(e)))
+  const invalid = [...events]
+  invalid[2100] = '{"region": '
+  invalid[2900] = '['
+  assert.throws(() => m.matchesForEvents(invalid), (e) => e instanceof InvalidEventError && e.offset === 11)
+})
+
+test('getters of the events array run before matching, and may change the machine', () => {
+  const m = machine()
+  const events = Array.from({ length: 1000 }, () => '{"region": "eu-1", "total": 1}')
+  Object.defineProperty(events, 500, {
+    get() {
+      m.addRule('one', { total: [1] })
+      return '{"total": 1}'
+    },
+  })
+  const lists = m.matchesForEvents(events)
+  assert.deepEqual(lists[0].sort(), ['eu', 'one'])
+  assert.deepEqual(lists[500], ['one'])
+})

@@ -23,7 +23,7 @@
 
 use crate::failure::Failure;
 use crate::state::{Segments, State};
-use ferruler_bindings_common::batch;
+use ferruler_bindings_common::pipeline;
 use napi::bindgen_prelude::{Env, Object, ToNapiValue};
 use napi::{sys, JsValue};
 use napi_derive::napi;
@@ -327,6 +327,13 @@ unsafe fn transcode(
     value: sys::napi_value,
     text: &mut Vec<u8>,
 ) -> Result<(), Throw> {
+    let room = unsafe { utf8_room(env, value) }?;
+    text.reserve(room + 1);
+    unsafe { write_utf8(env, value, text, room) }
+}
+
+/// Room enough for the UTF-8 of the JS string `value` (without a terminating NUL).
+unsafe fn utf8_room(env: sys::napi_env, value: sys::napi_value) -> Result<usize, Throw> {
     // The UTF-16 length is known without reading the string; the UTF-8 one is not.
     let mut units = 0;
     let status =
@@ -334,17 +341,24 @@ unsafe fn transcode(
     if status != sys::Status::napi_ok {
         return Err(type_error("expected a string"));
     }
-    let room = if units <= ONE_PASS_UNITS {
-        3 * units
-    } else {
-        let mut length = 0;
-        check(unsafe {
-            sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut length)
-        })?;
-        length
-    };
+    if units <= ONE_PASS_UNITS {
+        return Ok(3 * units);
+    }
+    let mut length = 0;
+    check(unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut length) })?;
+    Ok(length)
+}
+
+/// Appends the UTF-8 of the JS string `value` to `text`, whose spare capacity is at least
+/// `room + 1` (see [`utf8_room`]).
+unsafe fn write_utf8(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    text: &mut Vec<u8>,
+    room: usize,
+) -> Result<(), Throw> {
+    debug_assert!(text.capacity() - text.len() > room);
     let start = text.len();
-    text.reserve(room + 1);
     let mut written = 0;
     check(unsafe {
         sys::napi_get_value_string_utf8(
@@ -355,31 +369,37 @@ unsafe fn transcode(
             &mut written,
         )
     })?;
-    // SAFETY: Node-API wrote `written` (<= `room`) bytes into the reserved capacity.
+    // SAFETY: Node-API wrote `written` (<= `room`) bytes into the spare capacity.
     unsafe { text.set_len(start + written) };
     Ok(())
 }
 
-/// Where the event at `index` of the array `events` is: a string is transcoded into `segments`, a
+/// The event at `index` of the array `events`: a string transcoded into `segments`, or a
 /// `Uint8Array` borrowed in place (its bytes must not share memory with `slots` or `counts`, which
-/// are written to).
-unsafe fn place_of<'a>(
+/// are written to). The text stays in place until the batch ends, while other threads match it:
+/// `segments` never moves text it holds before the next batch, the events array keeps every
+/// `Uint8Array` alive, and no JS runs during the call to detach or write to one.
+unsafe fn event_of<'a>(
     env: sys::napi_env,
     events: sys::napi_value,
     index: u32,
     segments: &mut Segments,
     slots: &Slots,
     counts: &Slots,
-) -> Result<Place<'a>, Throw> {
+) -> Result<&'a [u8], Throw> {
     let mut event = ptr::null_mut();
     check(unsafe { sys::napi_get_element(env, events, index, &mut event) })?;
     let mut kind = 0;
     check(unsafe { sys::napi_typeof(env, event, &mut kind) })?;
     if kind == sys::ValueType::napi_string {
-        let (segment, text) = segments.next();
+        let room = unsafe { utf8_room(env, event) }?;
+        let text = segments.with_room(room + 1);
         let start = text.len();
-        unsafe { transcode(env, event, text) }?;
-        return Ok(Place::Text(segment, start..text.len()));
+        unsafe { write_utf8(env, event, text, room) }?;
+        // SAFETY: see above; the bytes were just written.
+        return Ok(unsafe {
+            std::slice::from_raw_parts(text.as_ptr().add(start), text.len() - start)
+        });
     }
     let (data, length) = unsafe {
         typed_array(
@@ -392,21 +412,13 @@ unsafe fn place_of<'a>(
     let bytes: &[u8] = if length == 0 {
         &[]
     } else {
-        // SAFETY: as in `matches_bytes`: the bytes stay put until the call returns, as no JS runs,
-        // and the events array keeps the `Uint8Array` alive.
+        // SAFETY: see above.
         unsafe { std::slice::from_raw_parts(data as *const u8, length) }
     };
     if slots.overlaps(bytes.as_ptr(), bytes.len()) || counts.overlaps(bytes.as_ptr(), bytes.len()) {
         return Err(type_error("an event and the results share memory"));
     }
-    Ok(Place::Bytes(bytes))
-}
-
-/// Where an event of a batch is: a range of one of the `Segments` its strings were transcoded
-/// into, or bytes borrowed in place.
-enum Place<'a> {
-    Text(usize, std::ops::Range<usize>),
-    Bytes(&'a [u8]),
+    Ok(bytes)
 }
 
 /// `matchesBatch(handle, events, counts, slots)`: matches every element of the array `events`
@@ -415,9 +427,12 @@ enum Place<'a> {
 /// as fit). Returns the total number of slots, which `index.js` compares with the length of
 /// `slots` to call again with a larger one, or a `Failure` for the first invalid event.
 ///
-/// The events are read first (strings transcoded, one after the other, into one buffer; bytes
-/// borrowed in place), then matched on several threads (`ferruler_bindings_common::batch`):
-/// nothing runs JS meanwhile, so the borrowed bytes stay put.
+/// The events are read in order (strings transcoded, one after the other, into `Segments`; bytes
+/// borrowed in place) while the pool's threads match those already read
+/// (`ferruler_bindings_common::pipeline`): transcoding, which only this thread can do, overlaps
+/// matching instead of coming before it. `index.js` passes a fresh array of strings and
+/// `Uint8Array`s, so that reading it runs no JS (no getter) that could change the machine or an
+/// event being matched.
 unsafe extern "C" fn matches_batch(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -455,30 +470,28 @@ unsafe extern "C" fn matches_batch(
                 .try_borrow_mut()
                 .map_err(|_| type_error("re-entrant call"))?;
             segments.clear();
-            let mut places = Vec::with_capacity(n as usize);
-            for i in 0..n {
-                // Each event's handles in a scope of their own, closed before the next, so that a
-                // large batch does not pile up a handle per event for the garbage collector to
-                // scan. The bytes stay valid: the events array keeps every event alive.
-                let mut scope = ptr::null_mut();
-                check(sys::napi_open_handle_scope(env, &mut scope))?;
-                let place = place_of(env, events, i, &mut segments, &slots, &counts);
-                check(sys::napi_close_handle_scope(env, scope))?;
-                places.push(place?);
-            }
-            let events: Vec<&[u8]> = places
-                .into_iter()
-                .map(|place| match place {
-                    Place::Text(segment, range) => segments.get(segment, range),
-                    Place::Bytes(bytes) => bytes,
-                })
-                .collect();
             let machine = state.machine.borrow();
             let mut scratch = state.scratch.borrow_mut();
-            let matched = match batch::matches_for_events(&machine, &events, &mut scratch) {
+            let read = |i: usize| {
+                // Each event's handles in a scope of their own, closed before the next, so that a
+                // large batch does not pile up a handle per event for the garbage collector to
+                // scan.
+                let mut scope = ptr::null_mut();
+                check(sys::napi_open_handle_scope(env, &mut scope))?;
+                let event = event_of(env, events, i as u32, &mut segments, &slots, &counts);
+                check(sys::napi_close_handle_scope(env, scope))?;
+                event
+            };
+            let matched = match pipeline::matches_while_reading(
+                &machine,
+                n as usize,
+                &mut scratch,
+                read,
+                |f| f(),
+            )? {
                 Ok(matched) => matched,
-                Err(invalid) => {
-                    let failure = Failure::event(invalid.error, events[invalid.index]);
+                Err((invalid, event)) => {
+                    let failure = Failure::event(invalid.error, event);
                     return Failure::to_napi_value(env, failure).map_err(|_| Throw {
                         type_error: false,
                         message: "could not report an invalid event",

@@ -35,9 +35,11 @@ pub struct State {
     pub segments: RefCell<Segments>,
 }
 
-/// Buffers a batch's strings are transcoded into, one after the other, each filled to
-/// [`Segments::SIZE`] before the next is started, so that none is ever copied to grow. Some are
-/// kept from batch to batch; the rest are freed.
+/// Buffers a batch's strings are transcoded into, one after the other. A buffer is never grown:
+/// text is only appended within its capacity, and a string that does not fit starts the next
+/// buffer. So no text moves before the next batch (other threads match it meanwhile, see
+/// `hot.rs`), and none is copied to grow. Some buffers are kept from batch to batch; the rest are
+/// freed.
 #[derive(Default)]
 pub struct Segments {
     buffers: Vec<Vec<u8>>,
@@ -45,7 +47,7 @@ pub struct Segments {
 }
 
 impl Segments {
-    const SIZE: usize = 1 << 20;
+    const SIZE: usize = 2 << 20;
     /// How many buffers are kept between batches: enough for a few thousand typical events.
     const KEPT: usize = 4;
 
@@ -56,20 +58,20 @@ impl Segments {
         self.used = 0;
     }
 
-    /// The buffer to append the next string to, and its index.
-    pub fn next(&mut self) -> (usize, &mut Vec<u8>) {
-        if self.used == 0 || self.buffers[self.used - 1].len() >= Self::SIZE {
+    /// The buffer to append the next string to, with at least `room` bytes of spare capacity.
+    pub fn with_room(&mut self, room: usize) -> &mut Vec<u8> {
+        let fits = |buffer: &Vec<u8>| buffer.capacity() - buffer.len() >= room;
+        if self.used == 0 || !fits(&self.buffers[self.used - 1]) {
             if self.used == self.buffers.len() {
-                self.buffers.push(Vec::with_capacity(2 * Self::SIZE));
+                self.buffers.push(Vec::new());
+            }
+            let next = &mut self.buffers[self.used];
+            if !fits(next) {
+                *next = Vec::with_capacity(room.max(Self::SIZE));
             }
             self.used += 1;
         }
-        (self.used - 1, &mut self.buffers[self.used - 1])
-    }
-
-    /// The bytes at `range` of buffer `index`.
-    pub fn get(&self, index: usize, range: std::ops::Range<usize>) -> &[u8] {
-        &self.buffers[index][range]
+        &mut self.buffers[self.used - 1]
     }
 }
 

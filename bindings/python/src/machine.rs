@@ -27,19 +27,23 @@
 //! No thread ever waits for a lock while holding the GIL (blocking acquisitions release it first,
 //! through pyo3's `*_py_attached` helpers or by running inside `Python::detach`), and `rules` is
 //! never held while Python code could run (not even an allocation, which may start the garbage
-//! collector and its finalizers). Python code does run while `writer` is held (a name's
+//! collector and its finalizers). A batch matched while it is read holds `rules` from before its
+//! reading until after its matching, and takes the GIL back meanwhile (see
+//! `Machine::batch_while_reading`): that is safe because no thread waits for `rules` while holding
+//! the GIL, so whoever holds it lets it go without needing `rules`. Python code does run while
+//! `writer` is held (a name's
 //! `__hash__` and `__eq__`, or a `__del__`), and could call back into the same machine: that
 //! re-entry is detected and raised as a `RuntimeError` instead of deadlocking.
 
 use crate::errors::{event_error, guarded, pattern_error, Internal};
 use crate::input::{json_text, Role};
 use crate::limits::Limits;
-use ferruler_bindings_common::batch;
+use ferruler_bindings_common::{batch, pipeline};
 use foldhash::HashMap;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::{MutexExt, RwLockExt};
-use pyo3::types::{PyDict, PyList, PyType};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 use std::cell::RefCell;
 use std::collections::hash_map::Entry;
@@ -122,6 +126,66 @@ thread_local! {
 /// A number unique to the calling thread among live threads: the address of a thread-local.
 fn thread_token() -> usize {
     TOKEN.with(|t| t as *const u8 as usize)
+}
+
+/// The UTF-8 of `text`, lone surrogates kept as their 3-byte forms, as `json_text` encodes a `str`.
+/// CPython encodes UTF-8 with `surrogatepass` natively: no codec lookup, no exception object on a
+/// surrogate (which `encode_utf8` would raise and catch), only the `bytes` object made.
+fn utf8_of<'py>(text: &Bound<'py, PyString>) -> Result<Bound<'py, PyBytes>, NotPlain> {
+    // SAFETY: a valid `str`, NUL-terminated names; the result is a new reference or NULL.
+    let encoded = unsafe {
+        pyo3::ffi::PyUnicode_AsEncodedString(text.as_ptr(), c"utf-8".as_ptr(), c"surrogatepass".as_ptr())
+    };
+    // SAFETY: as above. NULL only when out of memory: the general path then raises that.
+    let encoded = unsafe { Bound::from_owned_ptr_or_err(text.py(), encoded) }.map_err(|_| NotPlain)?;
+    encoded.cast_into::<PyBytes>().map_err(|_| NotPlain)
+}
+
+/// How many items ahead of the one being read [`prefetch_item`] is asked for.
+const PREFETCH_AHEAD: usize = 8;
+
+/// Asks the CPU to fetch the object at `index` of `list` (if any) into its cache. Taking an item
+/// writes its reference count, the first touch of an object the list's owner made long ago: a cache
+/// miss on every item, a tenth of reading a batch of CityLots events, which the calling thread
+/// pays alone. Asked for a few items ahead, the misses overlap instead of coming one after another.
+fn prefetch_item(list: &Bound<'_, PyList>, index: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if index < list.len() {
+        // SAFETY: `index` is in range, so this returns a borrowed pointer and sets no error.
+        // Prefetching reads nothing and cannot fault.
+        unsafe {
+            let item = pyo3::ffi::PyList_GetItem(list.as_ptr(), index as pyo3::ffi::Py_ssize_t);
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(item.cast());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (list, index);
+}
+
+/// What a batch matched: the name objects of each event's rules, or the first invalid event's error.
+type BatchFound = Result<Vec<Vec<Name>>, ferruler::EventError>;
+
+/// A batch item that [`Machine::batch_while_reading`] leaves to the general path.
+struct NotPlain;
+
+/// The GIL released by this thread, taken back when dropped. Unlike `Python::detach`, which on
+/// taking the GIL back applies the reference-count changes pyo3 deferred for want of it (and so
+/// may run a finalizer), this runs no Python code, so it may be used while `rules` is held.
+struct Released(*mut pyo3::ffi::PyThreadState);
+
+impl Released {
+    /// # Safety
+    /// The GIL must be held, and no Python object touched until the value is dropped.
+    unsafe fn gil() -> Self {
+        Released(unsafe { pyo3::ffi::PyEval_SaveThread() })
+    }
+}
+
+impl Drop for Released {
+    fn drop(&mut self) {
+        // SAFETY: the thread state saved by `gil`, on the same thread.
+        unsafe { pyo3::ffi::PyEval_RestoreThread(self.0) };
+    }
 }
 
 impl Machine {
@@ -245,6 +309,81 @@ impl Machine {
                     .collect())
             })
         })
+    }
+
+    /// [`Self::collect_batch`] for the plainest batch, a `list` or `tuple` of `bytes` and `str`,
+    /// matched by the pool's threads while the calling thread is still reading it
+    /// (`ferruler_bindings_common::pipeline`), so that reading, which needs the GIL, overlaps
+    /// matching instead of coming before it. `None` if the batch is anything else, or a change
+    /// holds or awaits the lock: the caller then reads the batch first.
+    ///
+    /// The read lock is taken with the GIL held, so only if it is free at once, and held while the
+    /// batch is read; that is safe because reading such a batch runs no Python code and allocates
+    /// nothing the garbage collector tracks (items are taken from the list without its `__iter__`,
+    /// `bytes` borrowed, `str` encoded by [`utf8_of`]), so nothing can change this machine or wait
+    /// for another thread meanwhile. The GIL is then released while this thread matches what is
+    /// left.
+    fn batch_while_reading(&self, events: &Bound<'_, PyAny>) -> PyResult<Option<BatchFound>> {
+        let len = if let Ok(list) = events.cast_exact::<PyList>() {
+            list.len()
+        } else if let Ok(tuple) = events.cast_exact::<PyTuple>() {
+            tuple.len()
+        } else {
+            return Ok(None);
+        };
+        let rules = match self.rules.try_read() {
+            Ok(rules) => rules,
+            Err(TryLockError::Poisoned(_)) => return Err(Internal::poisoned().into()),
+            Err(TryLockError::WouldBlock) => return Ok(None),
+        };
+        let mut texts: Vec<Bound<'_, PyBytes>> = Vec::with_capacity(len);
+        let read = |i: usize| -> Result<&[u8], NotPlain> {
+            let item = match events.cast_exact::<PyList>() {
+                Ok(list) => {
+                    prefetch_item(list, i + PREFETCH_AHEAD);
+                    list.get_item(i)
+                }
+                Err(_) => events.cast_exact::<PyTuple>().map_err(|_| NotPlain)?.get_item(i),
+            }
+            .map_err(|_| NotPlain)?;
+            let text = match item.cast_into::<PyBytes>() {
+                Ok(bytes) => bytes,
+                Err(other) => utf8_of(other.into_inner().cast::<PyString>().map_err(|_| NotPlain)?)?,
+            };
+            // SAFETY: a `bytes` object never changes, and `texts` keeps it alive until the batch
+            // has been matched.
+            let bytes =
+                unsafe { std::slice::from_raw_parts(text.as_bytes().as_ptr(), text.as_bytes().len()) };
+            texts.push(text);
+            Ok(bytes)
+        };
+        let matched = guarded(|| {
+            SCRATCH.with_borrow_mut(|scratch| {
+                pipeline::matches_while_reading(&rules.machine, len, scratch, read, |matching| {
+                    // SAFETY: matching touches no Python object; the GIL is taken back before
+                    // `Released` is gone, even on a panic.
+                    let _released = unsafe { Released::gil() };
+                    matching();
+                })
+            })
+        })?;
+        let found = match matched {
+            Err(NotPlain) => return Ok(None),
+            Ok(Err((invalid, _))) => Err(invalid.error),
+            Ok(Ok(batch)) => {
+                let mut ids = batch.names.iter();
+                Ok(batch
+                    .counts
+                    .iter()
+                    .map(|&count| {
+                        ids.by_ref().take(count as usize).map(|id| Arc::clone(&rules.names[id])).collect()
+                    })
+                    .collect())
+            }
+        };
+        drop(rules);
+        drop(texts);
+        Ok(Some(found))
     }
 
     /// Forgets `name` (whose last pattern is gone) in `ids`. The machine is already changed, so a
@@ -420,11 +559,12 @@ impl Machine {
     /// matches_for_event would return them.
     ///
     /// `events` is any iterable of what matches_for_event takes (str, bytes, bytearray, memoryview,
-    /// dict). They are all read first, with the GIL; then the whole batch is matched with the GIL
-    /// released and the machine locked once, so it sees one state of the rules (a change made
-    /// meanwhile by another thread waits for the batch). A batch of more than a few hundred events
-    /// is split across the machine's cores, which makes it faster than calling matches_for_event in
-    /// a loop.
+    /// dict). They are read with the GIL, and matched without it, the machine locked once for the
+    /// whole batch, so it sees one state of the rules (a change made meanwhile by another thread
+    /// waits for the batch). A batch of more than a few hundred events is split across the
+    /// machine's cores, which makes it faster than calling matches_for_event in a loop; for a list
+    /// or tuple of bytes and str, the other cores start on the events already read while the rest
+    /// are read.
     ///
     /// Raises InvalidEventError for the first event that is not valid JSON (no result then), and
     /// TypeError for an item of an unsupported type.
@@ -433,10 +573,18 @@ impl Machine {
         py: Python<'py>,
         events: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let texts =
-            events.try_iter()?.map(|event| json_text(&event?, Role::Event)).collect::<PyResult<Vec<_>>>()?;
-        let slices: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
-        let found = py.detach(|| self.collect_batch(&slices))?.map_err(|e| event_error(py, &e))?;
+        let found = match self.batch_while_reading(events)? {
+            Some(found) => found,
+            None => {
+                let texts = events
+                    .try_iter()?
+                    .map(|event| json_text(&event?, Role::Event))
+                    .collect::<PyResult<Vec<_>>>()?;
+                let slices: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+                py.detach(|| self.collect_batch(&slices))?
+            }
+        };
+        let found = found.map_err(|e| event_error(py, &e))?;
         let lists = found
             .iter()
             .map(|names| PyList::new(py, names.iter().map(|name| name.bind(py))))

@@ -56,6 +56,39 @@ def test_an_invalid_event_raises(machine):
         machine.matches_for_events(7)
 
 
+def test_large_lists_and_tuples_of_every_type(machine):
+    # A list or tuple of bytes and str is matched while it is still being read; any other item
+    # sends the whole batch the general way. Both must give what single calls give.
+    plain = [
+        b'{"region": "eu-west-1", "total": 5}',
+        '{"region": "eu-ü", "total": 1000}',
+        '{"region": "us-east-1", "note": "\udc80"}',  # a lone surrogate: encoded the general way
+        b'{"total": 2000}',
+    ] * 200
+    mixed = plain[:500] + [{"region": "eu-north-1"}, bytearray(b"{}"), memoryview(b'{"total": 1e4}')] + plain
+    for events in (plain, tuple(plain), mixed, tuple(mixed)):
+        assert machine.matches_for_events(events) == [machine.matches_for_event(e) for e in events]
+
+
+def test_errors_in_large_batches(machine):
+    events = [b'{"total": 1}'] * 1000
+    with pytest.raises(ferruler.InvalidEventError) as raised:
+        machine.matches_for_events(events[:300] + [b'{"a": '] + events + [b"["])
+    assert raised.value.offset == 6
+    # A wrong type anywhere is reported before any invalid event, as the batch is read first.
+    with pytest.raises(TypeError, match="event must be"):
+        machine.matches_for_events(events[:300] + [b'{"a": '] + events + [3])
+
+
+def test_a_list_subclass_is_iterated_as_it_says(machine):
+    class Reversed(list):
+        def __iter__(self):
+            return reversed(self[:])
+
+    events = Reversed([b'{"total": 5000}'] + [b"{}"] * 999)
+    assert machine.matches_for_events(events)[-1] == ["big"]
+
+
 def test_the_gil_is_released_during_a_batch():
     m = ferruler.Machine()
     m.add_rule("r", {"a": [{"wildcard": "*x*y*"}]})
