@@ -9,7 +9,9 @@
 #     README's Node snippet runs from `require` and, rewritten as an import, from `import`, and
 #     type-checks under `tsc --strict`;
 #   * Python: `pip install ./bindings/python` into a fresh venv, the README's Python snippet run from
-#     another directory, then `maturin sdist` and the sdist installed into another fresh venv;
+#     another directory, `pip install "./bindings/python[spark]"` and `ferruler.spark` run on a
+#     local Spark (Java comes from the `spark` part of scripts/test.sh, which runs before this
+#     one), then `maturin sdist` and the sdist installed into another fresh venv;
 #   * the CLI: `cargo install --locked --path bindings/cli` into a temporary root, and the README's
 #     first command run with it;
 #   * Rust: the README's Rust snippet, a doc-test of the tests crate (tests/src/lib.rs);
@@ -91,6 +93,23 @@ python3 -m venv "$scratch/venv"
 mkdir -p "$scratch/elsewhere"
 (cd "$scratch/elsewhere" && python3 "$snippet" "$repo/README.md" python "### Python" quickstart.py \
   -- "$scratch/venv/bin/python" quickstart.py)
+# The `spark` extra, as the Python README installs it, then ferruler.spark on a local Spark
+# (scripts/test-spark.sh runs the whole Spark suite; this checks the documented install).
+documented bindings/python/README.md 'pip install "./bindings/python[spark]"'
+(cd "$copy" && "$scratch/venv/bin/pip" install --quiet "./bindings/python[spark]")
+(cd "$scratch/elsewhere" && PYSPARK_PYTHON="$scratch/venv/bin/python" "$scratch/venv/bin/python" - <<'PY'
+from pyspark.sql import SparkSession
+from ferruler.spark import match_rules
+
+spark = SparkSession.builder.master("local[1]").appName("test-docs").getOrCreate()
+events = spark.createDataFrame([('{"source": "com.shop"}',), ("{not json",)], ["value"])
+rows = match_rules(events, "value", {"shop": {"source": ["com.shop"]}}).collect()
+assert rows[0]["rules"] == ["shop"] and rows[0]["rules_error"] is None, rows[0]
+assert rows[1]["rules"] is None and rows[1]["rules_error"], rows[1]
+spark.stop()
+print('test-docs: pip install "./bindings/python[spark]" gives a working ferruler.spark')
+PY
+)
 "$scratch/venv/bin/pip" install --quiet maturin
 (cd "$copy/bindings/python" && "$scratch/venv/bin/maturin" sdist --out "$scratch/dist" >/dev/null)
 python3 -m venv "$scratch/venv-sdist"
