@@ -16,18 +16,9 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 package="$repo/bindings/python"
 venv="${FERRULER_PY_VENV:-$package/.venv}"
 
-# A venv left half-made (no pip) by an interrupted run is made again.
-if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
-    echo "test-python: creating $venv"
-    rm -rf "$venv"
-    "${PYTHON:-python3}" -m venv "$venv"
-fi
-py="$venv/bin/python"
-# As `activate` would: maturin's build backend runs the `maturin` of the venv from PATH.
-export VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH"
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-
-"$py" -m pip install --quiet -r "$package/tests/requirements.txt"
+name=test-python
+# shellcheck source=scripts/python-venv.sh
+source "$repo/scripts/python-venv.sh"
 
 # The crate is outside the Cargo workspace, so the workspace's fmt and clippy runs do not see it.
 echo "test-python: cargo fmt --check, cargo clippy (bindings/python)"

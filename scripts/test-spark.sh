@@ -36,15 +36,9 @@ if ! command -v java >/dev/null 2>&1; then
 fi
 java -version 2>&1 | head -1
 
-if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
-    echo "test-spark: creating $venv"
-    rm -rf "$venv"
-    "${PYTHON:-python3}" -m venv "$venv"
-fi
-py="$venv/bin/python"
-export VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH"
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-"$py" -m pip install --quiet -r "$package/tests/requirements.txt"
+name=test-spark
+# shellcheck source=scripts/python-venv.sh
+source "$repo/scripts/python-venv.sh"
 
 # The `spark` extra of pyproject.toml, installed on its own so that the package is not built again
 # (pip rebuilds a local path on every install).

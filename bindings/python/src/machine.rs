@@ -106,6 +106,18 @@ struct Rules {
 /// A rule's name object, shared so that threads without the GIL can hold it.
 type Name = Arc<Py<PyAny>>;
 
+impl Rules {
+    /// The names each event of a batch matched, one list per event.
+    fn per_event(&self, batch: &batch::Matches<u64>) -> Vec<Vec<Name>> {
+        let mut ids = batch.names.iter();
+        batch
+            .counts
+            .iter()
+            .map(|&count| ids.by_ref().take(count as usize).map(|id| Arc::clone(&self.names[id])).collect())
+            .collect()
+    }
+}
+
 /// Holds `writer` (its value is the next unused id) and records the owning thread while it does.
 struct Writer<'a> {
     next_id: MutexGuard<'a, u64>,
@@ -299,14 +311,7 @@ impl Machine {
             SCRATCH.with_borrow_mut(|scratch| {
                 let batch =
                     batch::matches_for_events(&rules.machine, events, scratch).map_err(|i| i.error)?;
-                let mut ids = batch.names.iter();
-                Ok(batch
-                    .counts
-                    .iter()
-                    .map(|&count| {
-                        ids.by_ref().take(count as usize).map(|id| Arc::clone(&rules.names[id])).collect()
-                    })
-                    .collect())
+                Ok(rules.per_event(&batch))
             })
         })
     }
@@ -370,16 +375,7 @@ impl Machine {
         let found = match matched {
             Err(NotPlain) => return Ok(None),
             Ok(Err((invalid, _))) => Err(invalid.error),
-            Ok(Ok(batch)) => {
-                let mut ids = batch.names.iter();
-                Ok(batch
-                    .counts
-                    .iter()
-                    .map(|&count| {
-                        ids.by_ref().take(count as usize).map(|id| Arc::clone(&rules.names[id])).collect()
-                    })
-                    .collect())
-            }
+            Ok(Ok(batch)) => Ok(rules.per_event(&batch)),
         };
         drop(rules);
         drop(texts);
