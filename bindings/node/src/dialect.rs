@@ -102,14 +102,7 @@ impl NativeFilterCriteria {
     /// "sqs", "kinesis", "dynamodb", "kafka", "mq" or "eventbridge".
     #[napi(getter)]
     pub fn source(&self) -> &'static str {
-        match self.dialect.source() {
-            None => "eventbridge",
-            Some(Source::Sqs) => "sqs",
-            Some(Source::Kinesis) => "kinesis",
-            Some(Source::DynamoDb) => "dynamodb",
-            Some(Source::Kafka) => "kafka",
-            Some(Source::Mq) => "mq",
-        }
+        self.dialect.source().map_or("eventbridge", Source::name)
     }
 
     /// Whether Pipes' rules apply.

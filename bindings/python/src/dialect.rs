@@ -74,7 +74,7 @@ impl FilterCriteria {
     /// "sqs", "kinesis", "dynamodb", "kafka", "mq", or "eventbridge".
     #[getter]
     fn source(&self) -> &'static str {
-        source_name(self.dialect)
+        self.dialect.source().map_or("eventbridge", ferruler::dialect::Source::name)
     }
 
     /// Whether Pipes' rules apply (False for Lambda and EventBridge).
@@ -130,18 +130,6 @@ fn dialect_of(source: &str, pipes: bool) -> PyResult<Dialect> {
         }
         (Dialect::Lambda(source), true) => Ok(Dialect::Pipes(source)),
         (dialect, _) => Ok(dialect),
-    }
-}
-
-fn source_name(dialect: Dialect) -> &'static str {
-    use ferruler::dialect::Source;
-    match dialect.source() {
-        None => "eventbridge",
-        Some(Source::Sqs) => "sqs",
-        Some(Source::Kinesis) => "kinesis",
-        Some(Source::DynamoDb) => "dynamodb",
-        Some(Source::Kafka) => "kafka",
-        Some(Source::Mq) => "mq",
     }
 }
 

@@ -66,6 +66,17 @@ pub enum Source {
 }
 
 impl Source {
+    /// Its name as [`FromStr`] reads it: `sqs`, `kinesis`, `dynamodb`, `kafka` or `mq`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Sqs => "sqs",
+            Source::Kinesis => "kinesis",
+            Source::DynamoDb => "dynamodb",
+            Source::Kafka => "kafka",
+            Source::Mq => "mq",
+        }
+    }
+
     /// The record field holding the payload, which filters match decoded.
     pub fn data_key(self) -> &'static str {
         match self {
@@ -220,4 +231,22 @@ fn read(text: &str, max_depth: usize, part: Part) -> Result<Node, DialectError> 
     };
     json::parse_as(text.as_bytes(), max_depth, subject)
         .map_err(|e| DialectError::new(e.message(), e.offset(), part))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Source;
+
+    #[test]
+    fn a_source_name_reads_back_as_the_source() {
+        for source in [
+            Source::Sqs,
+            Source::Kinesis,
+            Source::DynamoDb,
+            Source::Kafka,
+            Source::Mq,
+        ] {
+            assert_eq!(source.name().parse::<Source>(), Ok(source));
+        }
+    }
 }
