@@ -22,15 +22,9 @@ venv="$package/.venv-bench"
 shared="$repo/../shared/bench"
 events="${EVENTS:-213068}"
 
-if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
-    rm -rf "$venv"
-    "${PYTHON:-python3}" -m venv "$venv"
-fi
-py="$venv/bin/python"
-export VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH"
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-
-"$py" -m pip install --quiet -r "$package/bench/requirements.txt"
+name=bench-python requirements="$package/bench/requirements.txt"
+# shellcheck source=scripts/python-venv.sh
+source "$repo/scripts/python-venv.sh"
 "$py" -m pip install --quiet --no-build-isolation --no-deps --force-reinstall "$package"
 
 corpus="$package/bench/data/citylots-$events.jsonl.gz"

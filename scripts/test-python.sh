@@ -16,7 +16,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 package="$repo/bindings/python"
 venv="${FERRULER_PY_VENV:-$package/.venv}"
 
-name=test-python
+name=test-python requirements="$package/tests/requirements.txt"
 # shellcheck source=scripts/python-venv.sh
 source "$repo/scripts/python-venv.sh"
 

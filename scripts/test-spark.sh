@@ -36,7 +36,7 @@ if ! command -v java >/dev/null 2>&1; then
 fi
 java -version 2>&1 | head -1
 
-name=test-spark
+name=test-spark requirements="$package/tests/requirements.txt"
 # shellcheck source=scripts/python-venv.sh
 source "$repo/scripts/python-venv.sh"
 
