@@ -11,7 +11,9 @@
 //!   per-character rule (see `casefold`), so each folded hit, here and for the ignore-case prefixes
 //!   and suffixes, is checked by the rule against the pattern's text, kept beside the key
 //!   (`ignore_case`); an ASCII value on a path whose ignore-case patterns are all ASCII needs no
-//!   check, the fold being exact there;
+//!   check, the fold being exact there. An ASCII equals-ignore-case text is not kept at all: its
+//!   hit holds exactly for ASCII values (see [`ASCII_TEXT`]), which saves a router with a
+//!   tenant name per rule the text and a map entry per rule;
 //! * numeric ranges and CIDR blocks: a stabbing query on an interval index, O(log n + answers).
 //!   The index is rebuilt lazily, on the first match after a change (`OnceLock`), so adding many
 //!   rules costs one build, not one per rule;
@@ -112,18 +114,15 @@ pub(crate) struct ValueIndex {
     /// Conditions of this path whose anything-but matchers are tested later: its leaves are
     /// recorded for them.
     pub excluding: u32,
+    /// How many matchers in all.
+    count: u32,
     /// Whether groups are resolved at this path (a leaf here is a value they hold within).
     pub group_node: bool,
     exists: Targets,
-    /// The other matchers, apart: a router can have a path per rule that holds only
-    /// `{"exists": true}` (`flag<N>`), and such a path should cost little memory.
+    /// The other matchers, and what is derived from them, apart: a router can have a path per
+    /// rule that holds only `{"exists": true}` (`flag<N>`), and such a path should cost little
+    /// memory (40 bytes here, where the derived facts alone take 88).
     more: Option<Box<More>>,
-    /// What matching needs that depends only on the matchers; built lazily, after each change.
-    derived: OnceLock<Derived>,
-    /// How many matchers need the folded value.
-    folding: usize,
-    /// How many matchers in all.
-    count: usize,
 }
 
 /// The matchers of a path other than `exists`.
@@ -146,13 +145,18 @@ struct More {
     cidr_index: OnceLock<[IntervalIndex<u128, ItemId>; 2]>,
     /// Anything-but matchers tested at each leaf.
     anything_but: Vec<(Exclusion, ItemId)>,
-    /// The text of each ignore-case matcher (by condition and [`IgnoreCase`] kind): a folded key
-    /// is a filter, and a hit is checked by the rule (see `casefold`).
+    /// The text of each ignore-case matcher (by condition and [`IgnoreCase`] kind) but the ASCII
+    /// equals-ignore-case ones: a folded key is a filter, and a hit is checked by the rule (see
+    /// `casefold`).
     ignore_case: HashMap<(ItemId, IgnoreCase), Vec<Box<str>>>,
     /// How many of them are not ASCII: with none, an ASCII value's hits need no check.
     inexact: usize,
+    /// How many matchers need the folded value.
+    folding: u32,
     /// How many matchers it holds.
-    count: usize,
+    count: u32,
+    /// What matching needs that depends only on the matchers; built lazily, after each change.
+    derived: OnceLock<Derived>,
 }
 
 impl More {
@@ -190,6 +194,68 @@ impl More {
                 IgnoreCase::Suffix => casefold::ends_with(t, s),
             })
         })
+    }
+
+    /// The facts matching needs about these matchers.
+    fn derive(&self) -> Derived {
+        let m = self;
+        let mut kinds = 0;
+        for (present, kind) in [
+            (!m.strings.is_empty(), STRINGS),
+            (!m.prefixes.lengths.is_empty(), PREFIXES),
+            (!m.suffixes.lengths.is_empty(), SUFFIXES),
+            (!m.folded.is_empty(), FOLDED),
+            (
+                !m.folded_prefixes.lengths.is_empty() || !m.folded_suffixes.lengths.is_empty(),
+                FOLDED_AFFIXES,
+            ),
+            (m.folding > 0, FOLDING),
+            (!m.wildcards.is_empty(), WILDCARDS),
+            (!m.cidrs.is_empty(), CIDRS),
+            (!m.numbers.is_empty(), NUMBERS),
+            (!m.ranges.is_empty(), RANGES),
+            (m.ranges.len() > LINEAR_RANGES, INDEXED_RANGES),
+            (!m.anything_but.is_empty(), ANYTHING_BUT),
+            (
+                m.anything_but.iter().any(|(x, _)| x.is_pattern()),
+                EXCLUDED_PATTERNS,
+            ),
+        ] {
+            if present {
+                kinds |= kind;
+            }
+        }
+        let mut critical: Vec<f64> = m.numbers.keys().map(|&k| f64::from_bits(k)).collect();
+        let mut ranges = Vec::new();
+        for (key, targets) in &m.ranges {
+            let r = range_of(key);
+            for bound in [r.lower, r.upper] {
+                if let Bound::Inclusive(b) | Bound::Exclusive(b) = bound {
+                    critical.push(b);
+                }
+            }
+            if m.ranges.len() <= LINEAR_RANGES {
+                for &c in targets {
+                    ranges.push((low_end(r.lower), high_end(r.upper), c));
+                }
+            }
+        }
+        for (x, _) in &m.anything_but {
+            critical.extend(x.numbers().iter().map(|&k| f64::from_bits(k)));
+        }
+        Derived {
+            kinds,
+            string_lengths: length_bits(m.strings.key_lengths()),
+            folded_lengths: length_bits(m.folded.key_lengths()),
+            excluded_lengths: length_bits(
+                m.anything_but
+                    .iter()
+                    .flat_map(|(x, _)| x.listed().iter().map(|v| v.len())),
+            ),
+            zones: zones(&mut critical, 48),
+            coarse_zones: zones(&mut critical, 20),
+            ranges: ranges.into_boxed_slice(),
+        }
     }
 }
 
@@ -229,17 +295,19 @@ impl ValueIndex {
     /// for the condition).
     pub(crate) fn add(&mut self, matcher: &Matcher, c: ItemId) {
         self.count += 1;
-        self.derived = OnceLock::new();
-        match matcher {
-            Matcher::Exists => return push(&mut self.exists, c),
-            Matcher::PrefixIgnoreCase(_)
-            | Matcher::SuffixIgnoreCase(_)
-            | Matcher::EqualsIgnoreCase(_) => self.folding += 1,
-            Matcher::AnythingBut(AnythingBut::IgnoreCase(_)) => self.folding += 1,
-            _ => {}
+        if let Matcher::Exists = matcher {
+            return push(&mut self.exists, c);
         }
         let m = self.more.get_or_insert_with(Default::default);
+        m.derived = OnceLock::new();
         m.count += 1;
+        m.folding += u32::from(matches!(
+            matcher,
+            Matcher::PrefixIgnoreCase(_)
+                | Matcher::SuffixIgnoreCase(_)
+                | Matcher::EqualsIgnoreCase(_)
+                | Matcher::AnythingBut(AnythingBut::IgnoreCase(_))
+        ));
         match matcher {
             Matcher::String(s) => {
                 m.strings.add(s.as_bytes(), c);
@@ -262,6 +330,9 @@ impl ValueIndex {
                 m.add_text(c, IgnoreCase::Suffix, s);
                 m.folded_suffixes.add(casefold::fold(s).as_bytes(), c)
             }
+            Matcher::EqualsIgnoreCase(s) if s.is_ascii() => {
+                m.folded.add(casefold::fold(s).as_bytes(), c | ASCII_TEXT);
+            }
             Matcher::EqualsIgnoreCase(s) => {
                 m.add_text(c, IgnoreCase::Equals, s);
                 m.folded.add(casefold::fold(s).as_bytes(), c);
@@ -282,7 +353,6 @@ impl ValueIndex {
 
     /// Removes what `add(matcher, c)` added.
     pub(crate) fn remove(&mut self, matcher: &Matcher, c: ItemId) {
-        self.derived = OnceLock::new();
         let removed = match matcher {
             Matcher::Exists => pull(&mut self.exists, c),
             _ => self.remove_more(matcher, c),
@@ -297,6 +367,7 @@ impl ValueIndex {
         let Some(m) = &mut self.more else {
             return false;
         };
+        m.derived = OnceLock::new();
         let (removed, folds) = match matcher {
             Matcher::String(s) => (m.strings.remove(s.as_bytes(), c), false),
             Matcher::Number(n) => (pull_key(&mut m.numbers, &number::key_of(n.value), c), false),
@@ -319,6 +390,11 @@ impl ValueIndex {
                 m.remove_text(r, c, IgnoreCase::Suffix, s);
                 (r, true)
             }
+            Matcher::EqualsIgnoreCase(s) if s.is_ascii() => (
+                m.folded
+                    .remove(casefold::fold(s).as_bytes(), c | ASCII_TEXT),
+                true,
+            ),
             Matcher::EqualsIgnoreCase(s) => {
                 let r = m.folded.remove(casefold::fold(s).as_bytes(), c);
                 m.remove_text(r, c, IgnoreCase::Equals, s);
@@ -347,7 +423,7 @@ impl ValueIndex {
             Matcher::Exists => (false, false),
         };
         if removed {
-            self.folding -= usize::from(folds);
+            m.folding -= u32::from(folds);
             m.count -= 1;
             if m.count == 0 {
                 self.more = None;
@@ -385,45 +461,41 @@ impl ValueIndex {
         }
     }
 
-    /// The matchers' facts, derived on the first use after a change.
+    /// `exists: true` hits, which any leaf makes, and the facts about the other matchers, if
+    /// the path has any (derived on the first use after a change).
     #[inline(always)]
-    fn derived(&self) -> &Derived {
-        self.derived.get_or_init(|| self.derive())
-    }
-
-    /// `exists: true` hits, which any leaf makes.
-    #[inline(always)]
-    fn emit_presence(&self, d: &Derived, out: &mut impl Emit) {
-        if d.kinds & EXISTS != 0 {
+    fn emit_presence(&self, out: &mut impl Emit) -> Option<&Derived> {
+        if !self.exists.is_empty() {
             emit_all(&self.exists, out);
         }
+        let m = self.more.as_deref()?;
+        Some(m.derived.get_or_init(|| m.derive()))
     }
 
     /// [`match_leaf`](Self::match_leaf) for a number.
     #[inline(never)]
     fn match_number_leaf(&self, text: &[u8], coarse: Option<number::Coarse>, out: &mut impl Emit) {
-        let d = self.derived();
-        self.emit_presence(d, out);
-        if d.kinds & NUMBER_KINDS != 0 {
-            self.match_number(d, text, coarse, out)
+        if let Some(d) = self.emit_presence(out) {
+            if d.kinds & NUMBER_KINDS != 0 {
+                self.match_number(d, text, coarse, out)
+            }
         }
     }
 
     /// [`match_leaf`](Self::match_leaf) for a string.
     #[inline(never)]
     fn match_string_leaf(&self, s: &str, scratch: &mut LeafScratch, out: &mut impl Emit) {
-        let d = self.derived();
-        self.emit_presence(d, out);
-        if d.kinds & STRING_KINDS != 0 {
-            self.match_string(d, s, scratch, out)
+        if let Some(d) = self.emit_presence(out) {
+            if d.kinds & STRING_KINDS != 0 {
+                self.match_string(d, s, scratch, out)
+            }
         }
     }
 
     /// [`match_leaf`](Self::match_leaf) for a boolean or null.
     #[inline(never)]
     fn match_literal_leaf(&self, leaf: Leaf<'_>, out: &mut impl Emit) {
-        let d = self.derived();
-        self.emit_presence(d, out);
+        self.emit_presence(out);
         let Some(m) = &self.more else { return };
         match leaf {
             Leaf::Bool(b) => emit_all(if b { &m.trues } else { &m.falses }, out),
@@ -461,7 +533,7 @@ impl ValueIndex {
         if d.kinds & STRING_KINDS & !ANYTHING_BUT != 0 {
             // Folded hits need no check for an ASCII value when every pattern is ASCII.
             let exact = ascii && self.more().inexact == 0;
-            self.match_string_keys(d, s, fold, exact, scratch, out);
+            self.match_string_keys(d, s, fold, (ascii, exact), scratch, out);
         }
         if d.kinds & ANYTHING_BUT != 0 {
             // Most values have a length that no excluded value has (when the folded value, if
@@ -496,7 +568,7 @@ impl ValueIndex {
         d: &Derived,
         s: &str,
         fold: bool,
-        exact: bool,
+        (ascii, exact): (bool, bool),
         scratch: &mut LeafScratch,
         out: &mut impl Emit,
     ) {
@@ -518,8 +590,14 @@ impl ValueIndex {
             let checked = |c: ItemId, kind: IgnoreCase| exact || m.spells(c, kind, s);
             if d.kinds & FOLDED != 0 {
                 if let Some(ts) = m.folded.get(fold_buf.as_slice()) {
-                    for &c in ts {
-                        if checked(c, IgnoreCase::Equals) {
+                    for &t in ts {
+                        let c = t & !ASCII_TEXT;
+                        let spelled = if t & ASCII_TEXT != 0 {
+                            ascii
+                        } else {
+                            checked(c, IgnoreCase::Equals)
+                        };
+                        if spelled {
                             out.emit(c);
                         }
                     }
@@ -607,70 +685,13 @@ impl ValueIndex {
             }
         }
     }
-
-    fn derive(&self) -> Derived {
-        let none = More::default();
-        let m = self.more.as_deref().unwrap_or(&none);
-        let mut kinds = 0;
-        for (present, kind) in [
-            (!self.exists.is_empty(), EXISTS),
-            (!m.strings.is_empty(), STRINGS),
-            (!m.prefixes.lengths.is_empty(), PREFIXES),
-            (!m.suffixes.lengths.is_empty(), SUFFIXES),
-            (!m.folded.is_empty(), FOLDED),
-            (
-                !m.folded_prefixes.lengths.is_empty() || !m.folded_suffixes.lengths.is_empty(),
-                FOLDED_AFFIXES,
-            ),
-            (self.folding > 0, FOLDING),
-            (!m.wildcards.is_empty(), WILDCARDS),
-            (!m.cidrs.is_empty(), CIDRS),
-            (!m.numbers.is_empty(), NUMBERS),
-            (!m.ranges.is_empty(), RANGES),
-            (m.ranges.len() > LINEAR_RANGES, INDEXED_RANGES),
-            (!m.anything_but.is_empty(), ANYTHING_BUT),
-            (
-                m.anything_but.iter().any(|(x, _)| x.is_pattern()),
-                EXCLUDED_PATTERNS,
-            ),
-        ] {
-            if present {
-                kinds |= kind;
-            }
-        }
-        let mut critical: Vec<f64> = m.numbers.keys().map(|&k| f64::from_bits(k)).collect();
-        let mut ranges = Vec::new();
-        for (key, targets) in &m.ranges {
-            let r = range_of(key);
-            for bound in [r.lower, r.upper] {
-                if let Bound::Inclusive(b) | Bound::Exclusive(b) = bound {
-                    critical.push(b);
-                }
-            }
-            if m.ranges.len() <= LINEAR_RANGES {
-                for &c in targets {
-                    ranges.push((low_end(r.lower), high_end(r.upper), c));
-                }
-            }
-        }
-        for (x, _) in &m.anything_but {
-            critical.extend(x.numbers().iter().map(|&k| f64::from_bits(k)));
-        }
-        Derived {
-            kinds,
-            string_lengths: length_bits(m.strings.key_lengths()),
-            folded_lengths: length_bits(m.folded.key_lengths()),
-            excluded_lengths: length_bits(
-                m.anything_but
-                    .iter()
-                    .flat_map(|(x, _)| x.listed().iter().map(|v| v.len())),
-            ),
-            zones: zones(&mut critical, 48),
-            coarse_zones: zones(&mut critical, 20),
-            ranges: ranges.into_boxed_slice(),
-        }
-    }
 }
+
+/// Flags a target of `More::folded` whose pattern text is ASCII, which is not kept: the fold of an
+/// ASCII text is exact for ASCII values, and such a text accepts no other value (each of its
+/// characters accepts an ASCII lower or upper case), so a hit holds exactly when the value is
+/// ASCII. (Condition ids are below 2^30.)
+const ASCII_TEXT: ItemId = 1 << 31;
 
 /// The kinds of ignore-case matcher whose folded keys are filters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -680,8 +701,7 @@ enum IgnoreCase {
     Suffix,
 }
 
-/// Kinds of matcher a path may have (bits of `Derived::kinds`).
-const EXISTS: u32 = 1;
+/// Kinds of matcher a path may have besides `exists` (bits of `Derived::kinds`).
 const STRINGS: u32 = 1 << 2;
 const PREFIXES: u32 = 1 << 3;
 const SUFFIXES: u32 = 1 << 4;
@@ -1123,6 +1143,51 @@ mod tests {
         index.add(&Matcher::Exists, 9);
         assert_eq!(hits(&index, Leaf::Bool(true)), vec![9]);
         index.remove(&Matcher::Exists, 9);
+        assert_eq!(hits(&index, Leaf::Bool(true)), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn ascii_equals_ignore_case_texts_are_not_kept() {
+        let s = |x: &str| x.to_string();
+        let mut index = ValueIndex::new(0);
+        // "k" (ASCII) and the Kelvin sign fold alike; the Kelvin sign accepts "k" but not "K".
+        index.add(&Matcher::EqualsIgnoreCase(s("k")), 1);
+        index.add(&Matcher::EqualsIgnoreCase(s("\u{212A}")), 2);
+        index.add(&Matcher::EqualsIgnoreCase(s("k")), 3);
+        index.add(&Matcher::EqualsIgnoreCase(s("\u{212A}")), 3);
+        assert!(!index
+            .more()
+            .ignore_case
+            .contains_key(&(1, IgnoreCase::Equals)));
+        assert_eq!(hits(&index, Leaf::String("k")), vec![1, 2, 3]);
+        assert_eq!(hits(&index, Leaf::String("K")), vec![1, 3]);
+        assert_eq!(hits(&index, Leaf::String("\u{212A}")), vec![2, 3]);
+        index.remove(&Matcher::EqualsIgnoreCase(s("k")), 3);
+        assert_eq!(hits(&index, Leaf::String("K")), vec![1]);
+        assert_eq!(hits(&index, Leaf::String("k")), vec![1, 2, 3]);
+        index.remove(&Matcher::EqualsIgnoreCase(s("k")), 1);
+        index.remove(&Matcher::EqualsIgnoreCase(s("\u{212A}")), 2);
+        index.remove(&Matcher::EqualsIgnoreCase(s("\u{212A}")), 3);
+        assert!(index.more.is_none() && index.is_empty());
+    }
+
+    #[test]
+    fn exists_only_paths() {
+        // Such a path keeps no `More` (no derived facts either), and any leaf satisfies it.
+        let mut index = ValueIndex::new(0);
+        index.add(&Matcher::Exists, 9);
+        index.add(&Matcher::Exists, 4);
+        assert!(index.more.is_none());
+        for leaf in [Leaf::Null, Leaf::String("x"), Leaf::Number(b"1.5", None)] {
+            assert_eq!(hits(&index, leaf), vec![4, 9]);
+        }
+        index.add(&Matcher::String("x".into()), 2);
+        assert_eq!(hits(&index, Leaf::String("x")), vec![2, 4, 9]);
+        index.remove(&Matcher::String("x".into()), 2);
+        assert!(index.more.is_none());
+        index.remove(&Matcher::Exists, 9);
+        index.remove(&Matcher::Exists, 4);
+        assert!(index.is_empty());
         assert_eq!(hits(&index, Leaf::Bool(true)), Vec::<u32>::new());
     }
 }
