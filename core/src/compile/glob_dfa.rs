@@ -16,7 +16,7 @@
 //! matches a path's wildcards while they are few (see `globs`), always under a budget of states.
 //! (How complex a pattern's wildcards are is EventBridge's measure, in `pattern::complexity`.)
 
-use crate::pattern::Wildcard;
+use crate::pattern::STAR;
 use foldhash::HashMap;
 
 /// One token of a wildcard.
@@ -57,24 +57,22 @@ struct Nfa {
 }
 
 impl Nfa {
-    fn new(patterns: &[(&Wildcard, u32)]) -> Nfa {
+    fn new(patterns: &[(&[u8], u32)]) -> Nfa {
         let mut nfa = Nfa {
             tokens: Vec::new(),
             targets: Vec::new(),
             always: Vec::new(),
             starts: Vec::new(),
         };
-        for (w, t) in patterns {
+        for (joined, t) in patterns {
             let start = nfa.tokens.len() as u32;
-            for (i, piece) in w.pieces().iter().enumerate() {
-                if i > 0 {
-                    nfa.tokens.push(Some(Token::Star));
-                    nfa.targets.push(None);
-                }
-                for &b in piece.as_bytes() {
-                    nfa.tokens.push(Some(Token::Byte(b)));
-                    nfa.targets.push(None);
-                }
+            for &b in joined.iter() {
+                nfa.tokens.push(Some(if b == STAR {
+                    Token::Star
+                } else {
+                    Token::Byte(b)
+                }));
+                nfa.targets.push(None);
             }
             nfa.tokens.push(None);
             nfa.targets.push(Some(*t));
@@ -101,9 +99,9 @@ impl Nfa {
 }
 
 impl Dfa {
-    /// The automaton of `patterns` (each with the id it reports), or `None` if it needs more
-    /// than `budget` states.
-    pub(crate) fn build(patterns: &[(&Wildcard, u32)], budget: usize) -> Option<Dfa> {
+    /// The automaton of `patterns` (wildcards in their joined form, each with the id it
+    /// reports), or `None` if it needs more than `budget` states.
+    pub(crate) fn build(patterns: &[(&[u8], u32)], budget: usize) -> Option<Dfa> {
         let nfa = Nfa::new(patterns);
         let (classes, width, representatives) = byte_classes(&nfa);
         let mut always = Vec::new();
@@ -249,9 +247,14 @@ fn byte_classes(nfa: &Nfa) -> ([u16; 256], usize, Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pattern::Wildcard;
 
     fn parsed(ws: &[&str]) -> Vec<Wildcard> {
         ws.iter().map(|w| Wildcard::parse(w).unwrap()).collect()
+    }
+
+    fn joined(ws: &[Wildcard]) -> Vec<Box<[u8]>> {
+        ws.iter().map(Wildcard::joined).collect()
     }
 
     fn hits(dfa: &Dfa, v: &str) -> Vec<u32> {
@@ -268,7 +271,8 @@ mod tests {
             "*", "x*", "*y", "a*b", "*b*", "a\\*b", "*ab*ab", "*a*b", "exact", "", "*-42-*",
             "2*0*1*7", "VA*IL",
         ]);
-        let numbered: Vec<(&Wildcard, u32)> = ws.iter().zip(0..).collect();
+        let joined = joined(&ws);
+        let numbered: Vec<(&[u8], u32)> = joined.iter().map(|j| &j[..]).zip(0..).collect();
         let dfa = Dfa::build(&numbered, 20_000).unwrap();
         for v in [
             "", "x", "xy", "ab", "aXb", "a*b", "abab", "xaxbxb", "exact", "exactly", "a-42-b",
@@ -287,7 +291,8 @@ mod tests {
             .map(|i| format!("*a{}*b*c{}*", "x".repeat(i), i))
             .collect();
         let ws = parsed(&ws.iter().map(String::as_str).collect::<Vec<_>>());
-        let numbered: Vec<(&Wildcard, u32)> = ws.iter().zip(0..).collect();
+        let joined = joined(&ws);
+        let numbered: Vec<(&[u8], u32)> = joined.iter().map(|j| &j[..]).zip(0..).collect();
         assert!(Dfa::build(&numbered, 10).is_none());
         assert!(Dfa::build(&numbered[..2], 1_000).is_some());
     }

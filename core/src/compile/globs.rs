@@ -17,7 +17,9 @@
 //! value and never backtracking. Memory is linear in the wildcards, adding and deleting one is a
 //! hash update, and a value costs its length plus the wildcards whose piece it contains, which for
 //! distinct literals is the ones it matches. Wildcards are stored once per distinct text, with
-//! the conditions that use them.
+//! the conditions that use them, in their joined form (`Wildcard::joined`: the pieces in one
+//! allocation, 32 bytes and the text a wildcard, where its parsed form took 48 and four
+//! allocations), found from a wildcard by hashing that form (no second copy as a map key).
 //!
 //! A path with few wildcards (up to [`FEW`]) is matched by their merged automaton instead
 //! (`glob_dfa`), built on the first match after a change under a small budget of states: one
@@ -26,9 +28,10 @@
 use super::glob_dfa::Dfa;
 use super::keys::{pull, push, Affixes, KeyMap, Targets};
 use super::ItemId;
-use crate::pattern::Wildcard;
+use crate::pattern::{joined_match, Wildcard, STAR};
 use aho_corasick::AhoCorasick;
-use foldhash::HashMap;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
 /// Paths with up to this many wildcards are matched by their automaton (see the module docs)...
@@ -38,11 +41,12 @@ const FEW_STATES: usize = 1024;
 
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Globs {
-    /// Each distinct wildcard with the conditions using it; `None` in a free slot.
-    entries: Vec<Option<(Wildcard, Targets)>>,
+    /// Each distinct wildcard (joined) with the conditions using it; `None` in a free slot.
+    entries: Vec<Option<(Box<[u8]>, Targets)>>,
     free: Vec<u32>,
-    /// The slot of each wildcard, by its text.
-    slots: HashMap<Box<str>, u32>,
+    /// The slot of each wildcard, by the hash of its joined form.
+    slots: HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
     prefixes: Affixes,
     suffixes: Affixes,
     /// Pieces of wildcards with stars at both ends, and the automaton finding them.
@@ -64,16 +68,21 @@ enum Filed<'a> {
     Everything,
 }
 
-fn filed(w: &Wildcard) -> Filed<'_> {
-    let pieces = w.pieces();
-    let (first, last) = (&pieces[0], &pieces[pieces.len() - 1]);
+/// Where the wildcard of joined form `joined` is filed.
+fn filed(joined: &[u8]) -> Filed<'_> {
+    let mut pieces = joined.split(|&b| b == STAR);
+    let first = pieces.next().expect("one piece at least");
+    let last = joined
+        .rsplit(|&b| b == STAR)
+        .next()
+        .expect("one piece at least");
     if !first.is_empty() {
-        Filed::Prefix(first.as_bytes())
+        Filed::Prefix(first)
     } else if !last.is_empty() {
-        Filed::Suffix(last.as_bytes())
+        Filed::Suffix(last)
     } else {
-        match pieces.iter().max_by_key(|p| p.len()) {
-            Some(p) if !p.is_empty() => Filed::Piece(p.as_bytes()),
+        match pieces.max_by_key(|p| p.len()) {
+            Some(p) if !p.is_empty() => Filed::Piece(p),
             _ => Filed::Everything,
         }
     }
@@ -84,30 +93,60 @@ impl Globs {
         self.slots.is_empty()
     }
 
+    /// The slot of the wildcard of joined form `joined`, and its hash.
+    fn slot(&self, joined: &[u8]) -> (Option<u32>, u64) {
+        let hash = self.hasher.hash_one(joined);
+        let slot = self.slots.find(hash, |&s| self.joined(s) == joined);
+        (slot.copied(), hash)
+    }
+
+    fn joined(&self, slot: u32) -> &[u8] {
+        &self.entries[slot as usize].as_ref().expect("a live slot").0
+    }
+
     pub(crate) fn add(&mut self, w: &Wildcard, t: ItemId) {
-        if let Some(&slot) = self.slots.get(w.source()) {
+        let joined = w.joined();
+        let (found, hash) = self.slot(&joined);
+        if let Some(slot) = found {
             let (_, targets) = self.entries[slot as usize].as_mut().expect("a live slot");
             push(targets, t);
             return;
         }
-        let entry = Some((w.clone(), Targets::One(t)));
+        let entry = Some((joined, Targets::One(t)));
         let slot = super::put_slot(&mut self.entries, &mut self.free, entry);
-        self.slots.insert(w.source().into(), slot);
+        let Globs {
+            entries,
+            slots,
+            hasher,
+            ..
+        } = self;
+        slots.insert_unique(hash, slot, |&s| {
+            hasher.hash_one(&entries[s as usize].as_ref().expect("a live slot").0)
+        });
         self.dfa = OnceLock::new();
-        match filed(w) {
-            Filed::Prefix(p) => self.prefixes.add(p, slot),
-            Filed::Suffix(s) => self.suffixes.add(s, slot),
+        let Globs {
+            entries,
+            prefixes,
+            suffixes,
+            pieces,
+            everything,
+            ..
+        } = self;
+        match filed(&entries[slot as usize].as_ref().expect("a live slot").0) {
+            Filed::Prefix(p) => prefixes.add(p, slot),
+            Filed::Suffix(s) => suffixes.add(s, slot),
             Filed::Piece(p) => {
-                self.pieces.add(p, slot);
+                pieces.add(p, slot);
                 self.finder = OnceLock::new();
             }
-            Filed::Everything => push(&mut self.everything, slot),
+            Filed::Everything => push(everything, slot),
         }
     }
 
     /// Removes what `add(w, t)` added; returns whether it was there.
     pub(crate) fn remove(&mut self, w: &Wildcard, t: ItemId) -> bool {
-        let Some(&slot) = self.slots.get(w.source()) else {
+        let joined = w.joined();
+        let (Some(slot), hash) = self.slot(&joined) else {
             return false;
         };
         let (_, targets) = self.entries[slot as usize].as_mut().expect("a live slot");
@@ -115,11 +154,13 @@ impl Globs {
             return false;
         }
         if targets.is_empty() {
-            self.slots.remove(w.source());
+            if let Ok(found) = self.slots.find_entry(hash, |&s| s == slot) {
+                found.remove();
+            }
             self.entries[slot as usize] = None;
             self.free.push(slot);
             self.dfa = OnceLock::new();
-            match filed(w) {
+            match filed(&joined) {
                 Filed::Prefix(p) => drop(self.prefixes.remove(p, slot)),
                 Filed::Suffix(s) => drop(self.suffixes.remove(s, slot)),
                 Filed::Piece(p) => {
@@ -143,11 +184,11 @@ impl Globs {
                 return None;
             }
             // The automaton reports the conditions themselves (a wildcard once per condition).
-            let live: Vec<(&Wildcard, ItemId)> = self
+            let live: Vec<(&[u8], ItemId)> = self
                 .entries
                 .iter()
                 .flatten()
-                .flat_map(|(w, targets)| targets.iter().map(move |&t| (w, t)))
+                .flat_map(|(w, targets)| targets.iter().map(move |&t| (&w[..], t)))
                 .collect();
             Dfa::build(&live, FEW_STATES)
         });
@@ -157,7 +198,7 @@ impl Globs {
         }
         let mut check = |slot: u32| {
             let (w, targets) = self.entries[slot as usize].as_ref().expect("a live slot");
-            if w.is_match(value) {
+            if joined_match(w, value) {
                 targets.iter().for_each(|&t| f(t));
             }
         };

@@ -17,6 +17,7 @@ pub use cidr::IpRange;
 pub(crate) use cidr::{parse_ip_bytes, Ip};
 pub(crate) use json::error_at;
 pub use wildcard::Wildcard;
+pub(crate) use wildcard::{joined_match, STAR};
 
 use crate::error::PatternError;
 use crate::limits::Limits;

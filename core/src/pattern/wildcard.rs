@@ -3,6 +3,10 @@
 //! a row are errors. Error positions count UTF-8 bytes of the value with its opening quote, as
 //! event-ruler's messages do (`"a**b"` -> `Consecutive wildcard characters at pos 2`).
 
+/// Separates the pieces of a wildcard in its joined form (see [`Wildcard::joined`]): the byte
+/// 0xFF never occurs in UTF-8, so no piece contains it.
+pub(crate) const STAR: u8 = 0xFF;
+
 /// A parsed wildcard: the literal pieces between its unescaped stars.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Wildcard {
@@ -73,37 +77,81 @@ impl Wildcard {
         }
     }
 
+    /// The pieces joined by [`STAR`]: one allocation, the form in which value indexes keep a
+    /// wildcard (a router can hold one per rule). It identifies the wildcard as its source does,
+    /// escaping being canonical (only a star and a backslash are escaped, and both must be).
+    pub(crate) fn joined(&self) -> Box<[u8]> {
+        let mut joined = Vec::with_capacity(self.source.len());
+        for (i, piece) in self.pieces.iter().enumerate() {
+            if i > 0 {
+                joined.push(STAR);
+            }
+            joined.extend_from_slice(piece.as_bytes());
+        }
+        joined.into()
+    }
+
     /// Whether `value` matches. Greedy leftmost placement of the middle pieces is optimal for a
     /// star-only glob, so this is linear in the value (times the number of pieces), never
     /// backtracking.
     pub fn is_match(&self, value: &[u8]) -> bool {
         let n = self.pieces.len();
         let first = self.pieces[0].as_bytes();
-        if n == 1 {
-            return value == first;
-        }
-        let last = self.pieces[n - 1].as_bytes();
-        if value.len() < first.len() + last.len()
-            || !same(&value[..first.len()], first)
-            || !same(&value[value.len() - last.len()..], last)
-        {
-            return false;
-        }
-        let mut rest = &value[first.len()..value.len() - last.len()];
-        for piece in &self.pieces[1..n - 1] {
-            // (A piece of one byte, common in short wildcards such as `2*0*1*7`, is found by
-            // `memchr`, without `memmem`'s setup.)
-            let found = match piece.as_bytes() {
-                &[byte] => memchr::memchr(byte, rest),
-                bytes => memchr::memmem::find(rest, bytes),
-            };
-            match found {
-                Some(at) => rest = &rest[at + piece.len()..],
-                None => return false,
-            }
-        }
-        true
+        let middle = self.pieces[1..n.max(2) - 1].iter().map(|p| p.as_bytes());
+        pieces_match(
+            first,
+            middle,
+            (n > 1).then(|| self.pieces[n - 1].as_bytes()),
+            value,
+        )
     }
+}
+
+/// Whether `value` matches the wildcard whose joined form (see [`Wildcard::joined`]) is `joined`.
+pub(crate) fn joined_match(joined: &[u8], value: &[u8]) -> bool {
+    let Some(first_star) = memchr::memchr(STAR, joined) else {
+        return value == joined;
+    };
+    let last_star = memchr::memrchr(STAR, joined).expect("a star");
+    let middle = (first_star < last_star)
+        .then(|| joined[first_star + 1..last_star].split(|&b| b == STAR))
+        .into_iter()
+        .flatten();
+    let last = &joined[last_star + 1..];
+    pieces_match(&joined[..first_star], middle, Some(last), value)
+}
+
+/// Whether `value` matches the wildcard of these pieces (`last` is `None` without a star).
+#[inline]
+fn pieces_match<'p>(
+    first: &[u8],
+    middle: impl Iterator<Item = &'p [u8]>,
+    last: Option<&[u8]>,
+    value: &[u8],
+) -> bool {
+    let Some(last) = last else {
+        return value == first;
+    };
+    if value.len() < first.len() + last.len()
+        || !same(&value[..first.len()], first)
+        || !same(&value[value.len() - last.len()..], last)
+    {
+        return false;
+    }
+    let mut rest = &value[first.len()..value.len() - last.len()];
+    for piece in middle {
+        // (A piece of one byte, common in short wildcards such as `2*0*1*7`, is found by
+        // `memchr`, without `memmem`'s setup.)
+        let found = match piece {
+            &[byte] => memchr::memchr(byte, rest),
+            bytes => memchr::memmem::find(rest, bytes),
+        };
+        match found {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Whether two slices of one length are equal, compared inline: a wildcard's end pieces are
@@ -122,8 +170,16 @@ fn take_utf8(buf: &mut Vec<u8>) -> String {
 mod tests {
     use super::*;
 
+    /// Whether `v` matches `w`, checked to be the same through the joined form.
     fn m(w: &str, v: &str) -> bool {
-        Wildcard::parse(w).unwrap().is_match(v.as_bytes())
+        let w = Wildcard::parse(w).unwrap();
+        let matched = w.is_match(v.as_bytes());
+        assert_eq!(
+            joined_match(&w.joined(), v.as_bytes()),
+            matched,
+            "{w:?} on {v:?}"
+        );
+        matched
     }
 
     #[test]
@@ -142,6 +198,11 @@ mod tests {
         assert!(m("*", ""));
         assert!(m("exact", "exact"));
         assert!(!m("exact", "exactly"));
+        assert!(m("a*b*c*d", "a-b-c-d"));
+        assert!(!m("a*b*c*d", "a-c-b-d"));
+        assert!(m("", ""));
+        assert!(!m("", "x"));
+        assert!(m("*", "\u{ff}"));
     }
 
     #[test]
