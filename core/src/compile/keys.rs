@@ -163,6 +163,11 @@ impl KeyMap {
         self.table.is_empty()
     }
 
+    /// How many keys it holds.
+    pub(crate) fn len(&self) -> usize {
+        self.table.len()
+    }
+
     /// The lengths of the keys.
     pub(crate) fn key_lengths(&self) -> impl Iterator<Item = usize> + '_ {
         self.table.iter().map(|e| e.key(&self.bytes).len())

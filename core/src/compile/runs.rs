@@ -3,45 +3,54 @@
 //! **Why.** A router holds a few items per rule, and each item has one variable-length part. A
 //! boxed slice per item costs 16 bytes in the item and an allocation; a small inline vector costs
 //! 24 and spills anyway past its inline length. Here an item holds a 4-byte offset, the run's
-//! length is stored in front of it, and the vector grows by an eighth (see `push_slot`). A freed
+//! length is stored in front of it (a byte run's as a varint: one byte for the usual code of a
+//! few dozen bytes), and the vector grows by an eighth (see `push_slot`). A freed
 //! run becomes garbage; when garbage is more than half the vector, the owner copies its live
 //! runs to a new one ([`Runs::compact`]), so memory stays linear in what is held and each run is
 //! moved an amortised constant number of times.
 
 use super::push_slot;
+use std::ops::Range;
 
 /// A unit of a run: how a run's length is written in front of it.
 pub(crate) trait Unit: Copy {
-    /// Units the length takes.
-    const HEAD: usize;
     fn put_len(len: usize, out: &mut Vec<Self>);
-    fn len(head: &[Self]) -> usize;
+    /// Where the run whose length starts at `at` lies.
+    fn span(data: &[Self], at: usize) -> Range<usize>;
 }
 
 impl Unit for u8 {
-    const HEAD: usize = 4;
-
-    fn put_len(len: usize, out: &mut Vec<u8>) {
-        let len = u32::try_from(len).expect("runs shorter than 4 GiB");
-        for b in len.to_le_bytes() {
-            push_slot(out, b);
+    fn put_len(mut len: usize, out: &mut Vec<u8>) {
+        while len >= 0x80 {
+            push_slot(out, len as u8 | 0x80);
+            len >>= 7;
         }
+        push_slot(out, len as u8);
     }
 
-    fn len(head: &[u8]) -> usize {
-        u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize
+    #[inline]
+    fn span(data: &[u8], mut at: usize) -> Range<usize> {
+        let (mut len, mut shift) = (0, 0);
+        loop {
+            let b = data[at];
+            at += 1;
+            len |= usize::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return at..at + len;
+            }
+            shift += 7;
+        }
     }
 }
 
 impl Unit for u32 {
-    const HEAD: usize = 1;
-
     fn put_len(len: usize, out: &mut Vec<u32>) {
         push_slot(out, u32::try_from(len).expect("runs shorter than 2^32"));
     }
 
-    fn len(head: &[u32]) -> usize {
-        head[0] as usize
+    #[inline]
+    fn span(data: &[u32], at: usize) -> Range<usize> {
+        at + 1..at + 1 + data[at] as usize
     }
 }
 
@@ -67,15 +76,13 @@ impl<T: Unit> Runs<T> {
     /// The run at `at`.
     #[inline]
     pub(crate) fn get(&self, at: u32) -> &[T] {
-        let start = at as usize + T::HEAD;
-        let len = T::len(&self.data[at as usize..start]);
-        &self.data[start..start + len]
+        &self.data[T::span(&self.data, at as usize)]
     }
 
     /// Forgets the run at `at`; returns whether garbage is now most of the vector (then the
     /// owner calls [`compact`](Runs::compact)).
     pub(crate) fn free(&mut self, at: u32) -> bool {
-        self.garbage += T::HEAD + self.get(at).len();
+        self.garbage += T::span(&self.data, at as usize).end - at as usize;
         if self.garbage == self.data.len() {
             *self = Runs {
                 data: Vec::new(),
@@ -92,7 +99,7 @@ impl<T: Unit> Runs<T> {
         let mut data = Vec::with_capacity(self.data.len() - self.garbage);
         for at in offsets {
             let start = *at as usize;
-            let end = start + T::HEAD + self.get(*at).len();
+            let end = T::span(&self.data, start).end;
             *at = data.len() as u32;
             data.extend_from_slice(&self.data[start..end]);
         }
@@ -111,7 +118,9 @@ mod tests {
         let mut runs: Runs<u8> = Runs::default();
         let mut live: Vec<(u32, Vec<u8>)> = (0..100u8)
             .map(|i| {
-                let run: Vec<u8> = (0..i % 7).map(|j| i ^ j).collect();
+                // (Some longer than a one-byte length.)
+                let len = usize::from(i % 7) + usize::from(i % 10 == 0) * 300;
+                let run: Vec<u8> = (0..len).map(|j| i ^ j as u8).collect();
                 (runs.push(&run), run)
             })
             .collect();

@@ -73,37 +73,74 @@ pub(crate) struct LeafScratch {
     pub found: Vec<u32>,
 }
 
-/// A numeric range's bounds, as a hashable key (from which the range is read back).
-type RangeKey = [(u8, u64); 2];
+// Numeric ranges and CIDR blocks are kept as byte-string keys (a `KeyMap` entry is 12 bytes and
+// the key a few more in its arena, where a map keyed by the bounds took 48 and 64 bytes an entry,
+// a router having one range or block per rule), and read back from them.
 
-fn range_key(r: &NumericRange) -> RangeKey {
-    let bound = |b: Bound| match b {
-        Bound::Unbounded => (0, 0),
-        Bound::Inclusive(v) => (1, v.to_bits()),
-        Bound::Exclusive(v) => (2, v.to_bits()),
-    };
-    [bound(r.lower), bound(r.upper)]
+/// A numeric range's key: per bound, its kind (0 unbounded, 1 inclusive, 2 exclusive) and, when
+/// bounded, the bits of its value.
+fn range_key(r: &NumericRange) -> Vec<u8> {
+    let mut key = Vec::with_capacity(18);
+    for b in [r.lower, r.upper] {
+        match b {
+            Bound::Unbounded => key.push(0),
+            Bound::Inclusive(v) | Bound::Exclusive(v) => {
+                key.push(if matches!(b, Bound::Inclusive(_)) {
+                    1
+                } else {
+                    2
+                });
+                key.extend_from_slice(&v.to_bits().to_le_bytes());
+            }
+        }
+    }
+    key
 }
 
-/// The range of a [`RangeKey`].
-fn range_of(key: &RangeKey) -> NumericRange {
-    let bound = |(kind, bits): (u8, u64)| match kind {
-        0 => Bound::Unbounded,
-        1 => Bound::Inclusive(f64::from_bits(bits)),
-        _ => Bound::Exclusive(f64::from_bits(bits)),
+/// The range of a [`range_key`].
+fn range_of(key: &[u8]) -> NumericRange {
+    let mut at = 0;
+    let mut bound = || {
+        let kind = key[at];
+        at += 1;
+        if kind == 0 {
+            return Bound::Unbounded;
+        }
+        let bits = u64::from_le_bytes(key[at..at + 8].try_into().expect("8 bytes"));
+        at += 8;
+        let v = f64::from_bits(bits);
+        if kind == 1 {
+            Bound::Inclusive(v)
+        } else {
+            Bound::Exclusive(v)
+        }
     };
+    let lower = bound();
     NumericRange {
-        lower: bound(key[0]),
-        upper: bound(key[1]),
+        lower,
+        upper: bound(),
     }
 }
 
-/// A CIDR block, as a hashable key: family and bounds.
-type BlockKey = (bool, u128, u128);
-
-fn block_key(c: &IpRange) -> BlockKey {
+/// A CIDR block's key: its first and last address, 4 bytes each for IPv4, 16 for IPv6.
+fn block_key(c: &IpRange) -> Vec<u8> {
     let (lo, hi) = c.bounds();
-    (c.is_v6(), lo, hi)
+    if c.is_v6() {
+        [lo.to_le_bytes(), hi.to_le_bytes()].concat()
+    } else {
+        [(lo as u32).to_le_bytes(), (hi as u32).to_le_bytes()].concat()
+    }
+}
+
+/// The family (`true` for IPv6) and bounds of a [`block_key`].
+fn block_of(key: &[u8]) -> (bool, u128, u128) {
+    let half = key.len() / 2;
+    let int = |bytes: &[u8]| {
+        let mut b = [0u8; 16];
+        b[..half].copy_from_slice(bytes);
+        u128::from_le_bytes(b)
+    };
+    (half == 16, int(&key[..half]), int(&key[half..]))
 }
 
 /// All matchers on one path.
@@ -139,9 +176,9 @@ struct More {
     folded_prefixes: Affixes,
     folded_suffixes: Affixes,
     wildcards: Globs,
-    ranges: HashMap<RangeKey, Targets>,
+    ranges: KeyMap,
     range_index: OnceLock<IntervalIndex<NumKey, ItemId>>,
-    cidrs: HashMap<BlockKey, Targets>,
+    cidrs: KeyMap,
     cidr_index: OnceLock<[IntervalIndex<u128, ItemId>; 2]>,
     /// Anything-but matchers tested at each leaf.
     anything_but: Vec<(Exclusion, ItemId)>,
@@ -227,7 +264,7 @@ impl More {
         }
         let mut critical: Vec<f64> = m.numbers.keys().map(|&k| f64::from_bits(k)).collect();
         let mut ranges = Vec::new();
-        for (key, targets) in &m.ranges {
+        m.ranges.for_each(|key, targets| {
             let r = range_of(key);
             for bound in [r.lower, r.upper] {
                 if let Bound::Inclusive(b) | Bound::Exclusive(b) = bound {
@@ -239,7 +276,7 @@ impl More {
                     ranges.push((low_end(r.lower), high_end(r.upper), c));
                 }
             }
-        }
+        });
         for (x, _) in &m.anything_but {
             critical.extend(x.numbers().iter().map(|&k| f64::from_bits(k)));
         }
@@ -339,11 +376,11 @@ impl ValueIndex {
             }
             Matcher::Wildcard(w) => m.wildcards.add(w, c),
             Matcher::Numeric(r) => {
-                push(m.ranges.entry(range_key(r)).or_default(), c);
+                m.ranges.add(&range_key(r), c);
                 m.range_index = OnceLock::new();
             }
             Matcher::Cidr(block) => {
-                push(m.cidrs.entry(block_key(block)).or_default(), c);
+                m.cidrs.add(&block_key(block), c);
                 m.cidr_index = OnceLock::new();
             }
             Matcher::AnythingBut(a) => m.anything_but.push((Exclusion::new(a), c)),
@@ -403,11 +440,11 @@ impl ValueIndex {
             Matcher::Wildcard(w) => (m.wildcards.remove(w, c), false),
             Matcher::Numeric(r) => {
                 m.range_index = OnceLock::new();
-                (pull_key(&mut m.ranges, &range_key(r), c), false)
+                (m.ranges.remove(&range_key(r), c), false)
             }
             Matcher::Cidr(block) => {
                 m.cidr_index = OnceLock::new();
-                (pull_key(&mut m.cidrs, &block_key(block), c), false)
+                (m.cidrs.remove(&block_key(block), c), false)
             }
             Matcher::AnythingBut(a) => {
                 let exclusion = Exclusion::new(a);
@@ -866,10 +903,10 @@ impl Ord for NumKey {
     }
 }
 
-fn build_range_index(ranges: &HashMap<RangeKey, Targets>) -> IntervalIndex<NumKey, ItemId> {
+fn build_range_index(ranges: &KeyMap) -> IntervalIndex<NumKey, ItemId> {
     let key = |v: f64, side: i8| NumKey(if v == 0.0 { 0.0 } else { v }, side);
     let mut intervals = Vec::new();
-    for (k, targets) in ranges {
+    ranges.for_each(|k, targets| {
         let r = range_of(k);
         let low = match r.lower {
             Bound::Unbounded => None,
@@ -882,18 +919,19 @@ fn build_range_index(ranges: &HashMap<RangeKey, Targets>) -> IntervalIndex<NumKe
             Bound::Exclusive(v) => Some(key(v, -1)),
         };
         intervals.extend(targets.iter().map(|&c| (low, high, c)));
-    }
+    });
     IntervalIndex::build(&intervals)
 }
 
-fn build_cidr_index(cidrs: &HashMap<BlockKey, Targets>) -> [IntervalIndex<u128, ItemId>; 2] {
+fn build_cidr_index(cidrs: &KeyMap) -> [IntervalIndex<u128, ItemId>; 2] {
     let family = |v6: bool| {
         let mut intervals = Vec::new();
-        for ((is_v6, lo, hi), targets) in cidrs {
-            if *is_v6 == v6 {
-                intervals.extend(targets.iter().map(|&c| (Some(*lo), Some(*hi), c)));
+        cidrs.for_each(|key, targets| {
+            let (is_v6, lo, hi) = block_of(key);
+            if is_v6 == v6 {
+                intervals.extend(targets.iter().map(|&c| (Some(lo), Some(hi), c)));
             }
-        }
+        });
         IntervalIndex::build(&intervals)
     };
     [family(false), family(true)]
