@@ -27,7 +27,7 @@
 //! reached through the path's "some leaf is here" item.
 
 use super::exclusion::Exclusion;
-use super::paths::NodeId;
+use super::paths::{NodeId, ROOT};
 use super::runs::Runs;
 use super::{push_slot, put_slot, ItemId};
 use crate::pattern::{Matcher, Test};
@@ -50,8 +50,9 @@ pub(crate) const SOLE: u32 = 1 << 30;
 /// The item id in a trigger-list entry.
 pub(crate) const ENTRY_ID: u32 = SOLE - 1;
 
-/// A condition or a group: 24 bytes, their variable-length parts kept in `Items`' arenas (a
-/// router holds two or three items per rule).
+/// A condition or a group: 20 bytes, their variable-length parts kept in `Items`' arenas (a
+/// router holds two or three items per rule), and each variant's fields packed into four words
+/// (see `Cond::tally`, `Group::place`).
 #[derive(Debug, Clone)]
 pub(crate) enum Item {
     Free,
@@ -59,22 +60,29 @@ pub(crate) enum Item {
     Group(Group),
 }
 
+const _: () = assert!(std::mem::size_of::<Item>() == 20);
+
 /// A condition on one path: a list of matchers (any of them may hold), interned by path and
 /// meaning, shared by every sub-rule that has it.
 #[derive(Debug, Clone)]
 pub(crate) struct Cond {
     pub node: NodeId,
-    /// Sub-rules and groups using it.
-    users: u32,
+    /// How many sub-rules and groups use it (fewer than 2^30: each is an item), and in the top
+    /// two bits how broad its matchers are (see [`weight`]): a trigger is chosen by weight times
+    /// users.
+    tally: u32,
     /// Its test's code (see `machine::code`), by which it is interned: where it is in
     /// `Items::codes`.
     code: u32,
     /// Its anything-but matchers, when they are tested lazily: their slot in `Items::excluded`,
     /// or [`EAGER`].
     excluded: u32,
-    /// How broad its matchers are (see [`weight`]): a trigger is chosen by weight times users.
-    weight: u8,
 }
+
+/// The users in `Cond::tally`.
+const USERS: u32 = (1 << 30) - 1;
+/// The weights of `weight`'s classes, the class being the top two bits of `Cond::tally`.
+const WEIGHTS: [u8; 3] = [1, 2, 16];
 
 /// `Cond::excluded` of a condition without lazily tested anything-but matchers.
 const EAGER: u32 = u32::MAX;
@@ -87,10 +95,11 @@ pub(crate) struct Excluded {
     pub leaf_item: ItemId,
 }
 
-/// A group of members that must hold within one value at `node`; at the root, a sub-rule.
+/// A group of members that must hold within one value at a path; at the root, a sub-rule.
 #[derive(Debug, Clone)]
 pub(crate) struct Group {
-    pub node: NodeId,
+    /// A sub-rule's rule; a group inside one has no rule, and its node here, flagged [`NESTED`].
+    place: u32,
     /// Its members, items [`ABSENT`]-flagged for `exists: false` ones: where they are in
     /// `Items::members`.
     members: u32,
@@ -98,11 +107,44 @@ pub(crate) struct Group {
     /// place in that item's list.
     pub trigger: ItemId,
     slot: u32,
+}
+
+/// Flag on `Group::place` of a group inside a sub-rule.
+const NESTED: u32 = 1 << 31;
+
+impl Group {
+    /// The path within one value of which its members must hold.
+    #[inline]
+    pub(crate) fn node(&self) -> NodeId {
+        if self.place & NESTED != 0 {
+            self.place & !NESTED
+        } else {
+            ROOT
+        }
+    }
+
     /// The rule of a sub-rule, [`NO_RULE`] for a group inside one.
-    rule: u32,
+    #[inline]
+    fn rule(&self) -> u32 {
+        if self.place & NESTED != 0 {
+            NO_RULE
+        } else {
+            self.place
+        }
+    }
 }
 
 impl Cond {
+    /// How many sub-rules and groups use it.
+    fn users(&self) -> u32 {
+        self.tally & USERS
+    }
+
+    /// How broad its matchers are (see [`weight`]).
+    fn weight(&self) -> u8 {
+        WEIGHTS[(self.tally >> 30) as usize]
+    }
+
     /// Whether it has anything-but matchers tested lazily.
     #[inline]
     pub(crate) fn is_lazy(&self) -> bool {
@@ -193,7 +235,7 @@ impl Items {
     /// The rule of sub-rule `id`.
     #[inline]
     pub(crate) fn rule(&self, id: ItemId) -> u32 {
-        self.group(id).rule
+        self.group(id).rule()
     }
 
     /// The entries of the groups filed under item `id` (see [`SUB_RULE`], [`SOLE`]).
@@ -331,7 +373,7 @@ impl Items {
         let hash = self.hash(node, code);
         if let Some(id) = self.find(node, code) {
             if let Item::Cond(c) = &mut self.items[id as usize] {
-                c.users += 1;
+                c.tally += 1;
             }
             return (id, false);
         }
@@ -350,12 +392,15 @@ impl Items {
             put_slot(&mut self.excluded, &mut self.free_excluded, excluded)
         });
         let code = self.codes.push(code);
+        let class = WEIGHTS
+            .iter()
+            .position(|&w| w == weight(matchers))
+            .expect("a weight class") as u32;
         let id = self.put(Item::Cond(Cond {
             node,
-            users: 1,
+            tally: class << 30 | 1,
             code,
             excluded,
-            weight: weight(matchers),
         }));
         let Items {
             interned,
@@ -377,8 +422,8 @@ impl Items {
         let Item::Cond(c) = &mut self.items[id as usize] else {
             panic!("item {id} is not a condition");
         };
-        c.users -= 1;
-        if c.users > 0 {
+        c.tally -= 1;
+        if c.users() > 0 {
             return None;
         }
         let c = c.clone();
@@ -409,12 +454,18 @@ impl Items {
     ) -> ItemId {
         let trigger = self.choose_trigger(members, &depth);
         let members = self.members.push(members);
+        let place = if rule == NO_RULE {
+            assert!(node & NESTED == 0, "fewer than 2^31 paths");
+            node | NESTED
+        } else {
+            debug_assert!(node == ROOT && rule & NESTED == 0);
+            rule
+        };
         let id = self.put(Item::Group(Group {
-            node,
+            place,
             members,
             trigger,
             slot: 0,
-            rule,
         }));
         self.file_group(id, trigger);
         id
@@ -428,7 +479,7 @@ impl Items {
         }
         let group = self.group(id);
         let mut entry = id;
-        if group.rule != NO_RULE {
+        if group.rule() != NO_RULE {
             entry |= SUB_RULE;
             if self.members(group) == [trigger] {
                 entry |= SOLE;
@@ -454,7 +505,7 @@ impl Items {
     /// looked at again only when its trigger's users double, so this costs amortised constant
     /// time per added rule, and no group stays filed under a condition shared by many.
     pub(crate) fn refile(&mut self, id: ItemId, depth: impl Fn(NodeId) -> u32) {
-        let users = self.cond(id).users;
+        let users = self.cond(id).users();
         if users < 4 || !users.is_power_of_two() {
             return;
         }
@@ -473,7 +524,7 @@ impl Items {
     pub(crate) fn free_group(&mut self, id: ItemId) -> (NodeId, SmallVec<[u32; 8]>) {
         self.unfile_group(id);
         let g = self.group(id);
-        let (node, members) = (g.node, SmallVec::from_slice(self.members(g)));
+        let (node, members) = (g.node(), SmallVec::from_slice(self.members(g)));
         self.take(id);
         (node, members)
     }
@@ -493,12 +544,12 @@ impl Items {
                             (
                                 x.leaf_item,
                                 c.node,
-                                u64::from(leaf.weight) * u64::from(leaf.users),
+                                u64::from(leaf.weight()) * u64::from(leaf.users()),
                             )
                         }
-                        None => (m, c.node, u64::from(c.weight) * u64::from(c.users)),
+                        None => (m, c.node, u64::from(c.weight()) * u64::from(c.users())),
                     },
-                    Item::Group(g) => (m, g.node, 1),
+                    Item::Group(g) => (m, g.node(), 1),
                     Item::Free => unreachable!("members are live"),
                 };
                 (score, std::cmp::Reverse(depth(node)), item)
