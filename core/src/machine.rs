@@ -34,6 +34,7 @@ use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::hash::BuildHasher;
 use std::hash::Hash;
+use std::ops::Range;
 
 mod code;
 
@@ -77,11 +78,60 @@ pub struct Machine<N = String> {
 #[derive(Debug, Clone)]
 struct Rule<N> {
     name: N,
-    /// Where the records of the patterns added under the name (usually one) are in
-    /// `Machine::records`: `records[at..at + len]`. (An offset into one arena instead of a boxed
-    /// slice per rule: 8 bytes less per rule, and one allocation less.)
-    at: u32,
-    len: u32,
+    /// The records of the patterns added under the name (usually one): held here when they fit
+    /// in 7 bytes (the usual single pattern of one or two sub-rules), flagged [`HELD`] in the last
+    /// byte with their length; otherwise where they are in `Machine::records`, as the offset and
+    /// length (below 2^31) in two little-endian `u32`s. (Not a boxed slice per rule: 8 bytes
+    /// less per rule, and one allocation less; not always the arena: its bytes and slack less.)
+    records: [u8; 8],
+}
+
+/// Flag in the last byte of `Rule::records` when the records are held there.
+const HELD: u8 = 0x80;
+
+impl<N> Rule<N> {
+    fn new(name: N) -> Self {
+        Rule {
+            name,
+            records: [0, 0, 0, 0, 0, 0, 0, HELD],
+        }
+    }
+
+    /// The records when held in place.
+    fn held(&self) -> Option<&[u8]> {
+        let tag = self.records[7];
+        (tag & HELD != 0).then(|| &self.records[..usize::from(tag & !HELD)])
+    }
+
+    fn hold(&mut self, bytes: &[u8]) {
+        self.records = [0; 8];
+        self.records[..bytes.len()].copy_from_slice(bytes);
+        self.records[7] = HELD | bytes.len() as u8;
+    }
+
+    /// Where the records are in the arena, when they are there.
+    fn span(&self) -> Option<Range<usize>> {
+        let word = |i: usize| {
+            u32::from_le_bytes(self.records[i..i + 4].try_into().expect("4 bytes")) as usize
+        };
+        self.held().is_none().then(|| word(0)..word(0) + word(4))
+    }
+
+    fn set_span(&mut self, span: Range<usize>) {
+        let at = u32::try_from(span.start).expect("less than 4 GiB of pattern records");
+        let len = u32::try_from(span.len()).expect("less than 2 GiB of one rule's records");
+        assert!(len < 1 << 31, "less than 2 GiB of one rule's records");
+        self.records[..4].copy_from_slice(&at.to_le_bytes());
+        self.records[4..].copy_from_slice(&len.to_le_bytes());
+    }
+
+    /// The records of its patterns, held here or in `arena`.
+    fn records<'a>(&'a self, arena: &'a [u8]) -> &'a [u8] {
+        match self.held() {
+            Some(bytes) => bytes,
+            None => &arena[self.span().expect("in the arena")],
+        }
+    }
 }
 
 /// Counts describing a machine's contents.
@@ -151,7 +201,7 @@ impl<N> Machine<N> {
         self.rules
             .iter()
             .flatten()
-            .flat_map(|r| code::records(&self.records[r.at as usize..(r.at + r.len) as usize]))
+            .flat_map(|r| code::records(r.records(&self.records)))
             .map(|record| record.complexity as usize)
             .max()
             .unwrap_or(0)
@@ -232,6 +282,13 @@ impl<N> Machine<N> {
         }
         run.finish(&self.absent_only);
         Ok(())
+    }
+}
+
+/// Makes room for `more` bytes in the record arena, growing it by an eighth at least.
+fn reserve(records: &mut Vec<u8>, more: usize) {
+    if records.capacity() - records.len() < more {
+        records.reserve_exact(more.max(records.len() / 8));
     }
 }
 
@@ -321,11 +378,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
     /// Gives `name` (not in the machine) a slot, with no patterns yet.
     fn new_rule(&mut self, name: N) -> u32 {
         let hash = self.hasher.hash_one(&name);
-        let rule = Some(Rule {
-            name,
-            at: 0,
-            len: 0,
-        });
+        let rule = Some(Rule::new(name));
         let slot = put_slot(&mut self.rules, &mut self.free_rules, rule);
         let Machine {
             rules,
@@ -358,7 +411,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         };
         let (subs, span) = (record.subs, record.span);
         self.remove_record(slot, span);
-        let now_empty = self.rule(slot).len == 0;
+        let now_empty = self.records_of(slot).is_empty();
         for &sub in subs.iter() {
             self.uninstall(sub);
         }
@@ -408,13 +461,13 @@ impl<N: Clone + Eq + Hash> Machine<N> {
 
     /// The records of rule `slot`'s patterns.
     fn records_of(&self, slot: u32) -> &[u8] {
-        let rule = self.rule(slot);
-        &self.records[rule.at as usize..(rule.at + rule.len) as usize]
+        self.rule(slot).records(&self.records)
     }
 
-    /// Appends the record of a pattern to rule `slot`'s, moving them to the end of the arena
-    /// first if they are not there.
+    /// Appends the record of a pattern to rule `slot`'s: in place while they fit, otherwise at
+    /// the end of the arena, where they are moved first if they are not there.
     fn append_record(&mut self, slot: u32, subs: &[u32], complexity: u32) {
+        let record = code::record(subs, complexity);
         let Machine {
             rules,
             records,
@@ -422,25 +475,33 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             ..
         } = self;
         let rule = rules[slot as usize].as_mut().expect("a rule's slot");
-        let (at, len) = (rule.at as usize, rule.len as usize);
-        let needed = len + 6 * (subs.len() + 2);
-        if records.capacity() - records.len() < needed {
-            records.reserve_exact(needed.max(records.len() / 8));
+        if let Some(held) = rule.held() {
+            let mut joined: SmallVec<[u8; 16]> = SmallVec::from_slice(held);
+            joined.extend_from_slice(&record);
+            if joined.len() < 8 {
+                rule.hold(&joined);
+                return;
+            }
+            reserve(records, joined.len());
+            let start = records.len();
+            records.extend_from_slice(&joined);
+            rule.set_span(start..records.len());
+            return;
         }
-        if at + len != records.len() || len == 0 {
-            records.extend_from_within(at..at + len);
-            *garbage += len;
+        let span = rule.span().expect("in the arena");
+        reserve(records, span.len() + record.len());
+        if span.end != records.len() {
+            records.extend_from_within(span.clone());
+            *garbage += span.len();
         }
-        let start = records.len() - len;
-        code::put_record(records, subs, complexity);
-        let end = u32::try_from(records.len()).expect("less than 4 GiB of pattern records");
-        rule.at = start as u32;
-        rule.len = end - rule.at;
+        let start = records.len() - span.len();
+        records.extend_from_slice(&record);
+        rule.set_span(start..records.len());
         self.collect_garbage();
     }
 
     /// Removes the record at `span` (within rule `slot`'s records).
-    fn remove_record(&mut self, slot: u32, span: std::ops::Range<usize>) {
+    fn remove_record(&mut self, slot: u32, span: Range<usize>) {
         let Machine {
             rules,
             records,
@@ -448,11 +509,16 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             ..
         } = self;
         let rule = rules[slot as usize].as_mut().expect("a rule's slot");
-        let (at, end) = (rule.at as usize, (rule.at + rule.len) as usize);
-        records.copy_within(at + span.end..end, at + span.start);
-        rule.len -= span.len() as u32;
-        if end == records.len() {
-            records.truncate(end - span.len());
+        let Some(at) = rule.span() else {
+            let mut held: SmallVec<[u8; 8]> = SmallVec::from_slice(rule.held().expect("held"));
+            held.drain(span);
+            rule.hold(&held);
+            return;
+        };
+        records.copy_within(at.start + span.end..at.end, at.start + span.start);
+        rule.set_span(at.start..at.end - span.len());
+        if at.end == records.len() {
+            records.truncate(at.end - span.len());
         } else {
             *garbage += span.len();
         }
@@ -466,9 +532,11 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         }
         let mut records = Vec::with_capacity(self.records.len() - self.garbage);
         for rule in self.rules.iter_mut().flatten() {
-            let (at, len) = (rule.at as usize, rule.len as usize);
-            rule.at = records.len() as u32;
-            records.extend_from_slice(&self.records[at..at + len]);
+            if let Some(span) = rule.span() {
+                let start = records.len();
+                records.extend_from_slice(&self.records[span]);
+                rule.set_span(start..records.len());
+            }
         }
         self.records = records;
         self.garbage = 0;
@@ -480,12 +548,12 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         if let Ok(entry) = self.by_name.find_entry(hash, |&s| s == slot) {
             entry.remove();
         }
-        let rule = self.rule(slot);
-        let (at, len) = (rule.at as usize, rule.len as usize);
-        if at + len == self.records.len() {
-            self.records.truncate(at);
-        } else {
-            self.garbage += len;
+        if let Some(span) = self.rule(slot).span() {
+            if span.end == self.records.len() {
+                self.records.truncate(span.start);
+            } else {
+                self.garbage += span.len();
+            }
         }
         self.rules[slot as usize] = None;
         self.free_rules.push(slot);
@@ -804,6 +872,8 @@ mod tests {
             for i in 0..50 {
                 m.add_rule(format!("r{i}"), p(i, j)).unwrap();
             }
+            // One pattern's record is held in its rule; two go to the arena.
+            assert_eq!(m.records.is_empty(), j == 0);
         }
         for i in (0..50).step_by(2) {
             for j in [1, 3] {
@@ -829,6 +899,30 @@ mod tests {
         }
         assert_eq!(m.stats(), Stats::default());
         assert!(m.records.capacity() == 0 && m.garbage == 0);
+    }
+
+    /// A rule's records are held in place until a second pattern's does not fit, then moved to
+    /// the arena; deleting from either form leaves the rule's other patterns found.
+    #[test]
+    fn held_records() {
+        let mut m = Machine::new();
+        let (a, b) = (
+            r#"{"a": ["1"]}"#,
+            r#"{"$or": [{"b": ["1"]}, {"c": ["1"]}]}"#,
+        );
+        m.add_rule("r".to_string(), a).unwrap();
+        assert_eq!(m.records_of(0).len(), 4);
+        m.add_rule("r".to_string(), b).unwrap();
+        assert!(m.records.len() > 7 && m.rule(0).held().is_none());
+        assert!(m.delete_rule(&"r".to_string(), a).unwrap());
+        assert_eq!(names(&m, r#"{"c": "1"}"#), vec!["r"]);
+        assert_eq!(names(&m, r#"{"a": "1"}"#), Vec::<String>::new());
+        m.add_rule("s".to_string(), a).unwrap();
+        assert!(m.rule(1).held().is_some());
+        assert!(m.delete_rule(&"s".to_string(), a).unwrap());
+        assert!(!m.contains_rule(&"s".to_string()));
+        assert!(m.delete_rule(&"r".to_string(), b).unwrap());
+        assert_eq!(m.stats(), Stats::default());
     }
 
     /// A hit inside an array element never joins a log entry made before the element began:

@@ -31,20 +31,22 @@ pub(super) struct Record {
     pub span: Range<usize>,
 }
 
-/// Appends the record of a pattern installed at sub-rule slots `subs`, with wildcard complexity
+/// The record of a pattern installed at sub-rule slots `subs`, with wildcard complexity
 /// `complexity`.
-pub(super) fn put_record(out: &mut Vec<u8>, subs: &[u32], complexity: u32) {
-    let mut body = Vec::with_capacity(2 + 5 * subs.len());
+pub(super) fn record(subs: &[u32], complexity: u32) -> SmallVec<[u8; 16]> {
+    let mut body: SmallVec<[u8; 16]> = SmallVec::new();
     put_varint(&mut body, subs.len() as u64);
     for &s in subs {
         put_varint(&mut body, s.into());
     }
     put_varint(&mut body, complexity.into());
-    put_varint(out, body.len() as u64);
+    let mut out = SmallVec::new();
+    put_varint(&mut out, body.len() as u64);
     out.extend_from_slice(&body);
+    out
 }
 
-/// The records in a concatenation made by `put_record`.
+/// The records in a concatenation of [`record`]s.
 pub(super) fn records(bytes: &[u8]) -> impl Iterator<Item = Record> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
@@ -256,12 +258,12 @@ fn put_number(out: &mut Vec<u8>, v: f64) {
     }
 }
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+fn put_varint(out: &mut impl Extend<u8>, mut v: u64) {
     while v >= 0x80 {
-        out.push(v as u8 | 0x80);
+        out.extend([v as u8 | 0x80]);
         v >>= 7;
     }
-    out.push(v as u8);
+    out.extend([v as u8]);
 }
 
 struct Reader<'a> {
@@ -434,9 +436,8 @@ mod tests {
 
     #[test]
     fn records_read_back() {
-        let mut all = Vec::new();
-        put_record(&mut all, &[3], 0);
-        put_record(&mut all, &[300, 7], 200);
+        let mut all = record(&[3], 0).to_vec();
+        all.extend_from_slice(&record(&[300, 7], 200));
         let read: Vec<_> = records(&all)
             .map(|r| (r.subs.to_vec(), r.complexity, r.span))
             .collect();
