@@ -9,7 +9,8 @@
 //! condition uses is removed, so deleting rules gives their memory back.
 
 use super::values::ValueIndex;
-use foldhash::HashMap;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
 
 /// Index of a node; the root is 0.
 pub(crate) type NodeId = u32;
@@ -17,7 +18,9 @@ pub(crate) type NodeId = u32;
 pub(crate) const ROOT: NodeId = 0;
 
 /// Up to this many children are kept in a vector and searched linearly (faster than hashing for
-/// the small fan-outs typical of events); beyond it, a hash map.
+/// the small fan-outs typical of events); beyond it, a hash table of their ids, which finds a
+/// child by the segment the child holds (a router can give a node a child per rule, `flag<N>`,
+/// and a map keyed by a copy of each segment took 24 bytes an entry and an allocation).
 const FEW: usize = 8;
 
 /// A key as the scanner found it, with its first eight bytes loaded as one little-endian word
@@ -132,18 +135,47 @@ fn filter_bit(key: Key<'_>) -> u64 {
 enum Children {
     /// The children, and the filter bits of their segments.
     Few(Vec<Probe>, u64),
-    Many(HashMap<Box<[u8]>, NodeId>),
+    /// The children's ids, by the hash of their segments (see `FEW`).
+    Many(HashTable<NodeId>),
+}
+
+/// What looking a child up in `Children::Many` needs: the nodes, which hold the segments, and the
+/// hasher.
+#[derive(Clone, Copy)]
+struct Lookup<'a> {
+    nodes: &'a [PathNode],
+    hasher: &'a foldhash::fast::RandomState,
+}
+
+impl Lookup<'_> {
+    #[inline]
+    fn hash(&self, segment: &[u8]) -> u64 {
+        self.hasher.hash_one(segment)
+    }
+
+    #[inline]
+    fn find(&self, m: &HashTable<NodeId>, key: &[u8]) -> Option<NodeId> {
+        m.find(self.hash(key), |&c| *self.nodes[c as usize].segment == *key)
+            .copied()
+    }
+
+    /// Adds child `id`, whose segment is `key` (not yet in its node).
+    fn put(&self, m: &mut HashTable<NodeId>, key: &[u8], id: NodeId) {
+        m.insert_unique(self.hash(key), id, |&c| {
+            self.hash(&self.nodes[c as usize].segment)
+        });
+    }
 }
 
 impl Children {
-    fn get(&self, key: &[u8]) -> Option<NodeId> {
+    fn get(&self, key: &[u8], lookup: Lookup<'_>) -> Option<NodeId> {
         match self {
             Children::Few(v, _) => v.iter().find(|p| *p.segment == *key).map(|p| p.id),
-            Children::Many(m) => m.get(key).copied(),
+            Children::Many(m) => lookup.find(m, key),
         }
     }
 
-    fn insert(&mut self, key: &[u8], id: NodeId) {
+    fn insert(&mut self, key: &[u8], id: NodeId, lookup: Lookup<'_>) {
         match self {
             Children::Few(v, filter) if v.len() < FEW => {
                 let k = Key::new(key);
@@ -156,18 +188,19 @@ impl Children {
                 })
             }
             Children::Few(v, _) => {
-                let mut m: HashMap<Box<[u8]>, NodeId> =
-                    v.drain(..).map(|p| (p.segment, p.id)).collect();
-                m.insert(key.into(), id);
+                let mut m = HashTable::with_capacity(FEW * 2);
+                for p in v.drain(..) {
+                    lookup.put(&mut m, &p.segment, p.id);
+                }
+                lookup.put(&mut m, key, id);
                 *self = Children::Many(m);
             }
-            Children::Many(m) => {
-                m.insert(key.into(), id);
-            }
+            Children::Many(m) => lookup.put(m, key, id),
         }
     }
 
-    fn remove(&mut self, key: &[u8]) {
+    /// Removes child `id`, whose segment is `key`.
+    fn remove(&mut self, key: &[u8], id: NodeId, lookup: Lookup<'_>) {
         match self {
             Children::Few(v, filter) => {
                 v.retain(|p| *p.segment != *key);
@@ -179,11 +212,13 @@ impl Children {
                 }
             }
             Children::Many(m) => {
-                m.remove(key);
+                if let Ok(entry) = m.find_entry(lookup.hash(key), |&c| c == id) {
+                    entry.remove();
+                }
                 if m.len() <= FEW / 2 {
                     let mut few = Children::Few(Vec::new(), 0);
-                    for (segment, id) in m.drain() {
-                        few.insert(&segment, id);
+                    for c in m.drain() {
+                        few.insert(&lookup.nodes[c as usize].segment, c, lookup);
                     }
                     *self = few;
                 }
@@ -241,6 +276,7 @@ impl PathNode {
 pub(crate) struct PathTrie {
     nodes: Vec<PathNode>,
     free: Vec<NodeId>,
+    hasher: foldhash::fast::RandomState,
 }
 
 impl Default for PathTrie {
@@ -248,11 +284,30 @@ impl Default for PathTrie {
         PathTrie {
             nodes: vec![PathNode::new(ROOT, 0, b"")],
             free: Vec::new(),
+            hasher: Default::default(),
         }
     }
 }
 
 impl PathTrie {
+    #[inline]
+    fn lookup(&self) -> Lookup<'_> {
+        Lookup {
+            nodes: &self.nodes,
+            hasher: &self.hasher,
+        }
+    }
+
+    /// Changes the children of `id` with `f`, which may look at the other nodes.
+    fn with_children(&mut self, id: NodeId, f: impl FnOnce(&mut Children, Lookup<'_>)) {
+        let mut children = std::mem::replace(
+            &mut self.nodes[id as usize].children,
+            Children::Few(Vec::new(), 0),
+        );
+        f(&mut children, self.lookup());
+        self.nodes[id as usize].children = children;
+    }
+
     pub(crate) fn node(&self, id: NodeId) -> &PathNode {
         &self.nodes[id as usize]
     }
@@ -267,7 +322,7 @@ impl PathTrie {
         self.nodes[0].users += 1;
         for (depth, segment) in path.iter().enumerate() {
             let key = segment.as_bytes();
-            at = match self.nodes[at as usize].children.get(key) {
+            at = match self.nodes[at as usize].children.get(key, self.lookup()) {
                 Some(next) => next,
                 None => {
                     let node = PathNode::new(at, depth as u32 + 1, key);
@@ -281,7 +336,7 @@ impl PathTrie {
                             (self.nodes.len() - 1) as NodeId
                         }
                     };
-                    self.nodes[at as usize].children.insert(key, id);
+                    self.with_children(at, |c, lookup| c.insert(key, id, lookup));
                     id
                 }
             };
@@ -301,7 +356,7 @@ impl PathTrie {
                 debug_assert!(node.children.is_empty());
                 let segment = std::mem::take(&mut node.segment);
                 *node = PathNode::new(ROOT, 0, b"");
-                self.nodes[parent as usize].children.remove(&segment);
+                self.with_children(parent, |c, lookup| c.remove(&segment, at, lookup));
                 self.free.push(at);
             }
             if at == ROOT {
@@ -352,11 +407,12 @@ impl PathTrie {
                 })?
             }
             Children::Many(m) => {
-                if let Some(&id) = m.get(bytes) {
+                let lookup = self.lookup();
+                if let Some(id) = lookup.find(m, bytes) {
                     return Some((id, false));
                 }
                 let dot = bytes.iter().position(|&b| b == b'.')?;
-                (*m.get(&bytes[..dot])?, &bytes[dot + 1..])
+                (lookup.find(m, &bytes[..dot])?, &bytes[dot + 1..])
             }
         };
         self.child(next, Key::new(rest)).map(|(id, _)| (id, true))
@@ -371,7 +427,9 @@ impl PathTrie {
     pub(crate) fn find(&self, path: &[String]) -> Option<NodeId> {
         let mut at = ROOT;
         for segment in path {
-            at = self.nodes[at as usize].children.get(segment.as_bytes())?;
+            at = self.nodes[at as usize]
+                .children
+                .get(segment.as_bytes(), self.lookup())?;
         }
         Some(at)
     }
