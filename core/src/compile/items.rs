@@ -117,10 +117,18 @@ impl Group {
     #[inline]
     pub(crate) fn node(&self) -> NodeId {
         if self.place & NESTED != 0 {
-            self.place & !NESTED
+            self.nested_node()
         } else {
             ROOT
         }
+    }
+
+    /// [`node`](Self::node) of a group known to be inside a sub-rule (a member of a group, or
+    /// an entry of a trigger list not flagged [`SUB_RULE`]), as matching reads it: one operation.
+    #[inline(always)]
+    pub(crate) fn nested_node(&self) -> NodeId {
+        debug_assert!(self.place & NESTED != 0, "a group inside a sub-rule");
+        self.place & !NESTED
     }
 
     /// The rule of a sub-rule, [`NO_RULE`] for a group inside one.
@@ -232,10 +240,12 @@ impl Items {
         self.members(g).iter().any(|&m| m & ABSENT == 0)
     }
 
-    /// The rule of sub-rule `id`.
+    /// The rule of sub-rule `id` (as matching reads it: the word itself).
     #[inline]
     pub(crate) fn rule(&self, id: ItemId) -> u32 {
-        self.group(id).rule()
+        let place = self.group(id).place;
+        debug_assert!(place & NESTED == 0, "a sub-rule");
+        place
     }
 
     /// The entries of the groups filed under item `id` (see [`SUB_RULE`], [`SOLE`]).

@@ -283,7 +283,7 @@ impl Run<'_> {
                     continue;
                 }
                 let group = self.items.group(entry);
-                if group.node() == node && holds(self.items, s, group, start, false) {
+                if group.nested_node() == node && holds(self.items, s, group, start, false) {
                     s.log.fire(entry);
                 }
             }
@@ -321,7 +321,7 @@ impl Run<'_> {
                     let group = self.items.group(entry & ENTRY_ID);
                     if entry & SUB_RULE == 0 {
                         // A group at a path no array held, so with one value in the event.
-                        if !s.instanced.contains(&group.node())
+                        if !s.instanced.contains(&group.nested_node())
                             && holds(self.items, s, group, 0, true)
                         {
                             s.log.fire(entry);
@@ -353,7 +353,7 @@ fn holds(items: &Items, s: &mut MatchScratch, group: &Group, start: u32, end: bo
             || match items.get(id) {
                 Item::Cond(c) => items.excluded(c).is_some_and(|x| passes(s, c, x, start)),
                 Item::Group(g) => {
-                    end && !s.instanced.contains(&g.node()) && holds(items, s, g, 0, true)
+                    end && !s.instanced.contains(&g.nested_node()) && holds(items, s, g, 0, true)
                 }
                 Item::Free => false,
             };
