@@ -275,7 +275,7 @@ def test_the_rules_and_places_ferruler_check_reports(cli: str, path: Path) -> No
 
 
 def test_the_patterns_ferruler_filter_matches(cli: str) -> None:
-    events = [
+    events: list[dict[str, Any]] = [
         {"source": "com.shop.prod", "detail-type": "Order Placed", "detail": {"total": 5}},
         {"source": "com.shop.dev", "detail-type": "Order Placed", "detail": {"total": 5}},
         {"source": "com.shop.prod", "detail-type": "Refund 1", "detail": {"items": [{"sku": "SKU-1", "quantity": 2}]}},
@@ -290,7 +290,7 @@ def test_the_patterns_ferruler_filter_matches(cli: str) -> None:
         args = [cli, "filter", "--rules", str(path)] + [f"--param={k}={v}" for k, v in params.items()]
         filtered = subprocess.run(args, input=lines, capture_output=True, text=True, check=True)
         want = [sorted(json.loads(line)) for line in filtered.stdout.splitlines()]
-        machine = ferruler.Machine()
+        machine: ferruler.Machine[str] = ferruler.Machine()
         for rule in load_rules(path, params=params):
             machine.add_rule(rule.name, rule.pattern)
         assert [sorted(machine.matches_for_event(event)) for event in events] == want, (path, params)
