@@ -56,7 +56,7 @@ echo "test-spark: pip install $extra"
 # The extension, built only if missing or older than any of its sources.
 installed=$("$py" -c 'import ferruler._ferruler as m; print(m.__file__)' 2>/dev/null || true)
 if [ -z "$installed" ] || [ -n "$(find "$package/src" "$package/python" "$package/Cargo.toml" "$package/pyproject.toml" \
-        "$repo/core/src" "$repo/bindings/common/src" -newer "$installed" -type f -print -quit)" ]; then
+        "$repo/core/src" "$repo/bindings/common/src" "$repo/bindings/sources/src" -newer "$installed" -type f -print -quit)" ]; then
     echo "test-spark: building and installing the extension (release)"
     "$py" -m pip install --quiet --no-build-isolation --no-deps --force-reinstall "$package"
 else

@@ -5,6 +5,9 @@
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
+use ferruler_sources::failure::Failure;
+use ferruler_sources::rules::Params;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -222,6 +225,22 @@ pub struct ParamArgs {
     /// (!Ref NAME, !GetAtt RES.ATTR, !ImportValue NAME). Repeatable.
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
+}
+
+impl ParamArgs {
+    /// The `NAME=VALUE` arguments, parsed.
+    pub fn parse(&self) -> Result<Params, Failure> {
+        let mut map = HashMap::new();
+        for arg in &self.params {
+            let Some((name, value)) = arg.split_once('=') else {
+                return Err(Failure(format!(
+                    "error: --param {arg}: expected NAME=VALUE, e.g. --param AWS::AccountId=123456789012"
+                )));
+            };
+            map.insert(name.to_string(), value.to_string());
+        }
+        Ok(Params(map))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,9 +10,9 @@
 //! pass the real command. Types follow the event structure reference: `resources` is an array of
 //! strings (ARNs), the other six are strings.
 
-use crate::failure::{locate, Failure};
 use crate::input::Input;
-use crate::rules::map;
+use ferruler_sources::failure::{locate, Failure};
+use ferruler_sources::rules::map;
 
 /// The fields TestEventPattern requires, in the order its reference lists them.
 const REQUIRED: [&str; 7] = [

@@ -5,7 +5,7 @@
 //! different fields; the messages printed on standard error are the same text with the place in
 //! front.
 
-use crate::failure::Failure;
+use ferruler_sources::failure::Failure;
 use std::path::Path;
 
 /// What checking found for one rule, or for a file that could not be read.

@@ -6,10 +6,10 @@
 //! then says what is wrong with it ("an event must be a JSON object") instead of this tool
 //! reporting a missing file. A file whose name is a JSON value is read as `file://NAME` or `./NAME`.
 
-use crate::failure::{locate, Failure};
-use crate::rules::{Origin, Rule};
 use ferruler::dialect::DialectError;
 use ferruler::EventError;
+use ferruler_sources::failure::{locate, Failure};
+use ferruler_sources::rules::{Origin, Rule};
 use std::io::Read;
 use std::sync::Arc;
 

@@ -2,26 +2,22 @@
 //!
 //! `main` does only what every command shares: parse the arguments, run the command, print its
 //! failure and pick the exit status. Commands live in `commands/`, one file each; what they read
-//! (rules, templates, cases) lives in modules named for it.
+//! lives in modules named for it (cases, events) or, for rules and the templates they are written
+//! in, in the `ferruler-sources` crate, which the Python binding reads them with too.
 
 mod cases;
 mod cli;
 mod commands;
 mod envelope;
-mod failure;
+mod exit;
 mod finding;
 mod input;
 mod junit;
-mod rules;
 mod sarif;
 mod serve;
-mod serverless;
-mod suggest;
-mod template;
-mod terraform;
 
 use clap::Parser;
-use failure::EXIT_INVALID;
+use exit::EXIT_INVALID;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -33,7 +29,7 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::run(cli.command) {
         Ok(code) => ExitCode::from(code),
-        Err(failure) if failure.is_quiet() => ExitCode::SUCCESS,
+        Err(failure) if exit::is_quiet(&failure) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("{failure}");
             ExitCode::from(EXIT_INVALID)

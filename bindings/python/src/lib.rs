@@ -14,6 +14,7 @@
 //! * [`dialect`]: Lambda event-source and EventBridge Pipes filter criteria (`FilterCriteria`);
 //! * [`arrow`]: matching a whole Arrow column at once, for data frames (`ferruler.spark`);
 //! * [`explain`]: `explain`, rendered as the CLI renders it, and the complexity of one pattern;
+//! * [`sources`]: rules read from files, folders and templates by the CLI's readers (`load_rules`);
 //! * [`errors`]: the engine's errors as typed Python exceptions, and panics kept from crossing into
 //!   Python.
 
@@ -24,6 +25,7 @@ mod explain;
 mod input;
 mod limits;
 mod machine;
+mod sources;
 
 use errors::{engine_error, guarded, pattern_error};
 use input::{json_text, Role};
@@ -73,5 +75,6 @@ fn _ferruler(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check_pattern, m)?)?;
     m.add_function(wrap_pyfunction!(explain::_explain, m)?)?;
     m.add_function(wrap_pyfunction!(explain::pattern_complexity, m)?)?;
+    m.add_function(wrap_pyfunction!(sources::_load_rules, m)?)?;
     Ok(())
 }

@@ -36,6 +36,7 @@ except ImportError:
 from ferruler.spark import _match_array, _matcher, load_rules, match_array, match_rules, rule_counts  # noqa: E402
 
 SHARED = REPO.parent / "shared"
+SAM_TEMPLATE = REPO / "bindings" / "cli" / "tests" / "fixtures" / "sam-app" / "template.yaml"
 RULES = {
     "eu": {"region": [{"prefix": "eu-"}]},
     "big": '{"total": [{"numeric": [">=", 1000]}]}',
@@ -134,15 +135,31 @@ def test_rules_from_a_map_file_and_a_folder(tmp_path: Path) -> None:
     assert loaded == {"big-orders": '{"total": [{"numeric": [">", 100]}]}', "m1": '{"a": ["b"]}'}
 
 
-def test_templates_and_bad_rules_are_clear_errors(tmp_path: Path) -> None:
-    template = tmp_path / "template.yaml"
-    template.write_text("Resources: {}\n")
-    with pytest.raises(ValueError, match="looks like a template.*mapping"):
-        load_rules(template)
-    cfn = tmp_path / "stack.json"
-    cfn.write_text('{"Resources": {"R": {"Type": "AWS::Events::Rule"}}}')
-    with pytest.raises(ValueError, match="looks like a template"):
-        load_rules(cfn)
+def test_templates_are_read_as_the_cli_reads_them(tmp_path: Path) -> None:
+    assert load_rules(SAM_TEMPLATE) == {rule.name: rule.pattern for rule in ferruler.load_rules(SAM_TEMPLATE)}
+    assert list(load_rules(str(SAM_TEMPLATE), params={"Stage": "dev"})) == [
+        "OrderHandlerOnOrder",
+        "RefundHandlerOnRefund",
+        "EuOrdersRule",
+        "AuditRule",
+    ]
+    assert "com.shop.dev" in load_rules(SAM_TEMPLATE, params={"Stage": "dev"})["OrderHandlerOnOrder"]
+    # Filter criteria match their sources' records, not EventBridge events.
+    filters_only = tmp_path / "filters.yaml"
+    filters_only.write_text(
+        "Resources:\n  M:\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n"
+        "      EventSourceArn: arn:aws:sqs:eu-west-1:1:q\n"
+        "      FilterCriteria:\n        Filters:\n          - Pattern: '{\"body\": {\"a\": [1]}}'\n"
+    )
+    with pytest.raises(ValueError, match="only Lambda or Pipes filter criteria"):
+        load_rules(filters_only)
+
+
+def test_bad_rules_are_clear_errors(tmp_path: Path) -> None:
+    broken = tmp_path / "template.yaml"
+    broken.write_text("Resources:\n  R:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPattern: {a: [\n")
+    with pytest.raises(ferruler.InvalidRuleFileError, match=f"^{re.escape(str(broken))}:6:1: error: "):
+        load_rules(broken)
     with pytest.raises(ferruler.InvalidPatternError, match="rule 'bad': Value of > must be numeric") as e:
         load_rules({"ok": {"a": [1]}, "bad": {"n": [{"numeric": [">", "ten"]}]}})
     # The position is in the pattern as serialised: {"n":[{"numeric":[">","ten"]}]}
@@ -151,7 +168,11 @@ def test_templates_and_bad_rules_are_clear_errors(tmp_path: Path) -> None:
         load_rules({1: {"a": [1]}})  # type: ignore[dict-item]
     with pytest.raises(ValueError, match="no rules"):
         load_rules({})
-    with pytest.raises(ValueError, match="no such file"):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ValueError, match="no rules"):
+        load_rules(empty)
+    with pytest.raises(ferruler.InvalidRuleFileError, match="cannot read"):
         load_rules(tmp_path / "missing")
 
 
@@ -201,6 +222,34 @@ def test_match_rules_on_strings_binary_and_nulls(spark) -> None:
     named = match_rules(df, "body", RULES, output="hits", error_column="why")
     assert named.columns == ["id", "body", "hits", "why"]
     assert named.schema["hits"].dataType.simpleString() == "array<string>"
+
+
+def test_a_template_path_matches_as_its_mapping(spark) -> None:
+    events = [
+        {"source": "com.shop.prod", "detail-type": "Order Placed", "detail": {"total": 5}},
+        {"source": "com.shop.prod", "region": "eu-west-1", "detail": {"shipping": {"country": "FR", "express": True}}},
+        {"account": "1", "detail": {"actor": {"type": "Admin"}}, "source": "com.shop.prod"},
+        {"source": "com.shop.dev", "detail-type": "Order Placed", "detail": {"total": 5}},
+    ]
+    df = spark.createDataFrame([(json.dumps(e),) for e in events] + [("{",)], "body string")
+    mapping = {rule.name: json.loads(rule.pattern) for rule in ferruler.load_rules(SAM_TEMPLATE)}
+    from_path = [(r.rules, r.rules_error) for r in match_rules(df, "body", str(SAM_TEMPLATE)).collect()]
+    from_mapping = [(r.rules, r.rules_error) for r in match_rules(df, "body", mapping).collect()]
+    assert from_path == from_mapping
+    assert [rules for rules, _ in from_path] == [
+        ["OrderHandlerOnOrder"],
+        ["EuOrdersRule"],
+        ["AuditRule"],
+        [],
+        None,
+    ]
+    counts = rule_counts(df, "body", SAM_TEMPLATE).collect()
+    assert [(r.rule, r["count"]) for r in counts] == [
+        ("OrderHandlerOnOrder", 1),
+        ("RefundHandlerOnRefund", 0),
+        ("EuOrdersRule", 1),
+        ("AuditRule", 1),
+    ]
 
 
 def test_match_rules_refuses_bad_arguments(spark) -> None:

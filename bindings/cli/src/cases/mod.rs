@@ -14,11 +14,11 @@
 
 pub mod run;
 
-use crate::failure::{locate, Failure};
-use crate::rules::{self, file_name, FileRole, Missing, Origin, Params, Rule, RuleSet};
-use crate::suggest;
 use ferruler::dialect::{Dialect, DialectError};
 use ferruler::EventError;
+use ferruler_sources::failure::{locate, Failure};
+use ferruler_sources::rules::{self, file_name, FileRole, Missing, Origin, Params, Rule, RuleSet};
+use ferruler_sources::suggest;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::path::{Path, PathBuf};

@@ -11,14 +11,15 @@
 use crate::cases::run::{self as case_run, Outcome};
 use crate::cases::{self, Case};
 use crate::cli::{CaseFormat, CasesArgs};
-use crate::failure::{Failure, EXIT_FAILED, EXIT_INVALID, EXIT_OK};
+use crate::exit::{output_error, EXIT_FAILED, EXIT_INVALID, EXIT_OK};
 use crate::junit;
-use crate::rules::{self, Params};
 use anstyle::AnsiColor;
+use ferruler_sources::failure::Failure;
+use ferruler_sources::rules;
 use std::io::Write;
 
 pub fn run(args: CasesArgs) -> Result<u8, Failure> {
-    let params = Params::parse(&args.params.params)?;
+    let params = args.params.parse()?;
     let mut global = rules::load_sources(&args.rules, &params)?;
     let mut files = Vec::new();
     for path in &args.paths {
@@ -69,8 +70,8 @@ pub fn run(args: CasesArgs) -> Result<u8, Failure> {
         }
         outcomes.push(results);
     }
-    writeln!(out, "{passed} passed, {failed} failed, {errored} errored")?;
-    out.flush()?;
+    writeln!(out, "{passed} passed, {failed} failed, {errored} errored").map_err(output_error)?;
+    out.flush().map_err(output_error)?;
     if errored > 0 {
         eprintln!("error: {errored} case(s) could not run; see the messages above");
     }
@@ -116,7 +117,7 @@ fn report(
                     "message": problem,
                 }),
             };
-            writeln!(out, "{line}")?;
+            writeln!(out, "{line}").map_err(output_error)?;
             match (details, problem) {
                 (Some(details), _) => eprint!("FAIL {details}"),
                 (None, Some(problem)) => eprintln!("{problem}"),
@@ -130,14 +131,17 @@ fn report(
                 Some(Some(Some(_))) => ("FAIL", AnsiColor::Red.on_default().bold()),
                 Some(None) => ("--  ", AnsiColor::Yellow.on_default()),
             };
-            write!(out, "{style}{label}{style:#} ")?;
+            write!(out, "{style}{label}{style:#} ").map_err(output_error)?;
             match (outcome, details, problem) {
-                (_, Some(details), _) => write!(out, "{details}")?,
-                (_, _, Some(problem)) => writeln!(out, "{}\n    {problem}", case.name)?,
-                (Some(o), None, None) if o.failure.is_none() => {
-                    writeln!(out, "{}: {} (no expect)", case.name, o.result.as_str())?
+                (_, Some(details), _) => write!(out, "{details}").map_err(output_error)?,
+                (_, _, Some(problem)) => {
+                    writeln!(out, "{}\n    {problem}", case.name).map_err(output_error)?
                 }
-                _ => writeln!(out, "{}", case.name)?,
+                (Some(o), None, None) if o.failure.is_none() => {
+                    writeln!(out, "{}: {} (no expect)", case.name, o.result.as_str())
+                        .map_err(output_error)?
+                }
+                _ => writeln!(out, "{}", case.name).map_err(output_error)?,
             }
         }
     }

@@ -11,11 +11,13 @@
 //! same list of [`Finding`]s.
 
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::failure::{Failure, EXIT_INVALID, EXIT_OK};
+use crate::exit::{output_error, EXIT_INVALID, EXIT_OK};
 use crate::finding::{Finding, Status};
-use crate::rules::{self, FileRole, Params, RuleSet};
-use crate::{junit, sarif, template};
+use crate::{junit, sarif};
 use ferruler::dialect::Dialect;
+use ferruler_sources::failure::Failure;
+use ferruler_sources::rules::{self, FileRole, Params, RuleSet};
+use ferruler_sources::template;
 use std::io::Write;
 use std::path::Path;
 
@@ -25,7 +27,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
             "error: nothing to check: give pattern files, directories or --template".into(),
         ));
     }
-    let params = Params::parse(&args.params.params)?;
+    let params = args.params.parse()?;
     let unchecked_label = if args.strict {
         ": error: not checked: "
     } else {
@@ -91,7 +93,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
             if unchecked > 0 {
                 summary.push_str(&format!(", {unchecked} not checked"));
             }
-            writeln!(out, "{summary}")?;
+            writeln!(out, "{summary}").map_err(output_error)?;
         }
         CheckFormat::Json => {
             let doc = serde_json::json!({
@@ -101,10 +103,14 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
                 "strict": args.strict,
                 "results": findings.iter().map(json_result).collect::<Vec<_>>(),
             });
-            writeln!(out, "{doc:#}")?;
+            writeln!(out, "{doc:#}").map_err(output_error)?;
         }
-        CheckFormat::Sarif => writeln!(out, "{:#}", sarif::document(&findings, args.strict))?,
-        CheckFormat::Junit => out.write_all(junit_document(&findings, args.strict).as_bytes())?,
+        CheckFormat::Sarif => {
+            writeln!(out, "{:#}", sarif::document(&findings, args.strict)).map_err(output_error)?
+        }
+        CheckFormat::Junit => out
+            .write_all(junit_document(&findings, args.strict).as_bytes())
+            .map_err(output_error)?,
     }
     if findings.is_empty() {
         eprintln!("error: no event patterns found in the given files");

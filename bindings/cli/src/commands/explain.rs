@@ -7,11 +7,12 @@
 //! explained in full.
 
 use crate::cli::ExplainArgs;
-use crate::failure::{Failure, EXIT_FAILED, EXIT_OK};
+use crate::exit::{output_error, EXIT_FAILED, EXIT_OK};
 use crate::input::{self, Input};
-use crate::rules::{self, Missing, Params, Rule, RuleSet};
 use ferruler::explain::Explanation;
 use ferruler_bindings_common::explain as render;
+use ferruler_sources::failure::Failure;
+use ferruler_sources::rules::{self, Missing, Rule, RuleSet};
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::io::Write;
@@ -31,7 +32,7 @@ pub fn run(args: ExplainArgs) -> Result<u8, Failure> {
                 unresolved: Vec::new(),
             }
         }
-        None => rules::load_sources(&args.rules, &Params::parse(&args.params.params)?)?,
+        None => rules::load_sources(&args.rules, &args.params.parse()?)?,
     };
     let rule = match (&args.event_pattern, &args.rule) {
         (Some(_), _) => &set.rules[0],
@@ -44,9 +45,11 @@ pub fn run(args: ExplainArgs) -> Result<u8, Failure> {
     };
     let explanation = explain(rule, &event)?;
     if args.json {
-        writeln!(std::io::stdout(), "{}", render::json(&explanation))?;
+        writeln!(std::io::stdout(), "{}", render::json(&explanation)).map_err(output_error)?;
     } else {
-        anstream::stdout().write_all(render::coloured_text(&explanation).as_bytes())?;
+        anstream::stdout()
+            .write_all(render::coloured_text(&explanation).as_bytes())
+            .map_err(output_error)?;
     }
     Ok(exit_status(explanation.matched))
 }
@@ -107,30 +110,32 @@ fn every_rule(set: &RuleSet, event: &Input, json: bool) -> Result<u8, Failure> {
             others: others.iter().map(|(_, name, _)| *name).collect(),
         };
         let text = serde_json::to_string_pretty(&doc).expect("reports always serialise");
-        writeln!(out, "{text}")?;
+        writeln!(out, "{text}").map_err(output_error)?;
     } else {
         let total = set.rules.len();
         match matched.as_slice() {
-            [] => writeln!(out, "matches none of the {total} rules")?,
+            [] => writeln!(out, "matches none of the {total} rules").map_err(output_error)?,
             names => writeln!(
                 out,
                 "matches {} of {total} rules: {}",
                 names.len(),
                 names.join(", ")
-            )?,
+            )
+            .map_err(output_error)?,
         }
         for ((holding, conditions), name, e) in closest {
             writeln!(
                 out,
                 "\n{name}: no match ({holding} of {conditions} conditions hold)"
-            )?;
+            )
+            .map_err(output_error)?;
             for line in render::coloured_text(e).lines().skip(1) {
-                writeln!(out, "  {line}")?;
+                writeln!(out, "  {line}").map_err(output_error)?;
             }
         }
         if !others.is_empty() {
             let names: Vec<&str> = others.iter().map(|(_, name, _)| *name).collect();
-            writeln!(out, "\nalso no match: {}", names.join(", "))?;
+            writeln!(out, "\nalso no match: {}", names.join(", ")).map_err(output_error)?;
         }
     }
     Ok(exit_status(!matched.is_empty()))

@@ -36,11 +36,12 @@
 //! were already matched are dropped. `--jobs 1` matches on the calling thread, as before.
 
 use crate::cli::{FilterArgs, FilterOutput, OnError};
-use crate::failure::{Failure, EXIT_INVALID, EXIT_OK};
-use crate::rules::{self, Params};
-use crate::template::quote;
+use crate::exit::{output_error, EXIT_INVALID, EXIT_OK};
 use ferruler::dialect::Dialect;
 use ferruler::{Machine, Scratch};
+use ferruler_sources::failure::Failure;
+use ferruler_sources::rules;
+use ferruler_sources::template::quote;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -57,7 +58,7 @@ const MAX_REPORTED: usize = 20;
 const CHUNK_BYTES: usize = 1 << 20;
 
 pub fn run(args: FilterArgs) -> Result<u8, Failure> {
-    let set = rules::load_sources(&args.rules, &Params::parse(&args.params.params)?)?;
+    let set = rules::load_sources(&args.rules, &args.params.parse()?)?;
     set.require_resolved()?;
     if set.rules.is_empty() {
         return Err(Failure("error: no rules found in --rules".into()));
@@ -129,7 +130,7 @@ pub fn run(args: FilterArgs) -> Result<u8, Failure> {
             break;
         }
     }
-    sink.out.flush()?;
+    sink.out.flush().map_err(output_error)?;
     if sink.bad_events > MAX_REPORTED {
         eprintln!(
             "error: {} invalid events in all (the first {MAX_REPORTED} are shown)",
@@ -161,7 +162,7 @@ struct Sink<W: Write> {
 impl<W: Write> Sink<W> {
     /// Writes a matched chunk; `false` if it ended at an invalid line under `--on-error fail`.
     fn take(&mut self, done: &Done, name: &str) -> Result<bool, Failure> {
-        self.out.write_all(&done.out)?;
+        self.out.write_all(&done.out).map_err(output_error)?;
         for (line, column, message) in &done.errors {
             if self.bad_events < MAX_REPORTED {
                 eprintln!("{name}:{line}:{column}: error: {message}");

@@ -9,7 +9,7 @@ mod filter;
 mod test_event_pattern;
 
 use crate::cli::Command;
-use crate::failure::Failure;
+use ferruler_sources::failure::Failure;
 
 /// Runs `command`.
 pub fn run(command: Command) -> Result<u8, Failure> {

@@ -2,9 +2,10 @@
 //! `--envelope aws` it also refuses the events the service refuses for a missing envelope field.
 
 use crate::cli::{Envelope, TestEventPatternArgs};
-use crate::failure::{Failure, EXIT_FAILED, EXIT_OK};
+use crate::exit::{output_error, EXIT_FAILED, EXIT_OK};
 use crate::{envelope, input};
 use ferruler::Machine;
+use ferruler_sources::failure::Failure;
 use std::io::Write;
 
 pub fn run(args: TestEventPatternArgs) -> Result<u8, Failure> {
@@ -26,6 +27,6 @@ pub fn run(args: TestEventPatternArgs) -> Result<u8, Failure> {
     if args.envelope == Envelope::Aws {
         envelope::check_aws(&event)?;
     }
-    writeln!(std::io::stdout(), "{matched}")?;
+    writeln!(std::io::stdout(), "{matched}").map_err(output_error)?;
     Ok(if matched { EXIT_OK } else { EXIT_FAILED })
 }

@@ -7,8 +7,6 @@
 //! (404 for an unknown rule), `kind` one of `request`, `pattern`, `event`, `rule`.
 
 use super::Server;
-use crate::failure::line_column;
-use crate::rules::Missing;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
@@ -16,6 +14,8 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use ferruler_bindings_common::explain as render;
+use ferruler_sources::failure::line_column;
+use ferruler_sources::rules::Missing;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::sync::Arc;

@@ -4,9 +4,9 @@
 //! reads files and compiles) never blocks a request, and a request never sees half a reload: it
 //! keeps the rules it started with until it ends.
 
-use crate::failure::Failure;
-use crate::rules::{self, Params, RuleSet};
 use ferruler::{EventError, Machine};
+use ferruler_sources::failure::Failure;
+use ferruler_sources::rules::{self, Params, RuleSet};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 

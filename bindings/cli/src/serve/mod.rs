@@ -20,11 +20,11 @@ mod protocol;
 mod sandbox;
 
 use crate::cli::ServeArgs;
-use crate::failure::{Failure, EXIT_OK};
-use crate::rules::Params;
+use crate::exit::{output_error, EXIT_OK};
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
+use ferruler_sources::failure::Failure;
 use loaded::Rules;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,7 +37,7 @@ pub struct Server {
 }
 
 pub fn run(args: ServeArgs) -> Result<u8, Failure> {
-    let rules = Rules::load(args.rules, Params::parse(&args.params.params)?)?;
+    let rules = Rules::load(args.rules, args.params.parse()?)?;
     let server = Arc::new(Server {
         rules,
         timeout: args.timeout,
@@ -72,7 +72,7 @@ async fn serve(server: Arc<Server>, host: &str, port: u16) -> Result<(), Failure
     let listener = tokio::net::TcpListener::bind((host, port))
         .await
         .map_err(|e| Failure(format!("error: cannot listen on {host}:{port}: {e}")))?;
-    let address = listener.local_addr()?;
+    let address = listener.local_addr().map_err(output_error)?;
     eprintln!(
         "ferruler serve: listening on http://{address} ({} rules; Sandbox at /, TestEventPattern at POST /)",
         server.rules.current().set.rules.len()
@@ -91,7 +91,7 @@ async fn serve(server: Arc<Server>, host: &str, port: u16) -> Result<(), Failure
         tokio::time::sleep(grace).await;
     };
     tokio::select! {
-        result = graceful => result?,
+        result = graceful => result.map_err(output_error)?,
         () = deadline => eprintln!("ferruler serve: closing the connections still open after {grace:?}"),
     }
     eprintln!("ferruler serve: stopped");

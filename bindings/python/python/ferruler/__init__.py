@@ -22,12 +22,16 @@ Names:
     ferruler.testing: assert_matches / assert_no_match for tests, failing with the explanation.
     FilterCriteria: Lambda event-source and EventBridge Pipes filters (sqs, kinesis, dynamodb,
         kafka, mq), OR-ed, matched against the records those sources deliver.
+    load_rules: the rules of a file, folder or template (CloudFormation, SAM, Serverless,
+        Terraform), read as the ferruler CLI reads them, as Rule tuples.
     InvalidPatternError, InvalidEventError: what bad input raises (both are ValueError).
     InvalidFilterError, InvalidRecordError: their subclasses raised by FilterCriteria.
+    InvalidRuleFileError: what load_rules raises, with the CLI's FILE:LINE:COLUMN message.
 """
 
 from ._errors import InvalidEventError, InvalidFilterError, InvalidPatternError, InvalidRecordError
 from ._explain import Alternative, Blocking, Condition, Conflict, Explanation, Value, explain
+from ._rules import InvalidRuleFileError, Rule, load_rules
 from ._ferruler import FilterCriteria, Limits, Machine, __version__, check_pattern, matches_rule, pattern_complexity
 
 __all__ = [
@@ -41,12 +45,15 @@ __all__ = [
     "InvalidFilterError",
     "InvalidPatternError",
     "InvalidRecordError",
+    "InvalidRuleFileError",
     "Limits",
     "Machine",
+    "Rule",
     "__version__",
     "Value",
     "check_pattern",
     "explain",
+    "load_rules",
     "matches_rule",
     "pattern_complexity",
 ]

@@ -6,7 +6,7 @@ from typing import Any, Generic, TypedDict, Union, final
 
 from typing_extensions import Self, TypeAlias, TypeVar
 
-__all__ = ["FilterCriteria", "_ArrowMatcher", "Limits", "Machine", "__version__", "_explain", "check_pattern", "matches_rule", "pattern_complexity"]
+__all__ = ["FilterCriteria", "_ArrowMatcher", "Limits", "Machine", "__version__", "_explain", "_load_rules", "check_pattern", "matches_rule", "pattern_complexity"]
 
 __version__: str
 
@@ -181,3 +181,9 @@ def _explain(
     pattern: _JSON, event: _JSON, *, limits: Union[Limits, None] = None
 ) -> tuple[str, str]:
     """Native half of ferruler.explain: the explanation's text and its JSON document."""
+
+def _load_rules(
+    path: str, params: Union[dict[str, str], None] = None, skip_unresolved: bool = False
+) -> list[tuple[str, str, str, list[str], str, int, int]]:
+    """The rules of a file or folder as ``(name, pattern, dialect, filters, file, line, column)``;
+    see ``ferruler.load_rules``."""

@@ -10,6 +10,7 @@ Example (``df`` a DataFrame with a string column ``body`` of event JSON)::
     out = match_rules(df, "body", {"big": {"detail": {"total": [{"numeric": [">", 100]}]}}})
     out.select("body", "rules", "rules_error").show()
     rule_counts(df, "body", "rules/", sample=3).show()
+    match_rules(df, "body", "template.yaml")  # the rules of a CloudFormation/SAM template
 
 Names:
     match_rules: the DataFrame with an ``array<string>`` column of the rules each event matches
@@ -37,12 +38,13 @@ How it works, and why:
   ``str(ferruler.InvalidEventError)`` words it: ``invalid event: <reason> at byte <offset>``
   (``ferruler filter`` reports the same reason at the same place, as ``line:column``). A null
   event gives a null list and a null error. ``on_error="raise"`` fails the task instead.
-* **Rules are read on the driver**, from a mapping, a ``{name: pattern}`` JSON file, or a folder
-  of pattern files (see :func:`load_rules`); every pattern is checked there, so a bad rule fails
-  before any task runs, naming the rule. CloudFormation/SAM/Serverless/Terraform templates are
-  *not* read here: that reader lives in the ``ferruler`` CLI, and linking it into the Python
-  extension would pull its YAML, HCL and HTTP dependencies into every executor's wheel. A
-  template path raises ``ValueError`` saying so.
+* **Rules are read on the driver**, from a mapping, or from a file or folder as the ``ferruler``
+  CLI reads it: ``{name: pattern}`` JSON files, folders of pattern files, CloudFormation/SAM/CDK
+  templates, Serverless Framework services and Terraform modules (see :func:`load_rules`). Paths
+  are read by the CLI's own readers (``ferruler.load_rules``, native code shared with the CLI), so
+  Spark finds the rules ``ferruler filter --rules`` finds, under the same names. Every pattern is
+  checked there, so a bad rule fails before any task runs, naming the rule (and, in a file, its
+  line). The executors receive the patterns' text only.
 """
 
 from __future__ import annotations
@@ -52,10 +54,11 @@ import json
 import os
 import re
 import threading
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional, Tuple, Union
 
 from ._errors import InvalidEventError, InvalidPatternError
 from ._ferruler import _ArrowMatcher, check_pattern
+from ._rules import load_rules as _read_rules
 
 # pyspark and pyarrow are optional and untyped (no py.typed), so their types are not named here:
 # importing them for annotations would make the package fail type checks where they are absent.
@@ -69,23 +72,29 @@ Rules = Union[Mapping[str, Pattern], str, "os.PathLike[str]"]
 _ON_ERROR = ("null", "raise")
 
 
-def load_rules(rules: Rules) -> Dict[str, str]:
+def load_rules(rules: Rules, *, params: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     """The rules as ``{name: pattern JSON text}``, every pattern checked.
 
     ``rules`` is one of:
 
     * a mapping from rule name (``str``) to pattern (a dict, or JSON text as ``str``/``bytes``);
-    * the path of a JSON file holding one ``{name: pattern}`` object (a pattern may also be a JSON
-      string holding the pattern, as CloudFormation allows), as ``ferruler filter --rules`` reads
-      a ``.json`` map;
-    * the path of a folder, searched as the CLI searches one (subfolders included; hidden entries
-      and ``events``, ``node_modules``, ``target`` folders skipped): each ``*.rules.json`` file is
-      a ``{name: pattern}`` map, each other ``*.json`` file (but ``*.event.json``) is one pattern
-      named by its file name without ``.json``.
+    * the path of a file or folder of rules, read as ``ferruler filter --rules`` reads it (by
+      :func:`ferruler.load_rules`): a ``{name: pattern}`` JSON file, a CloudFormation, SAM or CDK
+      template (YAML or JSON), a Serverless Framework ``serverless.yml``, a Terraform folder (or
+      one of its ``.tf`` files) or ``terraform show -json`` output, or a folder of any of these and
+      of pattern files (``NAME.json``, the rule ``NAME``).
 
-    Raises ``InvalidPatternError`` naming the rule for an invalid pattern, ``ValueError`` for a
-    template (YAML, ``.template.json``, a JSON template with ``Resources``, Terraform) or a
-    duplicate rule name, and ``TypeError`` for anything else.
+    ``params`` gives a template's values known only when deployed (the CLI's ``--param
+    NAME=VALUE``); to use them with :func:`match_rules`, pass it the mapping returned here. A rule
+    that needs a value only a deployment knows raises; to leave such rules out, build the mapping
+    from ``ferruler.load_rules(path, skip_unresolved=True)``. The EventBridge rules of a file are
+    kept; Lambda and Pipes filter criteria in a template match their sources' records, not
+    EventBridge events, and are left out.
+
+    Raises ``InvalidPatternError`` naming the rule for an invalid pattern in a mapping,
+    ``InvalidRuleFileError`` (a ``ValueError``) with the CLI's ``FILE:LINE:COLUMN`` message for a
+    file that cannot be read or holds an invalid rule, ``ValueError`` when there are no rules, and
+    ``TypeError`` for anything else.
     """
     if isinstance(rules, Mapping):
         loaded = {}
@@ -93,30 +102,25 @@ def load_rules(rules: Rules) -> Dict[str, str]:
             if not isinstance(name, str):
                 raise TypeError(f"rule names must be str, not {type(name).__name__} ({name!r})")
             loaded[name] = _pattern_text(name, pattern)
+        for name, text in loaded.items():
+            try:
+                check_pattern(text)
+            except InvalidPatternError as e:
+                raise InvalidPatternError(f"rule {name!r}: {e.message}", e.line, e.column, e.offset) from e
     elif isinstance(rules, (str, os.PathLike)):
-        path = os.fspath(rules)
-        if os.path.isdir(path):
-            loaded = {}
-            for file in _rule_files(path):
-                for name, pattern in _load_file(file, as_map=file.lower().endswith(".rules.json")).items():
-                    if name in loaded:
-                        raise ValueError(f"{file}: rule {name!r} is defined twice")
-                    loaded[name] = pattern
-        elif os.path.isfile(path):
-            loaded = _load_file(path, as_map=True)
-        else:
-            raise ValueError(f"{path}: no such file or folder of rules")
+        found = _read_rules(rules, params=params)
+        loaded = {rule.name: rule.pattern for rule in found if rule.dialect == "eventbridge"}
+        if found and not loaded:
+            raise ValueError(
+                f"{os.fspath(rules)}: only Lambda or Pipes filter criteria, which match their sources' records, "
+                "not EventBridge events"
+            )
     else:
         raise TypeError(
             f"rules must be a {{name: pattern}} mapping or the path of a rules file or folder, not {type(rules).__name__}"
         )
     if not loaded:
         raise ValueError("no rules given")
-    for name, text in loaded.items():
-        try:
-            check_pattern(text)
-        except InvalidPatternError as e:
-            raise InvalidPatternError(f"rule {name!r}: {e.message}", e.line, e.column, e.offset) from e
     return loaded
 
 
@@ -326,70 +330,3 @@ def _pattern_text(name: str, pattern: Pattern) -> str:
     if isinstance(pattern, Mapping):
         return json.dumps(pattern, ensure_ascii=False, separators=(",", ":"))
     raise TypeError(f"rule {name!r}: a pattern must be a dict or JSON text, not {type(pattern).__name__}")
-
-
-def _load_file(path: str, *, as_map: bool) -> Dict[str, str]:
-    lower = os.path.basename(path).lower()
-    if lower.endswith((".yaml", ".yml", ".template.json", ".tf")) or lower.startswith("serverless."):
-        raise ValueError(_template_message(path))
-    try:
-        with open(path, encoding="utf-8-sig") as f:
-            text = f.read()
-        value = json.loads(text)
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise ValueError(f"{path}: cannot read rules: {e}") from e
-    if isinstance(value, dict) and (
-        "Resources" in value
-        or "AWSTemplateFormatVersion" in value
-        or "values" in value
-        and "format_version" in value
-    ):
-        raise ValueError(_template_message(path))
-    if not as_map:
-        name = os.path.basename(path)
-        return {name[: -len(".json")] if name.endswith(".json") else name: text}
-    if not isinstance(value, dict):
-        raise ValueError(f"{path}: a rules file holds one {{name: pattern}} JSON object")
-    out = {}
-    for name, pattern in _pairs(text):
-        if name in out:
-            raise ValueError(f"{path}: rule {name!r} is defined twice")
-        out[name] = pattern if isinstance(pattern, str) else json.dumps(pattern, ensure_ascii=False)
-    return out
-
-
-def _pairs(text: str) -> List[Tuple[str, Any]]:
-    pairs: List[Tuple[str, Any]] = []
-
-    def hook(items: List[Tuple[str, Any]]) -> Any:
-        pairs[:] = items  # the outermost object is decoded last
-        return dict(items)
-
-    json.loads(text, object_pairs_hook=hook)
-    return list(pairs)
-
-
-def _template_message(path: str) -> str:
-    return (
-        f"{path}: looks like a template (CloudFormation, SAM, Serverless or Terraform); ferruler.spark reads "
-        "{name: pattern} mappings, .json rule files and folders of pattern files only. Pass the rules as a "
-        "mapping, e.g. {name: json.loads(pattern)} for each rule of the template."
-    )
-
-
-def _rule_files(folder: str) -> List[str]:
-    out = []
-    for entry in sorted(os.listdir(folder)):
-        path = os.path.join(folder, entry)
-        if entry.startswith("."):
-            continue
-        if os.path.isdir(path):
-            if entry not in ("events", "node_modules", "target"):
-                out.extend(_rule_files(path))
-            continue
-        lower = entry.lower()
-        if lower.endswith((".yaml", ".yml", ".tf")):
-            raise ValueError(_template_message(path))
-        if lower.endswith(".json") and not lower.endswith(".event.json"):
-            out.append(path)
-    return out

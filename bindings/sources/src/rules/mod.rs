@@ -267,22 +267,7 @@ pub fn load_sources(paths: &[std::path::PathBuf], params: &Params) -> Result<Rul
     Ok(set)
 }
 
-/// Values for template parameters and attributes (`--param NAME=VALUE`).
+/// Values for template parameters and attributes (the CLI's `--param NAME=VALUE`, the Python
+/// binding's `params`), by the name a pattern uses: `Env`, `AWS::AccountId`, `Queue.Arn`.
 #[derive(Debug, Default, Clone)]
 pub struct Params(pub HashMap<String, String>);
-
-impl Params {
-    /// Parses `NAME=VALUE` arguments.
-    pub fn parse(args: &[String]) -> Result<Params, Failure> {
-        let mut map = HashMap::new();
-        for arg in args {
-            let Some((name, value)) = arg.split_once('=') else {
-                return Err(Failure(format!(
-                    "error: --param {arg}: expected NAME=VALUE, e.g. --param AWS::AccountId=123456789012"
-                )));
-            };
-            map.insert(name.to_string(), value.to_string());
-        }
-        Ok(Params(map))
-    }
-}

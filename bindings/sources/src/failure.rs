@@ -1,20 +1,15 @@
-//! Errors that stop a command, and the places they point at.
+//! Errors in rule sources, and the places they point at.
 //!
 //! Every message a user sees names where the problem is, in the `FILE:LINE:COLUMN: error: ...` form
 //! that editors, terminals and CI log viewers turn into links. A [`Failure`] is always a finished
-//! message; commands build it where they still know the file, the rule and the position, so nothing
-//! above them has to guess.
+//! message; the readers build it where they still know the file, the rule and the position, so
+//! nothing above them has to guess. The CLI prints it as it is; the Python binding raises it, with
+//! the place taken apart again by [`Failure::parts`].
 
 use std::fmt;
 
-/// Exit status: the event matched, the check passed, every case passed.
-pub const EXIT_OK: u8 = 0;
-/// Exit status: no match, or some cases failed.
-pub const EXIT_FAILED: u8 = 1;
-/// Exit status: the input was invalid (a pattern, an event, a file, an argument).
-pub const EXIT_INVALID: u8 = 2;
-
-/// A problem that ends the command with [`EXIT_INVALID`]; the message is complete.
+/// A problem in a rule source (or, in the CLI, anything that ends a command); the message is
+/// complete.
 #[derive(Debug)]
 pub struct Failure(pub String);
 
@@ -24,24 +19,7 @@ impl fmt::Display for Failure {
     }
 }
 
-impl From<std::io::Error> for Failure {
-    /// Output errors. A closed pipe (`ferruler filter ... | head`) is not an error: it becomes the
-    /// quiet failure, on which the process just stops.
-    fn from(e: std::io::Error) -> Failure {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            Failure(String::new())
-        } else {
-            Failure(format!("error: cannot write the output: {e}"))
-        }
-    }
-}
-
 impl Failure {
-    /// Whether this is the quiet failure of a closed output pipe.
-    pub fn is_quiet(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// A failure about a whole file (no position).
     pub fn file(file: &str, message: impl fmt::Display) -> Failure {
         Failure(format!("{file}: error: {message}"))
@@ -54,7 +32,8 @@ impl Failure {
 }
 
 /// A finished message taken apart again, for reports that keep the place and the text apart
-/// (SARIF, JSON, JUnit): `FILE:LINE:COLUMN: error: MESSAGE` or `FILE: error: MESSAGE`.
+/// (SARIF, JSON, JUnit, a Python exception's attributes): `FILE:LINE:COLUMN: error: MESSAGE` or
+/// `FILE: error: MESSAGE`.
 pub struct Parts<'a> {
     pub file: Option<&'a str>,
     /// Line and column, 1-based.
