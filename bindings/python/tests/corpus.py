@@ -18,6 +18,19 @@ REPO = Path(__file__).resolve().parents[3]
 """The repository root: tests/ -> python/ -> bindings/ -> repo."""
 
 
+def ferruler_bin() -> Optional[str]:
+    """The CLI to compare with: ``$FERRULER_BIN``, or the workspace's release or debug build, or
+    ``None`` when none is built (the comparisons are then skipped)."""
+    explicit = os.environ.get("FERRULER_BIN")
+    if explicit:
+        return explicit
+    for profile in ("release", "debug"):
+        path = REPO / "target" / profile / "ferruler"
+        if path.is_file():
+            return str(path)
+    return None
+
+
 def cases_path() -> Path:
     """``$FERRULER_CASES``, or ``shared/conformance/cases.jsonl`` beside the repository."""
     override = os.environ.get("FERRULER_CASES")

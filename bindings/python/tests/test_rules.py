@@ -11,7 +11,6 @@ matches (the patterns themselves).
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import subprocess
 from pathlib import Path
@@ -22,7 +21,7 @@ import pytest
 import ferruler
 from ferruler import InvalidRuleFileError, Rule, load_rules
 
-from corpus import REPO
+from corpus import REPO, ferruler_bin
 
 FIXTURES = REPO / "bindings" / "cli" / "tests" / "fixtures"
 SAM = FIXTURES / "sam-app" / "template.yaml"
@@ -241,20 +240,9 @@ def test_the_error_pickles() -> None:
 # Against the CLI ---------------------------------------------------------------------------------
 
 
-def _ferruler_bin() -> str | None:
-    explicit = os.environ.get("FERRULER_BIN")
-    if explicit:
-        return explicit
-    for profile in ("release", "debug"):
-        path = REPO / "target" / profile / "ferruler"
-        if path.is_file():
-            return str(path)
-    return None
-
-
 @pytest.fixture(scope="module")
 def cli() -> str:
-    binary = _ferruler_bin()
+    binary = ferruler_bin()
     if binary is None:
         pytest.skip("no ferruler binary (FERRULER_BIN or target/*/ferruler)")
     return binary

@@ -22,7 +22,7 @@ import pytest
 
 import ferruler
 
-from corpus import REPO
+from corpus import REPO, ferruler_bin
 
 REQUIRED = bool(os.environ.get("FERRULER_REQUIRE_SPARK"))
 try:
@@ -295,19 +295,8 @@ def _citylots(tmp_path: Path, events: int = 3000) -> tuple[Path, list[int]]:
     return plain, bad
 
 
-def _ferruler_bin() -> str | None:
-    explicit = os.environ.get("FERRULER_BIN")
-    if explicit:
-        return explicit
-    for profile in ("release", "debug"):
-        path = REPO / "target" / profile / "ferruler"
-        if path.is_file():
-            return str(path)
-    return None
-
-
 def test_citylots_results_equal_ferruler_filter(spark, tmp_path: Path) -> None:
-    binary = _ferruler_bin()
+    binary = ferruler_bin()
     if binary is None:
         if REQUIRED:
             pytest.fail("no ferruler binary: set FERRULER_BIN or build the workspace")
