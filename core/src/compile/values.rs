@@ -558,7 +558,7 @@ impl ValueIndex {
         // The folded value, when some matcher needs it. For an ASCII value it is the ASCII lower
         // case, of the same length: then the lengths of the folded keys can rule out a fold, and
         // anything-but ignoring case compares ignoring ASCII case without one.
-        let ascii = d.kinds & FOLDING != 0 && s.is_ascii();
+        let ascii = d.kinds & FOLDING != 0 && casefold::is_ascii(bytes);
         let fold = d.kinds & FOLDING != 0
             && (!ascii
                 || d.kinds & FOLDED_AFFIXES != 0

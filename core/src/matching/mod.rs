@@ -139,7 +139,7 @@ impl Value {
                 exclusions.iter().any(|x| {
                     let f = if x.folds() {
                         *folded.get_or_insert_with(|| {
-                            if s.is_ascii() {
+                            if crate::casefold::is_ascii(s) {
                                 false
                             } else {
                                 fold.clear();
