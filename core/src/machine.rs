@@ -21,7 +21,7 @@
 
 use crate::compile::items::{matchers_of, Item, Items, ABSENT, NO_RULE};
 use crate::compile::paths::{NodeId, PathTrie, ROOT};
-use crate::compile::values::ValueIndex;
+use crate::compile::values::{keyed, ValueIndex};
 use crate::compile::{put_slot, ItemId};
 use crate::error::{EventError, PatternError};
 use crate::event::scan;
@@ -285,6 +285,22 @@ impl<N> Machine<N> {
     }
 }
 
+/// The conditions of `node` among which the condition `matchers` is, if it is anywhere (see
+/// `Items::find`): the holders of its keyed matcher that the fewest conditions hold, or `None`
+/// for a list the value index does not key.
+fn holders<'a>(
+    trie: &'a PathTrie,
+    node: NodeId,
+    matchers: &[Matcher],
+) -> Option<impl ExactSizeIterator<Item = ItemId> + 'a> {
+    let index = trie.node(node).values.as_deref();
+    matchers
+        .iter()
+        .filter(|m| keyed(m))
+        .map(|m| ValueIndex::holders(index, m))
+        .min_by_key(|h| h.len())
+}
+
 /// Makes room for `more` bytes in the record arena, growing it by an eighth at least.
 fn reserve(records: &mut Vec<u8>, more: usize) {
     if records.capacity() - records.len() < more {
@@ -337,9 +353,12 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                     .iter()
                     .map(|c| {
                         let node = self.trie.find(c.path())?;
+                        let matchers = matchers_of(c.test());
                         let mut code = Vec::new();
-                        code::matchers_code(matchers_of(c.test()), &mut code);
-                        let id = self.items.find(node, &code)?;
+                        code::matchers_code(matchers, &mut code);
+                        let id =
+                            self.items
+                                .find(node, &code, holders(&self.trie, node, matchers))?;
                         Some(match c.test() {
                             Test::Absent => id | ABSENT,
                             Test::AnyOf(_) => id,
@@ -669,7 +688,8 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                 .as_ref()
                 .is_none_or(|v| v.takes_exclusions(exclusions));
         let leaf = (!eager).then(|| self.acquire_cond(node, matchers_of(&Test::Absent)));
-        let (id, new) = self.items.acquire(node, matchers, &code, leaf);
+        let holders = holders(&self.trie, node, matchers);
+        let (id, new) = self.items.acquire(node, matchers, &code, leaf, holders);
         if !new {
             if let Some(leaf) = leaf {
                 self.release_cond(leaf);
@@ -965,7 +985,8 @@ mod tests {
         let node = m.trie.find(&["source".to_string()]).unwrap();
         let mut code = Vec::new();
         code::matchers_code(&[Matcher::String("s".into())], &mut code);
-        let source = m.items.find(node, &code).unwrap();
+        let holders = holders(&m.trie, node, &[Matcher::String("s".into())]);
+        let source = m.items.find(node, &code, holders).unwrap();
         assert!(m.items.triggers(source).is_empty());
         assert_eq!(names(&m, r#"{"source": "s", "n": 0.5}"#), ["0"]);
         assert_eq!(names(&m, r#"{"source": "s", "n": 63.5}"#), ["63"]);

@@ -104,6 +104,12 @@ impl Globs {
         &self.entries[slot as usize].as_ref().expect("a live slot").0
     }
 
+    /// The targets of wildcard `w`, if the path has it.
+    pub(crate) fn get(&self, w: &Wildcard) -> Option<&[ItemId]> {
+        let (slot, _) = self.slot(&w.joined());
+        slot.map(|s| &self.entries[s as usize].as_ref().expect("a live slot").1[..])
+    }
+
     pub(crate) fn add(&mut self, w: &Wildcard, t: ItemId) {
         let joined = w.joined();
         let (found, hash) = self.slot(&joined);

@@ -185,7 +185,9 @@ pub(crate) struct Items {
     /// The lazily tested anything-but matchers of conditions, by slot.
     excluded: Vec<Excluded>,
     free_excluded: Vec<u32>,
-    /// Conditions, found by hashing path and code.
+    /// The conditions whose lists the value index does not key (see `values::keyed`), found by
+    /// hashing path and code; the others are found through the index (see [`Items::find`]), so
+    /// that a router's condition per rule costs no entry here.
     interned: HashTable<ItemId>,
     hasher: foldhash::fast::RandomState,
 }
@@ -359,29 +361,45 @@ impl Items {
         item
     }
 
-    /// The condition of code `code` on `node`, if there is one.
-    pub(crate) fn find(&self, node: NodeId, code: &[u8]) -> Option<ItemId> {
+    /// The condition of code `code` on `node`, if there is one: among `holders` (the
+    /// conditions of `node` holding one of its matchers, from the path's value index), or, for a
+    /// list the index does not key (`None`), in the table of such conditions.
+    pub(crate) fn find(
+        &self,
+        node: NodeId,
+        code: &[u8],
+        holders: Option<impl Iterator<Item = ItemId>>,
+    ) -> Option<ItemId> {
         let items = &self.items;
-        self.interned
-            .find(self.hash(node, code), |&id| match &items[id as usize] {
-                Item::Cond(c) => c.node == node && self.codes.get(c.code) == code,
-                _ => false,
-            })
-            .copied()
+        let is = |id: ItemId| match &items[id as usize] {
+            Item::Cond(c) => c.node == node && self.codes.get(c.code) == code,
+            _ => false,
+        };
+        match holders {
+            Some(mut holders) => holders.find(|&id| is(id)),
+            None => self
+                .interned
+                .find(self.hash(node, code), |&id| is(id))
+                .copied(),
+        }
     }
 
     /// The condition `matchers` (of code `code`) on `node`, one more user of it; and whether it
-    /// is new (then the caller puts its matchers in the path's index). A condition with
-    /// anything-but matchers is given `leaf_item`, the path's "some leaf is here" item, when new.
+    /// is new (then the caller puts its matchers in the path's index). `holders` are as
+    /// [`find`](Self::find) takes them; a condition without is entered in the table. A condition
+    /// with anything-but matchers is given `leaf_item`, the path's "some leaf is here" item, when
+    /// new.
     pub(crate) fn acquire(
         &mut self,
         node: NodeId,
         matchers: &[Matcher],
         code: &[u8],
         leaf_item: Option<ItemId>,
+        holders: Option<impl Iterator<Item = ItemId>>,
     ) -> (ItemId, bool) {
-        let hash = self.hash(node, code);
-        if let Some(id) = self.find(node, code) {
+        // (A condition found through the index has no entry in the table.)
+        let hash = holders.is_none().then(|| self.hash(node, code));
+        if let Some(id) = self.find(node, code, holders) {
             if let Item::Cond(c) = &mut self.items[id as usize] {
                 c.tally += 1;
             }
@@ -412,17 +430,19 @@ impl Items {
             code,
             excluded,
         }));
-        let Items {
-            interned,
-            items,
-            hasher,
-            codes,
-            ..
-        } = self;
-        interned.insert_unique(hash, id, |&i| match &items[i as usize] {
-            Item::Cond(c) => hasher.hash_one((c.node, codes.get(c.code))),
-            _ => unreachable!("only conditions are interned"),
-        });
+        if let Some(hash) = hash {
+            let Items {
+                interned,
+                items,
+                hasher,
+                codes,
+                ..
+            } = self;
+            interned.insert_unique(hash, id, |&i| match &items[i as usize] {
+                Item::Cond(c) => hasher.hash_one((c.node, codes.get(c.code))),
+                _ => unreachable!("only conditions are interned"),
+            });
+        }
         (id, true)
     }
 

@@ -327,6 +327,11 @@ pub(crate) struct Affixes {
 }
 
 impl Affixes {
+    /// The targets of `key`.
+    pub(crate) fn get(&self, key: &[u8]) -> Option<&[ItemId]> {
+        self.map.get(key)
+    }
+
     pub(crate) fn add(&mut self, key: &[u8], t: ItemId) {
         if self.map.add(key, t) {
             match self.lengths.binary_search_by_key(&key.len(), |&(l, _)| l) {

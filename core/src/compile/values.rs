@@ -328,6 +328,34 @@ impl ValueIndex {
         self.more.as_deref().expect("the path has such matchers")
     }
 
+    /// The conditions whose lists hold `matcher`, for a matcher the index keys (see [`keyed`]):
+    /// how a condition is found from its matchers without a table of conditions (see
+    /// `Items::find`). A path without an index holds none.
+    pub(crate) fn holders<'a>(
+        index: Option<&'a ValueIndex>,
+        matcher: &Matcher,
+    ) -> impl ExactSizeIterator<Item = ItemId> + 'a {
+        let m = index.and_then(|index| index.more.as_deref());
+        let found = m.and_then(|m| match matcher {
+            Matcher::String(s) => m.strings.get(s.as_bytes()),
+            Matcher::Number(n) => m.numbers.get(&number::key_of(n.value)).map(|t| &t[..]),
+            Matcher::Numeric(r) => match r.equals_value() {
+                Some(v) => m.numbers.get(&number::key_of(v)).map(|t| &t[..]),
+                None => m.ranges.get(&range_key(r)),
+            },
+            Matcher::Prefix(s) => m.prefixes.get(s.as_bytes()),
+            Matcher::Suffix(s) => m.suffixes.get(s.as_bytes()),
+            Matcher::PrefixIgnoreCase(s) => m.folded_prefixes.get(casefold::fold(s).as_bytes()),
+            Matcher::SuffixIgnoreCase(s) => m.folded_suffixes.get(casefold::fold(s).as_bytes()),
+            Matcher::EqualsIgnoreCase(s) => m.folded.get(casefold::fold(s).as_bytes()),
+            Matcher::Wildcard(w) => m.wildcards.get(w),
+            Matcher::Cidr(block) => m.cidrs.get(&block_key(block)),
+            Matcher::Bool(_) | Matcher::Null | Matcher::Exists | Matcher::AnythingBut(_) => None,
+        });
+        // (A folded key's targets may carry the `ASCII_TEXT` flag.)
+        found.unwrap_or_default().iter().map(|&t| t & !ASCII_TEXT)
+    }
+
     /// Adds `matcher` of condition `c` (an anything-but only when `takes_exclusions` allowed it
     /// for the condition).
     pub(crate) fn add(&mut self, matcher: &Matcher, c: ItemId) {
@@ -722,6 +750,16 @@ impl ValueIndex {
             }
         }
     }
+}
+
+/// Whether the value index keys `matcher`, so that [`ValueIndex::holders`] lists the conditions
+/// holding it: every kind but booleans, null, `exists` and anything-but (lists any leaf or many
+/// conditions share, or, beyond a path's first eight, not in the index at all).
+pub(crate) fn keyed(matcher: &Matcher) -> bool {
+    !matches!(
+        matcher,
+        Matcher::Bool(_) | Matcher::Null | Matcher::Exists | Matcher::AnythingBut(_)
+    )
 }
 
 /// Flags a target of `More::folded` whose pattern text is ASCII, which is not kept: the fold of an
