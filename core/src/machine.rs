@@ -593,7 +593,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let mut conditions = SmallVec::new();
         let mut stack: SmallVec<[ItemId; 8]> = SmallVec::from_elem(sub, 1);
         while let Some(g) = stack.pop() {
-            for &m in self.items.members(self.items.group(g)) {
+            for m in self.items.members(self.items.group(g)) {
                 match self.items.get(m & !ABSENT) {
                     Item::Group(_) => stack.push(m),
                     Item::Cond(_) => conditions.push(m),

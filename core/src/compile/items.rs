@@ -101,7 +101,7 @@ pub(crate) struct Group {
     /// A sub-rule's rule; a group inside one has no rule, and its node here, flagged [`NESTED`].
     place: u32,
     /// Its members, items [`ABSENT`]-flagged for `exists: false` ones: where they are in
-    /// `Items::members`.
+    /// `Items::members`, as varints (see [`Members`]).
     members: u32,
     /// The item it is filed under (`ItemId::MAX` for a sub-rule of `exists: false` only), and its
     /// place in that item's list.
@@ -180,8 +180,8 @@ pub(crate) struct Items {
     free_lists: Vec<u32>,
     free: Vec<ItemId>,
     /// The codes of conditions and the members of groups.
-    codes: Runs<u8>,
-    members: Runs<u32>,
+    codes: Runs,
+    members: Runs,
     /// The lazily tested anything-but matchers of conditions, by slot.
     excluded: Vec<Excluded>,
     free_excluded: Vec<u32>,
@@ -233,13 +233,13 @@ impl Items {
 
     /// The members of group `g`.
     #[inline]
-    pub(crate) fn members(&self, g: &Group) -> &[u32] {
-        self.members.get(g.members)
+    pub(crate) fn members(&self, g: &Group) -> Members<'_> {
+        Members(self.members.get(g.members))
     }
 
     /// Whether group `g` has a positive member.
     pub(crate) fn has_positive(&self, g: &Group) -> bool {
-        self.members(g).iter().any(|&m| m & ABSENT == 0)
+        self.members(g).any(|m| m & ABSENT == 0)
     }
 
     /// The rule of sub-rule `id` (as matching reads it: the word itself).
@@ -482,8 +482,12 @@ impl Items {
         members: &[u32],
         depth: impl Fn(NodeId) -> u32,
     ) -> ItemId {
-        let trigger = self.choose_trigger(members, &depth);
-        let members = self.members.push(members);
+        let trigger = self.choose_trigger(members.iter().copied(), &depth);
+        let mut encoded: SmallVec<[u8; 16]> = SmallVec::new();
+        for &m in members {
+            Members::put(m, &mut encoded);
+        }
+        let members = self.members.push(&encoded);
         let place = if rule == NO_RULE {
             assert!(node & NESTED == 0, "fewer than 2^31 paths");
             node | NESTED
@@ -511,7 +515,8 @@ impl Items {
         let mut entry = id;
         if group.rule() != NO_RULE {
             entry |= SUB_RULE;
-            if self.members(group) == [trigger] {
+            let mut members = self.members(group);
+            if members.next() == Some(trigger) && members.next().is_none() {
                 entry |= SOLE;
             }
         }
@@ -554,7 +559,7 @@ impl Items {
     pub(crate) fn free_group(&mut self, id: ItemId) -> (NodeId, SmallVec<[u32; 8]>) {
         self.unfile_group(id);
         let g = self.group(id);
-        let (node, members) = (g.node(), SmallVec::from_slice(self.members(g)));
+        let (node, members) = (g.node(), self.members(g).collect());
         self.take(id);
         (node, members)
     }
@@ -562,11 +567,14 @@ impl Items {
     /// The item through which a group of `members` is best reached: of its positive members'
     /// trigger items, the one with the least weight times users (a condition shared by few
     /// sub-rules, of a kind few values satisfy), deeper paths first among equals.
-    fn choose_trigger(&self, members: &[u32], depth: &impl Fn(NodeId) -> u32) -> ItemId {
+    fn choose_trigger(
+        &self,
+        members: impl Iterator<Item = u32>,
+        depth: &impl Fn(NodeId) -> u32,
+    ) -> ItemId {
         members
-            .iter()
-            .filter(|&&m| m & ABSENT == 0)
-            .map(|&m| {
+            .filter(|&m| m & ABSENT == 0)
+            .map(|m| {
                 let (item, node, score) = match &self.items[m as usize] {
                     Item::Cond(c) => match self.excluded(c) {
                         Some(x) => {
@@ -586,6 +594,47 @@ impl Items {
             })
             .min()
             .map_or(ItemId::MAX, |(_, _, item)| item)
+    }
+}
+
+/// The members of a group as they are kept: each a varint of its item id shifted left by one,
+/// with the [`ABSENT`] flag in the low bit. A router's sub-rule has three or four members, most
+/// of them conditions made early (the shared `source` and `detail-type`, a handful of ids), so
+/// they take 7 or 8 bytes instead of 16, and 1 instead of 4 for the length in front.
+#[derive(Clone)]
+pub(crate) struct Members<'a>(&'a [u8]);
+
+impl Members<'_> {
+    fn put(member: u32, out: &mut SmallVec<[u8; 16]>) {
+        let mut v = u64::from(member & !ABSENT) << 1 | u64::from(member >> 31);
+        while v >= 0x80 {
+            out.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+}
+
+impl Iterator for Members<'_> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        let (&first, mut rest) = self.0.split_first()?;
+        let mut v = u32::from(first & 0x7f);
+        let mut shift = 7;
+        if first >= 0x80 {
+            while let Some((&b, tail)) = rest.split_first() {
+                rest = tail;
+                v |= u32::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    break;
+                }
+                shift += 7;
+            }
+        }
+        self.0 = rest;
+        Some(v >> 1 | (v & 1) << 31)
     }
 }
 

@@ -1,10 +1,11 @@
-//! Variable-length runs (a condition's code, a group's members) kept end to end in one vector.
+//! Variable-length runs of bytes (a condition's code, a group's members as varints) kept end to
+//! end in one vector.
 //!
 //! **Why.** A router holds a few items per rule, and each item has one variable-length part. A
 //! boxed slice per item costs 16 bytes in the item and an allocation; a small inline vector costs
 //! 24 and spills anyway past its inline length. Here an item holds a 4-byte offset, the run's
-//! length is stored in front of it (a byte run's as a varint: one byte for the usual code of a
-//! few dozen bytes), and the vector grows by an eighth (see `push_slot`). A freed
+//! length is stored in front of it as a varint (one byte for the usual run of a few dozen bytes),
+//! and the vector grows by an eighth (see `push_slot`). A freed
 //! run becomes garbage; when garbage is more than half the vector, the owner copies its live
 //! runs to a new one ([`Runs::compact`]), so memory stays linear in what is held and each run is
 //! moved an amortised constant number of times.
@@ -12,61 +13,43 @@
 use super::push_slot;
 use std::ops::Range;
 
-/// A unit of a run: how a run's length is written in front of it.
-pub(crate) trait Unit: Copy {
-    fn put_len(len: usize, out: &mut Vec<Self>);
-    /// Where the run whose length starts at `at` lies.
-    fn span(data: &[Self], at: usize) -> Range<usize>;
+/// Appends `len` as a varint.
+fn put_len(mut len: usize, out: &mut Vec<u8>) {
+    while len >= 0x80 {
+        push_slot(out, len as u8 | 0x80);
+        len >>= 7;
+    }
+    push_slot(out, len as u8);
 }
 
-impl Unit for u8 {
-    fn put_len(mut len: usize, out: &mut Vec<u8>) {
-        while len >= 0x80 {
-            push_slot(out, len as u8 | 0x80);
-            len >>= 7;
+/// Where the run whose length starts at `at` lies.
+#[inline]
+fn span(data: &[u8], mut at: usize) -> Range<usize> {
+    let (mut len, mut shift) = (0, 0);
+    loop {
+        let b = data[at];
+        at += 1;
+        len |= usize::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return at..at + len;
         }
-        push_slot(out, len as u8);
-    }
-
-    #[inline]
-    fn span(data: &[u8], mut at: usize) -> Range<usize> {
-        let (mut len, mut shift) = (0, 0);
-        loop {
-            let b = data[at];
-            at += 1;
-            len |= usize::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return at..at + len;
-            }
-            shift += 7;
-        }
+        shift += 7;
     }
 }
 
-impl Unit for u32 {
-    fn put_len(len: usize, out: &mut Vec<u32>) {
-        push_slot(out, u32::try_from(len).expect("runs shorter than 2^32"));
-    }
-
-    #[inline]
-    fn span(data: &[u32], at: usize) -> Range<usize> {
-        at + 1..at + 1 + data[at] as usize
-    }
-}
-
-/// Runs of `T`, each known by the offset [`push`](Runs::push) returned.
+/// Runs of bytes, each known by the offset [`push`](Runs::push) returned.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Runs<T> {
-    data: Vec<T>,
+pub(crate) struct Runs {
+    data: Vec<u8>,
     /// Units of freed runs (their heads included).
     garbage: usize,
 }
 
-impl<T: Unit> Runs<T> {
+impl Runs {
     /// Appends `run`; returns its offset.
-    pub(crate) fn push(&mut self, run: &[T]) -> u32 {
+    pub(crate) fn push(&mut self, run: &[u8]) -> u32 {
         let at = u32::try_from(self.data.len()).expect("fewer than 2^32 units of runs");
-        T::put_len(run.len(), &mut self.data);
+        put_len(run.len(), &mut self.data);
         for &x in run {
             push_slot(&mut self.data, x);
         }
@@ -75,14 +58,14 @@ impl<T: Unit> Runs<T> {
 
     /// The run at `at`.
     #[inline]
-    pub(crate) fn get(&self, at: u32) -> &[T] {
-        &self.data[T::span(&self.data, at as usize)]
+    pub(crate) fn get(&self, at: u32) -> &[u8] {
+        &self.data[span(&self.data, at as usize)]
     }
 
     /// Forgets the run at `at`; returns whether garbage is now most of the vector (then the
     /// owner calls [`compact`](Runs::compact)).
     pub(crate) fn free(&mut self, at: u32) -> bool {
-        self.garbage += T::span(&self.data, at as usize).end - at as usize;
+        self.garbage += span(&self.data, at as usize).end - at as usize;
         if self.garbage == self.data.len() {
             *self = Runs {
                 data: Vec::new(),
@@ -99,7 +82,7 @@ impl<T: Unit> Runs<T> {
         let mut data = Vec::with_capacity(self.data.len() - self.garbage);
         for at in offsets {
             let start = *at as usize;
-            let end = T::span(&self.data, start).end;
+            let end = span(&self.data, start).end;
             *at = data.len() as u32;
             data.extend_from_slice(&self.data[start..end]);
         }
@@ -115,7 +98,7 @@ mod tests {
 
     #[test]
     fn runs_survive_frees_and_compaction() {
-        let mut runs: Runs<u8> = Runs::default();
+        let mut runs = Runs::default();
         let mut live: Vec<(u32, Vec<u8>)> = (0..100u8)
             .map(|i| {
                 // (Some longer than a one-byte length.)

@@ -266,7 +266,7 @@ impl ExactScratch {
         self.groups.clear();
         self.groups.push(sub);
         while let Some(g) = self.groups.pop() {
-            for &m in items.members(items.group(g)) {
+            for m in items.members(items.group(g)) {
                 match items.get(m & !ABSENT) {
                     Item::Group(_) => self.groups.push(m),
                     _ => self.members.push(m),

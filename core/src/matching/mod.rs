@@ -347,7 +347,7 @@ impl Run<'_> {
 /// not yet. (Out of line: the usual sub-rule, of one member, needs no call.)
 #[inline(never)]
 fn holds(items: &Items, s: &mut MatchScratch, group: &Group, start: u32, end: bool) -> bool {
-    items.members(group).iter().all(|&m| {
+    items.members(group).all(|m| {
         let id = m & !ABSENT;
         let satisfied = s.log.since(id, start)
             || match items.get(id) {
