@@ -19,17 +19,30 @@ pub(crate) enum Folded<'a> {
     AsciiLowerCase,
 }
 
-/// What an anything-but excludes, ready for testing.
+/// What an anything-but excludes, ready for testing: 24 bytes, each variant one boxed slice (a
+/// router can hold an anything-but per rule; with vectors, and the ignore-case lists inline, it
+/// took 56).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Exclusion {
-    Strings(Vec<Box<[u8]>>),
-    Numbers(Vec<u64>),
-    Prefixes(Vec<Box<[u8]>>),
-    Suffixes(Vec<Box<[u8]>>),
-    /// Folded forms, a filter; the texts, for the rule (see `casefold`); and whether they are all
-    /// ASCII (then an ASCII value needs no check).
-    IgnoreCase(Vec<Box<[u8]>>, Vec<Box<str>>, bool),
-    Wildcards(Vec<Wildcard>),
+    Strings(Box<[Box<[u8]>]>),
+    Numbers(Box<[u64]>),
+    Prefixes(Box<[Box<[u8]>]>),
+    Suffixes(Box<[Box<[u8]>]>),
+    IgnoreCase(Box<IgnoreCase>),
+    Wildcards(Box<[Wildcard]>),
+}
+
+const _: () = assert!(std::mem::size_of::<Exclusion>() == 24);
+
+/// An anything-but ignoring case.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct IgnoreCase {
+    /// The folded forms, a filter.
+    folded: Box<[Box<[u8]>]>,
+    /// The texts, for the rule (see `casefold`).
+    texts: Box<[Box<str>]>,
+    /// Whether the texts are all ASCII (then an ASCII value needs no check).
+    ascii: bool,
 }
 
 impl Exclusion {
@@ -42,14 +55,15 @@ impl Exclusion {
             }
             AnythingBut::Prefixes(v) => Exclusion::Prefixes(bytes(v)),
             AnythingBut::Suffixes(v) => Exclusion::Suffixes(bytes(v)),
-            AnythingBut::IgnoreCase(v) => Exclusion::IgnoreCase(
-                v.iter()
+            AnythingBut::IgnoreCase(v) => Exclusion::IgnoreCase(Box::new(IgnoreCase {
+                folded: v
+                    .iter()
                     .map(|s| casefold::fold(s).into_bytes().into())
                     .collect(),
-                v.iter().map(|s| s.as_str().into()).collect(),
-                v.iter().all(|s| s.is_ascii()),
-            ),
-            AnythingBut::Wildcards(v) => Exclusion::Wildcards(v.clone()),
+                texts: v.iter().map(|s| s.as_str().into()).collect(),
+                ascii: v.iter().all(|s| s.is_ascii()),
+            })),
+            AnythingBut::Wildcards(v) => Exclusion::Wildcards(v.as_slice().into()),
         }
     }
 
@@ -64,7 +78,8 @@ impl Exclusion {
     /// The strings it lists (folded when ignoring case), if it lists strings.
     pub(crate) fn listed(&self) -> &[Box<[u8]>] {
         match self {
-            Exclusion::Strings(v) | Exclusion::IgnoreCase(v, ..) => v,
+            Exclusion::Strings(v) => v,
+            Exclusion::IgnoreCase(x) => &x.folded,
             _ => &[],
         }
     }
@@ -95,18 +110,21 @@ impl Exclusion {
                 .any(|x| s.len() >= x.len() && same_bytes(x, &s[s.len() - x.len()..])),
             // The folded forms filter; a hit is checked by the rule, except for an ASCII value
             // and an ASCII text, where the fold is exact.
-            Exclusion::IgnoreCase(v, texts, ascii) => match folded {
-                Folded::Bytes(f) => v
-                    .iter()
-                    .zip(texts)
-                    .any(|(x, t)| same_bytes(x, f) && spells(t, s)),
-                // Folded keys have no upper-case ASCII, so this is `lower(s) == x`.
-                Folded::AsciiLowerCase if *ascii => v.iter().any(|x| same_ascii_lower(x, s)),
-                Folded::AsciiLowerCase => v
-                    .iter()
-                    .zip(texts)
-                    .any(|(x, t)| same_ascii_lower(x, s) && (t.is_ascii() || spells(t, s))),
-            },
+            Exclusion::IgnoreCase(x) => {
+                let (v, texts) = (&x.folded, &x.texts);
+                match folded {
+                    Folded::Bytes(f) => v
+                        .iter()
+                        .zip(texts)
+                        .any(|(x, t)| same_bytes(x, f) && spells(t, s)),
+                    // Folded keys have no upper-case ASCII, so this is `lower(s) == x`.
+                    Folded::AsciiLowerCase if x.ascii => v.iter().any(|x| same_ascii_lower(x, s)),
+                    Folded::AsciiLowerCase => v
+                        .iter()
+                        .zip(texts)
+                        .any(|(x, t)| same_ascii_lower(x, s) && (t.is_ascii() || spells(t, s))),
+                }
+            }
             Exclusion::Wildcards(v) => v.iter().any(|w| w.is_match(s)),
         }
     }
