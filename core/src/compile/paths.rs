@@ -135,8 +135,9 @@ fn filter_bit(key: Key<'_>) -> u64 {
 enum Children {
     /// The children, and the filter bits of their segments.
     Few(Vec<Probe>, u64),
-    /// The children's ids, by the hash of their segments (see `FEW`).
-    Many(HashTable<NodeId>),
+    /// The children's ids, by the hash of their segments (see `FEW`); boxed, so that every node
+    /// (most have no child or a few) is 8 bytes smaller.
+    Many(Box<HashTable<NodeId>>),
 }
 
 /// What looking a child up in `Children::Many` needs: the nodes, which hold the segments, and the
@@ -193,7 +194,7 @@ impl Children {
                     lookup.put(&mut m, &p.segment, p.id);
                 }
                 lookup.put(&mut m, key, id);
-                *self = Children::Many(m);
+                *self = Children::Many(Box::new(m));
             }
             Children::Many(m) => lookup.put(m, key, id),
         }
@@ -250,6 +251,8 @@ pub(crate) struct PathNode {
     /// Nodes in this subtree (itself included) whose `groups` is not zero.
     pub groups_below: u32,
 }
+
+const _: () = assert!(std::mem::size_of::<PathNode>() == 80);
 
 impl PathNode {
     /// How many segments the path has.
