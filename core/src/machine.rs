@@ -701,7 +701,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
         let groups = self.trie.node(node).groups > 0;
         let values = self.trie.node_mut(node).values.get_or_insert_with(|| {
             let mut v = ValueIndex::new(node);
-            v.group_node = groups;
+            v.set_group_node(groups);
             Box::new(v)
         });
         for m in matchers {
@@ -710,7 +710,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             }
         }
         if !eager {
-            values.excluding += 1;
+            values.count_excluding(1);
         }
         id
     }
@@ -726,7 +726,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
                 values.remove(&m, id);
             }
             if cond.excluded.is_some() {
-                values.excluding -= 1;
+                values.count_excluding(-1);
             }
             if values.is_empty() {
                 *slot = None;
@@ -748,7 +748,7 @@ impl<N: Clone + Eq + Hash> Machine<N> {
             _ => return,
         };
         if let Some(values) = &mut n.values {
-            values.group_node = n.groups > 0;
+            values.set_group_node(n.groups > 0);
         }
         if n.groups == 0 && n.values.as_ref().is_some_and(|v| v.is_empty()) {
             n.values = None;

@@ -148,19 +148,22 @@ fn block_of(key: &[u8]) -> (bool, u128, u128) {
 pub(crate) struct ValueIndex {
     /// The path's node: leaves recorded for anything-but name it.
     pub node: NodeId,
-    /// Conditions of this path whose anything-but matchers are tested later: its leaves are
-    /// recorded for them.
-    pub excluding: u32,
-    /// How many matchers in all.
-    count: u32,
-    /// Whether groups are resolved at this path (a leaf here is a value they hold within).
-    pub group_node: bool,
+    /// How many conditions of this path have their anything-but matchers tested later (its
+    /// leaves are recorded for them), and [`GROUP_NODE`] when groups are resolved at this path (a
+    /// leaf here is a value they hold within): one word, which is not zero exactly when a leaf
+    /// needs more than its matchers (see [`records`](Self::records)).
+    lazy: u32,
     exists: Targets,
     /// The other matchers, and what is derived from them, apart: a router can have a path per
     /// rule that holds only `{"exists": true}` (`flag<N>`), and such a path should cost little
-    /// memory (40 bytes here, where the derived facts alone take 88).
+    /// memory (32 bytes here, where the derived facts alone take 88).
     more: Option<Box<More>>,
 }
+
+const _: () = assert!(std::mem::size_of::<ValueIndex>() == 32);
+
+/// The flag of `ValueIndex::lazy` for a path where groups are resolved.
+const GROUP_NODE: u32 = 1 << 31;
 
 /// The matchers of a path other than `exists`.
 #[derive(Debug, Default, Clone)]
@@ -308,12 +311,33 @@ impl ValueIndex {
     /// resolved here) or a record (for anything-but tested later).
     #[inline(always)]
     pub(crate) fn records(&self) -> bool {
-        self.group_node | (self.excluding > 0)
+        self.lazy != 0
+    }
+
+    /// How many conditions of this path have their anything-but matchers tested later.
+    #[inline(always)]
+    pub(crate) fn excluding(&self) -> u32 {
+        self.lazy & !GROUP_NODE
+    }
+
+    /// One more (`1`) or one fewer (`-1`) condition with anything-but matchers tested later.
+    pub(crate) fn count_excluding(&mut self, change: i32) {
+        self.lazy = self.lazy.wrapping_add_signed(change);
+    }
+
+    /// Whether groups are resolved at this path.
+    #[inline(always)]
+    pub(crate) fn group_node(&self) -> bool {
+        self.lazy & GROUP_NODE != 0
+    }
+
+    pub(crate) fn set_group_node(&mut self, group_node: bool) {
+        self.lazy = self.excluding() | if group_node { GROUP_NODE } else { 0 };
     }
 
     /// Whether nothing needs the index any more.
     pub(crate) fn is_empty(&self) -> bool {
-        self.count == 0 && self.excluding == 0 && !self.group_node
+        self.lazy == 0 && self.more.is_none() && matches!(self.exists, Targets::None)
     }
 
     /// Whether `more` anything-but matchers would still be tested at each leaf.
@@ -359,7 +383,6 @@ impl ValueIndex {
     /// Adds `matcher` of condition `c` (an anything-but only when `takes_exclusions` allowed it
     /// for the condition).
     pub(crate) fn add(&mut self, matcher: &Matcher, c: ItemId) {
-        self.count += 1;
         if let Matcher::Exists = matcher {
             return push(&mut self.exists, c);
         }
@@ -418,19 +441,16 @@ impl ValueIndex {
 
     /// Removes what `add(matcher, c)` added.
     pub(crate) fn remove(&mut self, matcher: &Matcher, c: ItemId) {
-        let removed = match matcher {
-            Matcher::Exists => pull(&mut self.exists, c),
+        match matcher {
+            Matcher::Exists => drop(pull(&mut self.exists, c)),
             _ => self.remove_more(matcher, c),
-        };
-        if removed {
-            self.count -= 1;
         }
     }
 
     /// [`remove`](Self::remove) for the matchers kept in [`More`].
-    fn remove_more(&mut self, matcher: &Matcher, c: ItemId) -> bool {
+    fn remove_more(&mut self, matcher: &Matcher, c: ItemId) {
         let Some(m) = &mut self.more else {
-            return false;
+            return;
         };
         m.derived = OnceLock::new();
         let (removed, folds) = match matcher {
@@ -494,7 +514,6 @@ impl ValueIndex {
                 self.more = None;
             }
         }
-        removed
     }
 
     /// Tests one leaf value against every matcher of the path.

@@ -95,13 +95,13 @@ impl<'a> Sink for Recorder<'a> {
         let s = &mut *self.s;
         s.emitted.0.clear();
         values.match_leaf(leaf, self.leaf, &mut s.emitted);
-        if s.emitted.0.is_empty() && values.excluding == 0 {
+        if s.emitted.0.is_empty() && values.excluding() == 0 {
             return;
         }
         let index = s.leaves.len() as u32;
         let start = s.trails.len() as u32;
         s.trails.extend_from_slice(&s.trail);
-        let value = if values.excluding > 0 {
+        let value = if values.excluding() > 0 {
             Value::record(leaf, &mut s.bytes)
         } else {
             Value::Other

@@ -402,13 +402,13 @@ impl Run<'_> {
     /// [`Sink::leaf`] at a path where groups are resolved or leaves recorded for anything-but.
     #[inline(never)]
     fn recorded_leaf(&mut self, values: &ValueIndex, leaf: Leaf<'_>) {
-        let instance = values.group_node && self.arrays > 0;
+        let instance = values.group_node() && self.arrays > 0;
         if instance {
             self.open(values.node);
         }
         let s = &mut *self.scratch;
         values.match_leaf(leaf, &mut s.leaf, &mut s.log);
-        if values.excluding > 0 {
+        if values.excluding() > 0 {
             let value = Value::record(leaf, &mut s.bytes);
             s.excluding.push(Recorded {
                 node: values.node,
@@ -454,7 +454,7 @@ impl<'a> Sink for Run<'a> {
 
     fn leaf(&mut self, values: &'a ValueIndex, leaf: Leaf<'_>) {
         let s = &mut *self.scratch;
-        if !(values.records() && (self.arrays > 0 || values.excluding > 0)) {
+        if !(values.records() && (self.arrays > 0 || values.excluding() > 0)) {
             values.match_leaf(leaf, &mut s.leaf, &mut s.log);
             return;
         }
