@@ -441,3 +441,115 @@ export declare class InvalidRecordError extends InvalidEventError {
   constructor(message: string, details?: ErrorDetails)
   readonly name: 'InvalidRecordError'
 }
+
+/**
+ * A rule as {@link loadRules} reads it from a file: a named pattern, and where it is written.
+ * A frozen object.
+ */
+export interface Rule {
+  /**
+   * The rule's name as the CLI names it: a map's key, a pattern file's name without `.json`, a
+   * template resource's logical ID, a Serverless rule's deployed name, a Terraform address.
+   */
+  readonly name: string
+  /**
+   * The pattern's JSON text, as {@link Machine.addRule} takes it. For filter criteria of several
+   * filters, the filters joined with `$or` (a record passes when any matches).
+   */
+  readonly pattern: string
+  /**
+   * `'eventbridge'` for an EventBridge rule; for the filter criteria of a Lambda event-source
+   * mapping or an EventBridge Pipe, `'lambda:SOURCE'` or `'pipes:SOURCE'` (`SOURCE`: `sqs`,
+   * `kinesis`, `dynamodb`, `kafka`, `mq`), as {@link FilterCriteria} takes its `source`.
+   */
+  readonly dialect: 'eventbridge' | `lambda:${string}` | `pipes:${string}`
+  /**
+   * For filter criteria, each filter's JSON text (`new FilterCriteria(rule.filters, { source:
+   * rule.dialect })` matches records as the service does); empty for an EventBridge rule.
+   */
+  readonly filters: readonly string[]
+  /** The file the pattern is written in, as the path was given (or as found in a folder). */
+  readonly file: string
+  /** 1-based line where the pattern starts in {@link Rule.file}. */
+  readonly line: number
+  /** 1-based column where it starts, in Unicode code points. */
+  readonly column: number
+}
+
+/** Options of {@link loadRules}. */
+export interface LoadRulesOptions {
+  /**
+   * Values for what a template can only know when deployed, by the name the CLI takes as `--param
+   * NAME=VALUE`: parameters without a default, pseudo parameters (`AWS::AccountId`),
+   * `!GetAtt Res.Attr` (`Res.Attr`), `!ImportValue`, Serverless `${param:...}` and `stage`,
+   * Terraform variables.
+   */
+  params?: Readonly<Record<string, string>>
+  /**
+   * Leave out a rule that still needs such a value (a Terraform resource's attribute has none to
+   * give), as `ferruler check` leaves it unchecked, instead of throwing, as `ferruler filter`
+   * does. Default `false`.
+   */
+  skipUnresolved?: boolean
+}
+
+/**
+ * The rules written in the file or folder `path`, read as `ferruler check` and `ferruler filter
+ * --rules` read it, by the CLI's own readers, in the CLI's order, every one checked. `path` is:
+ *
+ * - a `{name: pattern}` JSON file (`NAME.rules.json`, or any `.json` given directly; a pattern may
+ *   also be a JSON string holding the pattern, as CloudFormation allows);
+ * - a CloudFormation, SAM or CDK template (`.yaml`, `.yml`, `.template.json`, or JSON with
+ *   `Resources`): `AWS::Events::Rule` resources, SAM `EventBridgeRule`/`CloudWatchEvent` events,
+ *   Lambda event-source mapping and Pipes filter criteria, named by logical ID;
+ * - a Serverless Framework service (`serverless.yml`, `.yaml`, `.json`);
+ * - a Terraform root module (a folder of `.tf` files, or one `.tf` file standing for its folder)
+ *   or `terraform show -json` output;
+ * - a folder of any of these (`NAME.json` holding one pattern is the rule `NAME`; hidden entries,
+ *   `*.event.json` and `events`, `node_modules` and `target` folders are skipped).
+ *
+ * A relative path is resolved against the current directory, as by `node:fs`.
+ *
+ * ```js
+ * for (const rule of loadRules('template.yaml', { params: { Stage: 'prod' } })) {
+ *   machine.addRule(rule.name, rule.pattern)
+ * }
+ * ```
+ *
+ * @throws {InvalidRuleFileError} with the CLI's message when a file cannot be read or parsed, a
+ *   rule needs a value `params` does not give, a name is defined twice or a pattern is invalid.
+ * @throws {TypeError} if an argument has the wrong type, or `options` an unknown property.
+ */
+export declare function loadRules(path: string | URL, options?: LoadRulesOptions): Rule[]
+
+/** The fields of an {@link InvalidRuleFileError}. */
+export interface RuleFileErrorDetails {
+  /** The message without its place. */
+  reason?: string
+  /** The file at fault. */
+  file?: string
+  /** 1-based line in the file. */
+  line?: number
+  /** 1-based column, in Unicode code points. */
+  column?: number
+}
+
+/**
+ * A file or folder of rules could not be read, or holds an invalid rule ({@link loadRules}). The
+ * message is the one `ferruler check` prints, `FILE:LINE:COLUMN: error: MESSAGE`, one line per
+ * problem when several rules are invalid; the fields are the first problem's.
+ */
+export declare class InvalidRuleFileError extends Error {
+  constructor(message: string, details?: RuleFileErrorDetails)
+  readonly name: 'InvalidRuleFileError'
+  /** Always `'INVALID_RULE_FILE'`. */
+  readonly code: 'INVALID_RULE_FILE'
+  /** The message without the first problem's place (e.g. `rule Orders: !Ref Account: ...`). */
+  readonly reason: string
+  /** The file at fault; undefined when the message names none. */
+  readonly file: string | undefined
+  /** 1-based line in `file`; undefined for a problem with the whole file (it cannot be read). */
+  readonly line: number | undefined
+  /** 1-based column, in Unicode code points; undefined likewise. */
+  readonly column: number | undefined
+}

@@ -9,8 +9,10 @@
 //   place, without a copy;
 // * the addon reports a bad pattern or event as a returned value (code, message, line, column,
 //   offset) rather than by throwing, and this file raises it as `InvalidPatternError` or
-//   `InvalidEventError`, with those fields exact rather than parsed back out of a message.
+//   `InvalidEventError` (a bad rule file as `InvalidRuleFileError`), with those fields exact
+//   rather than parsed back out of a message.
 
+const { fileURLToPath } = require('node:url')
 const native = require('./native.js')
 const { Explanation } = require('./explain.js')
 
@@ -55,9 +57,31 @@ class InvalidRecordError extends InvalidEventError {
   }
 }
 
+/**
+ * A file or folder of rules (see `loadRules`) that could not be read, or that holds an invalid
+ * rule. The message is the CLI's, `FILE:LINE:COLUMN: error: MESSAGE`, one line per problem; the
+ * fields are the first problem's, `line` and `column` undefined for a problem with a whole file.
+ */
+class InvalidRuleFileError extends Error {
+  constructor(message, details = {}) {
+    super(message)
+    this.code = 'INVALID_RULE_FILE'
+    this.reason = details.reason ?? message
+    this.file = details.file ?? undefined
+    this.line = details.line ?? undefined
+    this.column = details.column ?? undefined
+  }
+}
+
 // `name` on the prototype, as for the built-in errors, so `err.name` and the first line of
 // `err.stack` say which error this is.
-for (const ErrorClass of [InvalidPatternError, InvalidEventError, InvalidFilterError, InvalidRecordError]) {
+for (const ErrorClass of [
+  InvalidPatternError,
+  InvalidEventError,
+  InvalidFilterError,
+  InvalidRecordError,
+  InvalidRuleFileError,
+]) {
   Object.defineProperty(ErrorClass.prototype, 'name', {
     value: ErrorClass.name,
     writable: true,
@@ -470,6 +494,59 @@ function patternComplexity(pattern, options) {
   return result
 }
 
+/**
+ * `options.params` of `loadRules` as the addon takes them: an object of strings (a fresh one, so
+ * that no getter runs in the addon), or undefined for none.
+ */
+function paramsOf(params, api) {
+  if (params === undefined || params === null) return undefined
+  if (typeof params !== 'object') throw invalidArgType('options.params', 'an object', params, api)
+  const checked = {}
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value !== 'string') throw invalidArgType(`options.params.${name}`, 'of type string', value, api)
+    checked[name] = value
+  }
+  return checked
+}
+
+/**
+ * The rules written in the file or folder `path` (a pattern file, a `{name: pattern}` map, a
+ * CloudFormation/SAM/CDK template, a Serverless service, a Terraform module, or a folder of them),
+ * read by the CLI's own readers as `ferruler check` reads it, every one checked. Each is a frozen
+ * `{ name, pattern, dialect, filters, file, line, column }`.
+ *
+ *   for (const rule of loadRules('template.yaml', { params: { Stage: 'prod' } })) {
+ *     machine.addRule(rule.name, rule.pattern)
+ *   }
+ */
+function loadRules(path, options = {}) {
+  const api = loadRules
+  let file = path
+  if (path instanceof URL) file = fileURLToPath(path)
+  else if (typeof path !== 'string') throw invalidArgType('path', 'of type string or an instance of URL', path, api)
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'an object', options, api)
+  for (const key of Object.keys(options)) {
+    if (key !== 'params' && key !== 'skipUnresolved') {
+      throw invalidArgValue('options', options, `has an unknown property "${key}" (known: params, skipUnresolved)`, api)
+    }
+  }
+  const { params, skipUnresolved = false } = options
+  if (typeof skipUnresolved !== 'boolean') {
+    throw invalidArgType('options.skipUnresolved', 'of type boolean', skipUnresolved, api)
+  }
+  const result = native.loadRules(file, paramsOf(params, api), skipUnresolved)
+  if (!Array.isArray(result)) {
+    const error = new InvalidRuleFileError(result.message, result)
+    Error.captureStackTrace(error, api)
+    throw error
+  }
+  for (const rule of result) {
+    Object.freeze(rule.filters)
+    Object.freeze(rule)
+  }
+  return result
+}
+
 module.exports = {
   Machine,
   matchesRule,
@@ -482,4 +559,6 @@ module.exports = {
   FilterCriteria,
   InvalidFilterError,
   InvalidRecordError,
+  loadRules,
+  InvalidRuleFileError,
 }

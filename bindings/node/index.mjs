@@ -14,5 +14,7 @@ export const {
   FilterCriteria,
   InvalidFilterError,
   InvalidRecordError,
+  loadRules,
+  InvalidRuleFileError,
 } = ferruler
 export default ferruler

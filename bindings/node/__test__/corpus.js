@@ -19,6 +19,17 @@ function casesPath() {
 }
 
 /**
+ * The CLI to compare with: $FERRULER_BIN, or the workspace's release or debug build, or undefined
+ * when none is built (the comparisons are then skipped).
+ */
+function ferrulerBin() {
+  if (process.env.FERRULER_BIN) return process.env.FERRULER_BIN
+  return ['release', 'debug']
+    .map((profile) => path.join(REPO, 'target', profile, 'ferruler'))
+    .find((file) => fs.existsSync(file))
+}
+
+/**
  * The raw text of each top-level value of the JSON object `line`, by key. A small scanner: it
  * tracks strings (with their escapes) and bracket depth, which is all it takes to find where a
  * value ends in valid JSON.
@@ -128,4 +139,4 @@ function survivesObjectRoundTrip(text) {
   return JSON.stringify(JSON.parse(text)) === compact(text)
 }
 
-module.exports = { casesPath, loadCases, rawValues, survivesObjectRoundTrip }
+module.exports = { REPO, casesPath, ferrulerBin, loadCases, rawValues, survivesObjectRoundTrip }

@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
-import ferruler, { Machine, matchesRule, checkPattern, explain, patternComplexity, Explanation, InvalidPatternError, InvalidEventError } from 'ferruler'
+import ferruler, { Machine, matchesRule, checkPattern, explain, patternComplexity, Explanation, InvalidPatternError, InvalidEventError, loadRules, InvalidRuleFileError } from 'ferruler'
 import { assertMatches, assertNoMatch } from 'ferruler/testing'
 
 const cjs = createRequire(import.meta.url)('ferruler')
@@ -18,6 +18,8 @@ test('named and default exports are the CommonJS objects', () => {
   assert.equal(explain, cjs.explain)
   assert.equal(patternComplexity, cjs.patternComplexity)
   assert.equal(Explanation, cjs.Explanation)
+  assert.equal(loadRules, cjs.loadRules)
+  assert.equal(InvalidRuleFileError, cjs.InvalidRuleFileError)
   assert.equal(ferruler, cjs)
   assert.equal(assertMatches, cjsTesting.assertMatches)
   assert.equal(assertNoMatch, cjsTesting.assertNoMatch)

@@ -13,8 +13,8 @@
 //! Modules: `machine` (the `NativeMachine` class: rules, introspection), `hot` (the per-event
 //! and batch entry points, on the raw Node-API for speed), `state` (what the two share), `oneshot`
 //! (`matchesRule`, `checkPattern`), `dialect` (`NativeFilterCriteria`, Lambda and Pipes filters),
-//! `explain` (`explain`, `patternComplexity`), `failure` (errors
-//! as values), `input` (text arguments).
+//! `explain` (`explain`, `patternComplexity`), `sources` (`loadRules`, rules read from files and
+//! templates by the CLI's readers), `failure` (errors as values), `input` (text arguments).
 
 mod failure;
 mod input;
@@ -26,3 +26,4 @@ pub mod explain;
 pub mod hot;
 pub mod machine;
 pub mod oneshot;
+pub mod sources;

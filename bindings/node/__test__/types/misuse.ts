@@ -10,3 +10,7 @@ new Machine({ limits: { maxPatternBytes: '8192' } }) // error: a limit is a numb
 new Machine({ limits: { maxPatternByte: 8192 } }) // error: no such limit
 machine.limits.maxEventDepth = 3 // error: limits are read-only
 new Machine({ limit: {} }) // error: no such option
+import { loadRules } from 'ferruler'
+loadRules('t.yaml', { params: { Stage: 1 } }) // error: a param is a string
+loadRules('t.yaml', { skip_unresolved: true }) // error: no such option
+loadRules('t.yaml')[0].line = 2 // error: a rule is read-only

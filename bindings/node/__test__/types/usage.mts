@@ -51,3 +51,10 @@ const chosen: number | null = condition.chosen
 const accepted: string[] = condition.values[0].acceptedBy
 assertMatches({ a: [1] }, { a: 1 })
 assertNoMatch({ a: [1] }, '{"a": 2}', { limits: { maxEventDepth: 8 } })
+
+import { loadRules, InvalidRuleFileError } from 'ferruler'
+import type { Rule } from 'ferruler'
+const loaded: Rule[] = loadRules('serverless.yml', { params: { stage: 'prod' } })
+const error = new InvalidRuleFileError('t.yaml:3:4: error: bad', { file: 't.yaml', line: 3, column: 4, reason: 'bad' })
+const line: number | undefined = error.line
+void [loaded, line]

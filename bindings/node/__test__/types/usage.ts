@@ -77,3 +77,22 @@ try {
     const offset: number = e.offset
   }
 }
+
+import { loadRules, InvalidRuleFileError } from 'ferruler'
+import type { Rule, LoadRulesOptions } from 'ferruler'
+const loadOptions: LoadRulesOptions = { params: { Stage: 'prod' }, skipUnresolved: true }
+const loaded: Rule[] = loadRules('template.yaml', loadOptions)
+const fromUrl: Rule[] = loadRules(new URL('file:///rules/'), {})
+const first: Rule = loadRules('rules.json')[0]
+const where: string = `${first.file}:${first.line}:${first.column} ${first.name} ${first.pattern}`
+const ruleFilters: readonly string[] = first.filters
+if (first.dialect !== 'eventbridge') new FilterCriteria(first.filters, { source: first.dialect })
+try {
+  loadRules('template.yaml')
+} catch (e) {
+  if (e instanceof InvalidRuleFileError) {
+    const place: [string | undefined, number | undefined, number | undefined] = [e.file, e.line, e.column]
+    const said: string = e.message + e.reason + e.code
+  }
+}
+void [loaded, fromUrl, where, ruleFilters]
