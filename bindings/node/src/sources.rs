@@ -11,9 +11,8 @@
 //! `index.js` to raise as `InvalidRuleFileError`, with its place taken apart by `Failure::parts`
 //! (the one parser of the message format, which the CLI's SARIF output and Python use too).
 
-use ferruler::dialect::Dialect;
 use ferruler_sources::failure::Failure;
-use ferruler_sources::rules::{load_sources, Params, Rule};
+use ferruler_sources::rules::{load_checked, Params, Rule};
 use napi::bindgen_prelude::Either;
 use napi_derive::napi;
 use std::collections::HashMap;
@@ -64,52 +63,19 @@ pub fn load_rules(
     skip_unresolved: bool,
 ) -> Either<Vec<SourceRule>, RuleFileFailure> {
     let params = Params(params.unwrap_or_default());
-    match read(PathBuf::from(path), &params, skip_unresolved) {
+    match load_checked(PathBuf::from(path), &params, skip_unresolved) {
         Ok(rules) => Either::A(rules.iter().map(source_rule).collect()),
         Err(failure) => Either::B(rule_file_failure(&failure)),
     }
 }
 
-/// The rules, or every problem found, one per line, as `ferruler filter --rules` reports them.
-fn read(path: PathBuf, params: &Params, skip_unresolved: bool) -> Result<Vec<Rule>, Failure> {
-    let set = load_sources(&[path], params)?;
-    if !skip_unresolved {
-        set.require_resolved()?;
-    }
-    let invalid: Vec<String> = set
-        .rules
-        .iter()
-        .filter_map(|r| r.check().err())
-        .map(|f| f.0)
-        .collect();
-    match invalid.is_empty() {
-        true => Ok(set.rules),
-        false => Err(Failure(invalid.join("\n"))),
-    }
-}
-
 fn source_rule(rule: &Rule) -> SourceRule {
-    let dialect = match rule.dialect {
-        Dialect::EventBridge => "eventbridge".to_owned(),
-        Dialect::Lambda(source) => format!("lambda:{}", source.name()),
-        Dialect::Pipes(source) => format!("pipes:{}", source.name()),
-    };
-    // A filter rule's filters, each as `FilterCriteria` takes it; one filter is the whole text.
-    let filters = match (rule.dialect, rule.filters.is_empty()) {
-        (Dialect::EventBridge, _) => Vec::new(),
-        (_, true) => vec![rule.text.clone()],
-        (_, false) => rule
-            .filters
-            .iter()
-            .map(|range| rule.text[range.clone()].to_owned())
-            .collect(),
-    };
     let at = rule.location_of(0);
     SourceRule {
         name: rule.name.clone(),
         pattern: rule.text.clone(),
-        dialect,
-        filters,
+        dialect: rule.dialect_name(),
+        filters: rule.filter_texts(),
         file: at.file,
         line: saturate(at.line),
         column: saturate(at.column),

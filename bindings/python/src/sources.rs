@@ -12,9 +12,8 @@
 //! `Failure::parts` (one parser of the message format, the one the CLI's SARIF output uses).
 
 use crate::errors::guarded;
-use ferruler::dialect::Dialect;
 use ferruler_sources::failure::Failure;
-use ferruler_sources::rules::{load_sources, Params, Rule};
+use ferruler_sources::rules::{load_checked, Params, Rule};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
@@ -39,40 +38,24 @@ pub(crate) fn _load_rules(
     skip_unresolved: bool,
 ) -> PyResult<Vec<RuleTuple>> {
     let params = Params(params.unwrap_or_default());
-    let read = py.detach(|| guarded(|| read(path, &params, skip_unresolved)))?;
+    let read = py.detach(|| guarded(|| load_checked(path, &params, skip_unresolved)))?;
     match read {
         Ok(rules) => Ok(rules.iter().map(rule_tuple).collect()),
         Err(failure) => Err(rule_file_error(py, &failure)),
     }
 }
 
-/// The rules, or every problem found, one per line, as `ferruler filter --rules` reports them.
-fn read(path: PathBuf, params: &Params, skip_unresolved: bool) -> Result<Vec<Rule>, Failure> {
-    let set = load_sources(&[path], params)?;
-    if !skip_unresolved {
-        set.require_resolved()?;
-    }
-    let invalid: Vec<String> = set.rules.iter().filter_map(|r| r.check().err()).map(|f| f.0).collect();
-    match invalid.is_empty() {
-        true => Ok(set.rules),
-        false => Err(Failure(invalid.join("\n"))),
-    }
-}
-
 fn rule_tuple(rule: &Rule) -> RuleTuple {
-    let dialect = match rule.dialect {
-        Dialect::EventBridge => "eventbridge".to_owned(),
-        Dialect::Lambda(source) => format!("lambda:{}", source.name()),
-        Dialect::Pipes(source) => format!("pipes:{}", source.name()),
-    };
-    // A filter rule's filters, each as `FilterCriteria` takes it; one filter is the whole text.
-    let filters = match (rule.dialect, rule.filters.is_empty()) {
-        (Dialect::EventBridge, _) => Vec::new(),
-        (_, true) => vec![rule.text.clone()],
-        (_, false) => rule.filters.iter().map(|range| rule.text[range.clone()].to_owned()).collect(),
-    };
     let at = rule.location_of(0);
-    (rule.name.clone(), rule.text.clone(), dialect, filters, at.file, at.line, at.column)
+    (
+        rule.name.clone(),
+        rule.text.clone(),
+        rule.dialect_name(),
+        rule.filter_texts(),
+        at.file,
+        at.line,
+        at.column,
+    )
 }
 
 /// `ferruler.InvalidRuleFileError(text, message, file, line, column)`, the place being the first

@@ -3,8 +3,8 @@
 //! Every message a user sees names where the problem is, in the `FILE:LINE:COLUMN: error: ...` form
 //! that editors, terminals and CI log viewers turn into links. A [`Failure`] is always a finished
 //! message; the readers build it where they still know the file, the rule and the position, so
-//! nothing above them has to guess. The CLI prints it as it is; the Python binding raises it, with
-//! the place taken apart again by [`Failure::parts`].
+//! nothing above them has to guess. The CLI prints it as it is; the Python and Node bindings raise
+//! it, with the place taken apart again by [`Failure::parts`].
 
 use std::fmt;
 

@@ -7,12 +7,13 @@
 //! positions and short-form tags, an HCL parser, MD5 for Serverless' rule names) and its own
 //! rules (which file holds what, how a template's intrinsics resolve, what a rule is named).
 //!
-//! It is a crate of its own because two front ends read the same sources and must read them the
-//! same way: the `ferruler` CLI (`check`, `filter --rules`, `cases`, `explain`, `serve`) and the
-//! Python binding (`ferruler.load_rules`, and `ferruler.spark` on the driver). A rule that the CLI
-//! finds in a template under one name with one pattern is found by Spark under the same name with
-//! the same pattern, and a mistake in the template is reported by both in the same words at the
-//! same line. Nothing here prints, parses arguments or serves HTTP; that stays in the CLI.
+//! It is a crate of its own because three front ends read the same sources and must read them
+//! the same way: the `ferruler` CLI (`check`, `filter --rules`, `cases`, `explain`, `serve`), the
+//! Python binding (`ferruler.load_rules`, and `ferruler.spark` on the driver) and the Node binding
+//! (`loadRules`; both through [`rules::load_checked`]). A rule that the CLI finds in a template
+//! under one name with one pattern is found by Spark under the same name with the same pattern,
+//! and a mistake in the template is reported by all of them in the same words at the same line.
+//! Nothing here prints, parses arguments or serves HTTP; that stays in the CLI.
 //!
 //! * [`rules`]: [`rules::Rule`] (a name, its pattern text, the service it filters for, and its
 //!   [`rules::Origin`] in the user's file), the discovery of rule files in folders, `{name:

@@ -128,6 +128,30 @@ impl Rule {
         }
     }
 
+    /// The rule's service as the bindings name it: `eventbridge`, `lambda:<source>` or
+    /// `pipes:<source>` (`lambda:sqs`), what their filter-criteria constructors take.
+    pub fn dialect_name(&self) -> String {
+        match self.dialect {
+            Dialect::EventBridge => "eventbridge".to_owned(),
+            Dialect::Lambda(source) => format!("lambda:{}", source.name()),
+            Dialect::Pipes(source) => format!("pipes:{}", source.name()),
+        }
+    }
+
+    /// A filter rule's filters, each as its own pattern text (one filter is the whole text);
+    /// none for an EventBridge rule.
+    pub fn filter_texts(&self) -> Vec<String> {
+        match (self.dialect, self.filters.is_empty()) {
+            (Dialect::EventBridge, _) => Vec::new(),
+            (_, true) => vec![self.text.clone()],
+            (_, false) => self
+                .filters
+                .iter()
+                .map(|range| self.text[range.clone()].to_owned())
+                .collect(),
+        }
+    }
+
     /// Validates the pattern as its service would, pointing any error into the user's file.
     pub fn check(&self) -> Result<(), Failure> {
         if self.dialect == Dialect::EventBridge {
@@ -265,6 +289,32 @@ pub fn load_sources(paths: &[std::path::PathBuf], params: &Params) -> Result<Rul
         set.extend(loaded)?;
     }
     Ok(set)
+}
+
+/// The rules of the file or folder `path`, read as `ferruler check` reads a `--rules` argument,
+/// every one checked, as the bindings' `load_rules`/`loadRules` return them: a rule whose pattern
+/// needs a value only a deployment knows fails the call, as in `ferruler filter`, or with
+/// `skip_unresolved` is left out, as `ferruler check` leaves it unchecked. The error holds every
+/// problem found, one per line, as `ferruler filter --rules` reports them.
+pub fn load_checked(
+    path: std::path::PathBuf,
+    params: &Params,
+    skip_unresolved: bool,
+) -> Result<Vec<Rule>, Failure> {
+    let set = load_sources(&[path], params)?;
+    if !skip_unresolved {
+        set.require_resolved()?;
+    }
+    let invalid: Vec<String> = set
+        .rules
+        .iter()
+        .filter_map(|r| r.check().err())
+        .map(|f| f.0)
+        .collect();
+    match invalid.is_empty() {
+        true => Ok(set.rules),
+        false => Err(Failure(invalid.join("\n"))),
+    }
 }
 
 /// Values for template parameters and attributes (the CLI's `--param NAME=VALUE`, the Python
