@@ -118,8 +118,18 @@ impl Globs {
             push(targets, t);
             return;
         }
-        let entry = Some((joined, Targets::One(t)));
-        let slot = super::put_slot(&mut self.entries, &mut self.free, entry);
+        let slot = super::put_slot(&mut self.entries, &mut self.free, None);
+        self.dfa = OnceLock::new();
+        match filed(&joined) {
+            Filed::Prefix(p) => self.prefixes.add(p, slot),
+            Filed::Suffix(s) => self.suffixes.add(s, slot),
+            Filed::Piece(p) => {
+                self.pieces.add(p, slot);
+                self.finder = OnceLock::new();
+            }
+            Filed::Everything => push(&mut self.everything, slot),
+        }
+        self.entries[slot as usize] = Some((joined, Targets::One(t)));
         let Globs {
             entries,
             slots,
@@ -129,24 +139,6 @@ impl Globs {
         slots.insert_unique(hash, slot, |&s| {
             hasher.hash_one(&entries[s as usize].as_ref().expect("a live slot").0)
         });
-        self.dfa = OnceLock::new();
-        let Globs {
-            entries,
-            prefixes,
-            suffixes,
-            pieces,
-            everything,
-            ..
-        } = self;
-        match filed(&entries[slot as usize].as_ref().expect("a live slot").0) {
-            Filed::Prefix(p) => prefixes.add(p, slot),
-            Filed::Suffix(s) => suffixes.add(s, slot),
-            Filed::Piece(p) => {
-                pieces.add(p, slot);
-                self.finder = OnceLock::new();
-            }
-            Filed::Everything => push(everything, slot),
-        }
     }
 
     /// Removes what `add(w, t)` added; returns whether it was there.

@@ -238,26 +238,26 @@ impl More {
 
     /// The facts matching needs about these matchers.
     fn derive(&self) -> Derived {
-        let m = self;
         let mut kinds = 0;
         for (present, kind) in [
-            (!m.strings.is_empty(), STRINGS),
-            (!m.prefixes.lengths.is_empty(), PREFIXES),
-            (!m.suffixes.lengths.is_empty(), SUFFIXES),
-            (!m.folded.is_empty(), FOLDED),
+            (!self.strings.is_empty(), STRINGS),
+            (!self.prefixes.lengths.is_empty(), PREFIXES),
+            (!self.suffixes.lengths.is_empty(), SUFFIXES),
+            (!self.folded.is_empty(), FOLDED),
             (
-                !m.folded_prefixes.lengths.is_empty() || !m.folded_suffixes.lengths.is_empty(),
+                !self.folded_prefixes.lengths.is_empty()
+                    || !self.folded_suffixes.lengths.is_empty(),
                 FOLDED_AFFIXES,
             ),
-            (m.folding > 0, FOLDING),
-            (!m.wildcards.is_empty(), WILDCARDS),
-            (!m.cidrs.is_empty(), CIDRS),
-            (!m.numbers.is_empty(), NUMBERS),
-            (!m.ranges.is_empty(), RANGES),
-            (m.ranges.len() > LINEAR_RANGES, INDEXED_RANGES),
-            (!m.anything_but.is_empty(), ANYTHING_BUT),
+            (self.folding > 0, FOLDING),
+            (!self.wildcards.is_empty(), WILDCARDS),
+            (!self.cidrs.is_empty(), CIDRS),
+            (!self.numbers.is_empty(), NUMBERS),
+            (!self.ranges.is_empty(), RANGES),
+            (self.ranges.len() > LINEAR_RANGES, INDEXED_RANGES),
+            (!self.anything_but.is_empty(), ANYTHING_BUT),
             (
-                m.anything_but.iter().any(|(x, _)| x.is_pattern()),
+                self.anything_but.iter().any(|(x, _)| x.is_pattern()),
                 EXCLUDED_PATTERNS,
             ),
         ] {
@@ -265,30 +265,30 @@ impl More {
                 kinds |= kind;
             }
         }
-        let mut critical: Vec<f64> = m.numbers.keys().map(|&k| f64::from_bits(k)).collect();
+        let mut critical: Vec<f64> = self.numbers.keys().map(|&k| f64::from_bits(k)).collect();
         let mut ranges = Vec::new();
-        m.ranges.for_each(|key, targets| {
+        self.ranges.for_each(|key, targets| {
             let r = range_of(key);
             for bound in [r.lower, r.upper] {
                 if let Bound::Inclusive(b) | Bound::Exclusive(b) = bound {
                     critical.push(b);
                 }
             }
-            if m.ranges.len() <= LINEAR_RANGES {
+            if self.ranges.len() <= LINEAR_RANGES {
                 for &c in targets {
                     ranges.push((low_end(r.lower), high_end(r.upper), c));
                 }
             }
         });
-        for (x, _) in &m.anything_but {
+        for (x, _) in &self.anything_but {
             critical.extend(x.numbers().iter().map(|&k| f64::from_bits(k)));
         }
         Derived {
             kinds,
-            string_lengths: length_bits(m.strings.key_lengths()),
-            folded_lengths: length_bits(m.folded.key_lengths()),
+            string_lengths: length_bits(self.strings.key_lengths()),
+            folded_lengths: length_bits(self.folded.key_lengths()),
             excluded_lengths: length_bits(
-                m.anything_but
+                self.anything_but
                     .iter()
                     .flat_map(|(x, _)| x.listed().iter().map(|v| v.len())),
             ),
