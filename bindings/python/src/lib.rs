@@ -11,6 +11,7 @@
 //! * [`limits`]: the engine's `Limits` as an immutable, checked Python value;
 //! * [`machine`]: rule names that are arbitrary Python objects, and the locking that lets threads
 //!   match in parallel, without the GIL, while others add and delete rules;
+//! * [`results`]: a batch's lists of names, made while the batch is matched;
 //! * [`dialect`]: Lambda event-source and EventBridge Pipes filter criteria (`FilterCriteria`);
 //! * [`arrow`]: matching a whole Arrow column at once, for data frames (`ferruler.spark`);
 //! * [`explain`]: `explain`, rendered as the CLI renders it, and the complexity of one pattern;
@@ -25,6 +26,7 @@ mod explain;
 mod input;
 mod limits;
 mod machine;
+mod results;
 mod sources;
 
 use errors::{engine_error, guarded, pattern_error};
@@ -67,6 +69,7 @@ fn check_pattern(py: Python<'_>, pattern: &Bound<'_, PyAny>) -> PyResult<()> {
 #[pymodule]
 fn _ferruler(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    results::init(m.py())?;
     m.add_class::<machine::Machine>()?;
     m.add_class::<limits::Limits>()?;
     m.add_class::<dialect::FilterCriteria>()?;

@@ -38,6 +38,7 @@
 use crate::errors::{event_error, guarded, pattern_error, Internal};
 use crate::input::{json_text, Role};
 use crate::limits::Limits;
+use crate::results;
 use ferruler_bindings_common::{batch, pipeline};
 use foldhash::HashMap;
 use pyo3::exceptions::PyRuntimeError;
@@ -174,8 +175,16 @@ fn prefetch_item(list: &Bound<'_, PyList>, index: usize) {
     let _ = (list, index);
 }
 
-/// What a batch matched: the name objects of each event's rules, or the first invalid event's error.
-type BatchFound = Result<Vec<Vec<Name>>, ferruler::EventError>;
+/// What a batch matched (or the first invalid event's error).
+type BatchFound<'py> = Result<Found<'py>, ferruler::EventError>;
+
+/// The rules each event of a batch matched.
+enum Found<'py> {
+    /// The result itself, made while the batch was matched (see `results`).
+    Lists(Bound<'py, PyList>),
+    /// The name objects of each event's rules, to be made into lists.
+    Names(Vec<Vec<Name>>),
+}
 
 /// A batch item that [`Machine::batch_while_reading`] leaves to the general path.
 struct NotPlain;
@@ -328,7 +337,8 @@ impl Machine {
     /// `bytes` borrowed, `str` encoded by [`utf8_of`]), so nothing can change this machine or wait
     /// for another thread meanwhile. The GIL is then released while this thread matches what is
     /// left.
-    fn batch_while_reading(&self, events: &Bound<'_, PyAny>) -> PyResult<Option<BatchFound>> {
+    fn batch_while_reading<'py>(&self, events: &Bound<'py, PyAny>) -> PyResult<Option<BatchFound<'py>>> {
+        let py = events.py();
         let len = if let Ok(list) = events.cast_exact::<PyList>() {
             list.len()
         } else if let Ok(tuple) = events.cast_exact::<PyTuple>() {
@@ -362,24 +372,37 @@ impl Machine {
             texts.push(text);
             Ok(bytes)
         };
+        // The result's lists, made while the pool's threads match (see `results`).
+        let mut lists = None;
         let matched = guarded(|| {
             SCRATCH.with_borrow_mut(|scratch| {
                 pipeline::matches_while_reading(&rules.machine, len, scratch, read, |matching| {
+                    lists = results::empty(py, len);
                     // SAFETY: matching touches no Python object; the GIL is taken back before
                     // `Released` is gone, even on a panic.
                     let _released = unsafe { Released::gil() };
                     matching();
                 })
             })
-        })?;
+        });
         let found = match matched {
-            Err(NotPlain) => return Ok(None),
-            Ok(Err((invalid, _))) => Err(invalid.error),
-            Ok(Ok(batch)) => Ok(rules.per_event(&batch)),
+            Err(internal) => Err(internal.into()),
+            Ok(Err(NotPlain)) => Ok(None),
+            Ok(Ok(Err((invalid, _)))) => Ok(Some(Err(invalid.error))),
+            Ok(Ok(Ok(batch))) => match lists.take() {
+                Some(Ok(lists)) => {
+                    results::fill(&lists, &batch.counts, batch.names.iter().map(|id| &*rules.names[id]))
+                        .map(|()| Some(Ok(Found::Lists(lists))))
+                }
+                Some(Err(error)) => Err(error),
+                None => Ok(Some(Ok(Found::Names(rules.per_event(&batch))))),
+            },
         };
+        // Unlocked before anything is let go, whose finalizers could run Python code.
         drop(rules);
+        drop(lists);
         drop(texts);
-        Ok(Some(found))
+        found
     }
 
     /// Forgets `name` (whose last pattern is gone) in `ids`. The machine is already changed, so a
@@ -577,11 +600,14 @@ impl Machine {
                     .map(|event| json_text(&event?, Role::Event))
                     .collect::<PyResult<Vec<_>>>()?;
                 let slices: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
-                py.detach(|| self.collect_batch(&slices))?
+                py.detach(|| self.collect_batch(&slices))?.map(Found::Names)
             }
         };
-        let found = found.map_err(|e| event_error(py, &e))?;
-        let lists = found
+        let names = match found.map_err(|e| event_error(py, &e))? {
+            Found::Lists(lists) => return Ok(lists),
+            Found::Names(names) => names,
+        };
+        let lists = names
             .iter()
             .map(|names| PyList::new(py, names.iter().map(|name| name.bind(py))))
             .collect::<PyResult<Vec<_>>>()?;

@@ -1,6 +1,9 @@
 """Machine.matches_for_events: one list per event, as matches_for_event gives them."""
 
+import gc
 import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -129,3 +132,75 @@ def test_batches_work_in_a_forked_child(machine):
     os.kill(pid, 9)
     os.waitpid(pid, 0)
     pytest.fail("a batch in a forked child did not finish")
+
+
+# A large batch makes its result's lists while the machine is locked (and the pool's threads
+# match), with the garbage collector switched off meanwhile: a collection there could run a
+# finalizer that changes the machine, which would wait for the lock this thread holds.
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_batch_leaves_the_garbage_collector_as_it_found_it(machine, enabled):
+    events = [b'{"region": "eu-west-1"}'] * 3000
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        assert machine.matches_for_events(events) == [["eu"]] * 3000
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+FINALIZER_CHANGES_THE_MACHINE = """
+import gc
+import ferruler
+
+machine = ferruler.Machine()
+added = []
+
+class Meddler:
+    # Cyclic garbage, reclaimed only by a collection, whose finalizer adds a rule.
+    def __init__(self):
+        self.me = self
+
+    def __del__(self):
+        machine.add_rule(f"late-{len(added)}", {"total": [1]})
+        added.append(True)
+
+events = [b'{"total": 1}'] * 5000
+gc.collect()
+gc.set_threshold(100)  # a batch making 5,000 lists would start a collection
+for _ in range(20):
+    Meddler()
+result = machine.matches_for_events(events)
+assert all(names == result[0] for names in result), "the batch saw two states of the rules"
+gc.collect()
+assert len(added) == 20, added
+assert sorted(machine.matches_for_events(events)[0]) == sorted(f"late-{i}" for i in range(20))
+print("ok")
+"""
+
+
+def test_a_finalizer_changing_the_machine_runs_after_a_batch():
+    # In a child process, so that a deadlock fails the test instead of hanging the suite.
+    ran = subprocess.run(
+        [sys.executable, "-c", FINALIZER_CHANGES_THE_MACHINE], capture_output=True, text=True, timeout=60
+    )
+    assert ran.stdout == "ok\n", ran.stderr
+
+
+def test_batches_are_right_when_the_gc_module_was_replaced_before_import(tmp_path):
+    # Without the built-in gc switches, the lists are made after the lock is let go.
+    script = tmp_path / "replaced.py"
+    script.write_text(
+        "import gc\n"
+        "gc.disable = lambda: print('called')\n"
+        "import ferruler\n"
+        "m = ferruler.Machine()\n"
+        "m.add_rule('r', {'a': [1]})\n"
+        "events = [b'{\"a\": 1}', b'{\"a\": 2}'] * 2000\n"
+        "assert m.matches_for_events(events) == [['r'], []] * 2000\n"
+        "print('ok')\n"
+    )
+    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert ran.stdout == "ok\n", ran.stderr
