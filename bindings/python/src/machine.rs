@@ -27,13 +27,13 @@
 //! No thread ever waits for a lock while holding the GIL (blocking acquisitions release it first,
 //! through pyo3's `*_py_attached` helpers or by running inside `Python::detach`), and `rules` is
 //! never held while Python code could run (not even an allocation, which may start the garbage
-//! collector and its finalizers). A batch matched while it is read holds `rules` from before its
-//! reading until after its matching, and takes the GIL back meanwhile (see
-//! `Machine::batch_while_reading`): that is safe because no thread waits for `rules` while holding
-//! the GIL, so whoever holds it lets it go without needing `rules`. Python code does run while
-//! `writer` is held (a name's
-//! `__hash__` and `__eq__`, or a `__del__`), and could call back into the same machine: that
-//! re-entry is detected and raised as a `RuntimeError` instead of deadlocking.
+//! collector and its finalizers, unless the collector is switched off: see `results`). A batch
+//! matched while it is read holds `rules` from before its reading until after its matching, and
+//! takes the GIL back meanwhile (see `Machine::batch_while_reading`): that is safe because no
+//! thread waits for `rules` while holding the GIL, so whoever holds it lets it go without needing
+//! `rules`. Python code does run while `writer` is held (a name's `__hash__` and `__eq__`, or a
+//! `__del__`), and could call back into the same machine: that re-entry is detected and raised as
+//! a `RuntimeError` instead of deadlocking.
 
 use crate::errors::{event_error, guarded, pattern_error, Internal};
 use crate::input::{json_text, Role};
@@ -108,15 +108,18 @@ struct Rules {
 type Name = Arc<Py<PyAny>>;
 
 impl Rules {
-    /// The names each event of a batch matched, one list per event.
-    fn per_event(&self, batch: &batch::Matches<u64>) -> Vec<Vec<Name>> {
-        let mut ids = batch.names.iter();
-        batch
-            .counts
-            .iter()
-            .map(|&count| ids.by_ref().take(count as usize).map(|id| Arc::clone(&self.names[id])).collect())
-            .collect()
+    /// A batch's matches with the name object of each rule id.
+    fn named(&self, batch: batch::Matches<u64>) -> Matched {
+        let names = batch.names.iter().map(|id| Arc::clone(&self.names[id])).collect();
+        Matched { counts: batch.counts, names }
     }
+}
+
+/// What a batch matched: how many rules each event matched, in order, and their name objects, event
+/// after event.
+struct Matched {
+    counts: Vec<u32>,
+    names: Vec<Name>,
 }
 
 /// Holds `writer` (its value is the next unused id) and records the owning thread while it does.
@@ -175,16 +178,9 @@ fn prefetch_item(list: &Bound<'_, PyList>, index: usize) {
     let _ = (list, index);
 }
 
-/// What a batch matched (or the first invalid event's error).
-type BatchFound<'py> = Result<Found<'py>, ferruler::EventError>;
-
-/// The rules each event of a batch matched.
-enum Found<'py> {
-    /// The result itself, made while the batch was matched (see `results`).
-    Lists(Bound<'py, PyList>),
-    /// The name objects of each event's rules, to be made into lists.
-    Names(Vec<Vec<Name>>),
-}
+/// What a batch matched, or the first invalid event's error; and the result's empty lists if they
+/// were made while it was matched (see `results`).
+type BatchFound<'py> = (Result<Matched, ferruler::EventError>, Option<Bound<'py, PyList>>);
 
 /// A batch item that [`Machine::batch_while_reading`] leaves to the general path.
 struct NotPlain;
@@ -311,16 +307,13 @@ impl Machine {
     /// The name objects of the rules each event matches, all under one read lock (so the batch
     /// sees one state of the rules), on several threads for a large batch (see
     /// `ferruler_bindings_common::batch`). Runs without the GIL. On an invalid event, its error.
-    fn collect_batch(
-        &self,
-        events: &[&[u8]],
-    ) -> Result<Result<Vec<Vec<Name>>, ferruler::EventError>, Internal> {
+    fn collect_batch(&self, events: &[&[u8]]) -> Result<Result<Matched, ferruler::EventError>, Internal> {
         let rules = self.rules.read().map_err(|_| Internal::poisoned())?;
         guarded(|| {
             SCRATCH.with_borrow_mut(|scratch| {
                 let batch =
                     batch::matches_for_events(&rules.machine, events, scratch).map_err(|i| i.error)?;
-                Ok(rules.per_event(&batch))
+                Ok(rules.named(batch))
             })
         })
     }
@@ -372,12 +365,12 @@ impl Machine {
             texts.push(text);
             Ok(bytes)
         };
-        // The result's lists, made while the pool's threads match (see `results`).
+        // The result's lists, made while the pool's threads match, if they can be (see `results`).
         let mut lists = None;
         let matched = guarded(|| {
             SCRATCH.with_borrow_mut(|scratch| {
                 pipeline::matches_while_reading(&rules.machine, len, scratch, read, |matching| {
-                    lists = results::empty(py, len);
+                    lists = results::empty_uncollected(py, len);
                     // SAFETY: matching touches no Python object; the GIL is taken back before
                     // `Released` is gone, even on a panic.
                     let _released = unsafe { Released::gil() };
@@ -388,19 +381,13 @@ impl Machine {
         let found = match matched {
             Err(internal) => Err(internal.into()),
             Ok(Err(NotPlain)) => Ok(None),
-            Ok(Ok(Err((invalid, _)))) => Ok(Some(Err(invalid.error))),
-            Ok(Ok(Ok(batch))) => match lists.take() {
-                Some(Ok(lists)) => {
-                    results::fill(&lists, &batch.counts, batch.names.iter().map(|id| &*rules.names[id]))
-                        .map(|()| Some(Ok(Found::Lists(lists))))
-                }
-                Some(Err(error)) => Err(error),
-                None => Ok(Some(Ok(Found::Names(rules.per_event(&batch))))),
-            },
+            Ok(Ok(matched)) => {
+                let matched = matched.map(|batch| rules.named(batch)).map_err(|(invalid, _)| invalid.error);
+                lists.transpose().map(|lists| Some((matched, lists)))
+            }
         };
         // Unlocked before anything is let go, whose finalizers could run Python code.
         drop(rules);
-        drop(lists);
         drop(texts);
         found
     }
@@ -592,7 +579,7 @@ impl Machine {
         py: Python<'py>,
         events: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let found = match self.batch_while_reading(events)? {
+        let (matched, lists) = match self.batch_while_reading(events)? {
             Some(found) => found,
             None => {
                 let texts = events
@@ -600,18 +587,16 @@ impl Machine {
                     .map(|event| json_text(&event?, Role::Event))
                     .collect::<PyResult<Vec<_>>>()?;
                 let slices: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
-                py.detach(|| self.collect_batch(&slices))?.map(Found::Names)
+                (py.detach(|| self.collect_batch(&slices))?, None)
             }
         };
-        let names = match found.map_err(|e| event_error(py, &e))? {
-            Found::Lists(lists) => return Ok(lists),
-            Found::Names(names) => names,
+        let matched = matched.map_err(|e| event_error(py, &e))?;
+        let lists = match lists {
+            Some(lists) => lists,
+            None => results::empty(py, matched.counts.len())?,
         };
-        let lists = names
-            .iter()
-            .map(|names| PyList::new(py, names.iter().map(|name| name.bind(py))))
-            .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, lists)
+        results::fill(&lists, &matched.counts, matched.names.iter().map(|name| &**name))?;
+        Ok(lists)
     }
 
     /// The wildcard complexity of the machine's most complex rule, EventBridge's measure behind

@@ -2,19 +2,20 @@
 //!
 //! Making a `list` per event is the part of a batch only the calling thread can do (it needs the
 //! GIL), so done after matching it left the pool's threads idle: for CityLots events a fifth of a
-//! batch's time on two cores. The lists are therefore made empty while the pool's threads match
-//! (between reading the batch and the calling thread's own share of the matching, see
-//! `Machine::batch_while_reading`), and the names appended once matching is done.
+//! batch's time on two cores. For a batch matched while it is read, the lists are therefore made
+//! empty while the pool's threads match (between reading the batch and the calling thread's own
+//! share of the matching, see `Machine::batch_while_reading`), and the names appended once
+//! matching is done.
 //!
-//! Both happen while the machine's read lock is held, where no Python code may run: code that
-//! changed the same machine would wait for the lock this thread holds. Appending to a list runs
-//! none (its items live in plain memory), but making a `list` may start the garbage collector, and
-//! with it finalizers (up to Python 3.11 it runs inside the allocation). So the collector is
-//! switched off, through the `gc` module's own functions taken at import, for as long as the lists
-//! are made, with the GIL held throughout (no other thread can observe or change the switch), and
-//! put back as it was; the collection that was due then runs at the next allocation after the
-//! batch, unlocked. Should the `gc` module's functions not be the built-in ones (replaced before
-//! `ferruler` was imported), nothing is made early and the lists are made after the lock is let go.
+//! The machine's read lock is held then, and no Python code may run while it is: code that changed
+//! the same machine would wait for the lock this thread holds. Making a `list` may start the
+//! garbage collector, and with it finalizers (up to Python 3.11 it runs inside the allocation). So
+//! the collector is switched off, through the `gc` module's own functions taken at import, for as
+//! long as the lists are made, with the GIL held throughout (no other thread can observe or change
+//! the switch), and put back as it was; a collection that came due runs at the next allocation
+//! after the batch, unlocked. Should the `gc` module's functions not be the built-in ones (replaced
+//! before `ferruler` was imported), the lists are made after the lock is let go, as for any other
+//! batch.
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -46,16 +47,21 @@ pub(crate) fn init(py: Python<'_>) -> PyResult<()> {
     Ok(())
 }
 
-/// `len` new empty lists in a new list, made with the garbage collector off; `None` if it cannot
-/// be switched off (see the module documentation).
-pub(crate) fn empty(py: Python<'_>, len: usize) -> Option<PyResult<Bound<'_, PyList>>> {
+/// `len` new empty lists in a new list.
+pub(crate) fn empty(py: Python<'_>, len: usize) -> PyResult<Bound<'_, PyList>> {
+    let lists: Vec<Bound<'_, PyList>> = (0..len).map(|_| PyList::empty(py)).collect();
+    PyList::new(py, lists)
+}
+
+/// [`empty`], with the garbage collector off while they are made, so that no Python code runs; `None`
+/// if it cannot be switched off (see the module documentation).
+pub(crate) fn empty_uncollected(py: Python<'_>, len: usize) -> Option<PyResult<Bound<'_, PyList>>> {
     let collector = COLLECTOR.get(py)?.as_ref()?;
     let was_on = match collector.off(py) {
         Ok(was_on) => was_on,
         Err(error) => return Some(Err(error)),
     };
-    let lists: Vec<Bound<'_, PyList>> = (0..len).map(|_| PyList::empty(py)).collect();
-    let made = PyList::new(py, lists);
+    let made = empty(py, len);
     if was_on {
         collector.on(py);
     }
@@ -63,7 +69,7 @@ pub(crate) fn empty(py: Python<'_>, len: usize) -> Option<PyResult<Bound<'_, PyL
 }
 
 /// Appends to `lists` (made by [`empty`]) the names each event matched: `counts[i]` of `names`
-/// for the list at `i`, in order. Runs no Python code: appending only grows a list's items.
+/// for the list at `i`, in order.
 pub(crate) fn fill<'a>(
     lists: &Bound<'_, PyList>,
     counts: &[u32],
