@@ -6,11 +6,13 @@
 //! own but a [`Scratch`], so a batch is cut into small chunks that one thread per core claims in
 //! turn and matches in parallel, and the results are put back in order.
 //!
-//! The threads are a rayon pool of one per core, kept from batch to batch with each thread's
-//! scratch space: waking a kept thread costs a few microseconds where starting one costs tens. A
-//! pool's threads do not survive a `fork` (Python's `multiprocessing` forks), and work handed to
-//! them there would wait forever, so the pool belongs to the process that made it: a forked child
-//! makes its own. Small batches run on the calling thread alone.
+//! The threads are a rayon pool of one per core but one (the calling thread matches too), kept
+//! from batch to batch with each thread's scratch space: waking a kept thread costs a few
+//! microseconds where starting one costs tens, and a thread that has just matched part of a batch
+//! keeps looking for the next one a little longer (see [`linger`]). A pool's threads do not survive
+//! a `fork` (Python's `multiprocessing` forks), and work handed to them there would wait forever,
+//! so the pool belongs to the process that made it: a forked child makes its own. Small batches run
+//! on the calling thread alone.
 
 use ferruler::{EventError, Machine, Scratch};
 use rayon::{ThreadPool, ThreadPoolBuilder};
@@ -18,6 +20,7 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
+use std::time::{Duration, Instant};
 
 /// The fewest events a thread is given: at a few hundred nanoseconds an event, some 50 µs of work,
 /// against a few µs to hand it over and wait for it.
@@ -29,6 +32,15 @@ pub(crate) const MIN_EVENTS_PER_THREAD: usize = 128;
 /// CityLots events, so that a claim (one atomic add) costs nothing beside it and the last chunk
 /// keeps no one waiting long.
 pub(crate) const CLAIM: usize = 32;
+
+/// How long a pool thread that has matched part of a batch keeps looking for the next batch's work
+/// before rayon lets it sleep. A caller matching batch after batch spends some 100 µs between two
+/// batches of 1,000 CityLots events (making the result, using it, reading the next batch), which
+/// outlasts rayon's own search (a few dozen yields of the core) but not this: the next batch then
+/// finds its thread awake instead of waking it, which in a VM can take tens of microseconds. The
+/// price is at most this long of one core per pool thread after each batch, while nothing else
+/// needs it.
+const LINGER: Duration = Duration::from_micros(200);
 
 /// What a batch matched.
 pub struct Matches<N> {
@@ -92,6 +104,7 @@ pub fn matches_for_events<N: Clone + Send + Sync>(
         claim(scratch);
         finish(&done, chunks.len(), &failed);
     });
+    linger(&pool, threads - 1);
     gather(results, events.len()).map_err(|(invalid, _)| invalid)
 }
 
@@ -224,6 +237,22 @@ pub(crate) fn finish(done: &AtomicUsize, chunks: usize, stop: &AtomicBool) {
     }
 }
 
+/// Has `threads` of the pool's threads look for work for [`LINGER`]: a lingering thread runs the
+/// first job it finds (the next batch's) and stops there, so lingering never nests.
+pub(crate) fn linger(pool: &ThreadPool, threads: usize) {
+    for _ in 0..threads {
+        pool.spawn(|| {
+            let start = Instant::now();
+            while start.elapsed() < LINGER {
+                if rayon::yield_now() == Some(rayon::Yield::Executed) {
+                    return;
+                }
+                std::hint::spin_loop();
+            }
+        });
+    }
+}
+
 /// What matching a chunk gives: its matches, or the index in the chunk of its first invalid event.
 pub(crate) type Chunk<N> = Result<Matches<N>, (usize, EventError)>;
 
@@ -233,8 +262,8 @@ thread_local! {
     pub(crate) static POOL_SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// This process's pool, made on first use (and again in a forked child, whose inherited pool has
-/// no threads). `None` if it cannot be had at once (another thread is making it, or a fork left
+/// This process's pool of one thread per core but one, made on first use (and again in a forked
+/// child, whose inherited pool has no threads). `None` if it cannot be had at once (another thread is making it, or a fork left
 /// its lock held) or made, and the batch is then matched on the calling thread.
 pub(crate) fn pool() -> Option<Arc<ThreadPool>> {
     static POOL: Mutex<Option<(u32, Arc<ThreadPool>)>> = Mutex::new(None);
@@ -250,7 +279,7 @@ pub(crate) fn pool() -> Option<Arc<ThreadPool>> {
         std::mem::forget(inherited);
     }
     let made = ThreadPoolBuilder::new()
-        .num_threads(cores())
+        .num_threads(cores().saturating_sub(1).max(1))
         .thread_name(|i| format!("ferruler-batch-{i}"))
         .build()
         .ok()?;

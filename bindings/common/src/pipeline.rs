@@ -15,7 +15,7 @@
 //! first; and no thread is left waiting once reading has failed (or panicked).
 
 use crate::batch::{
-    cores, finish, gather, match_chunk, pool, Chunk, Invalid, Matches, CLAIM,
+    cores, finish, gather, linger, match_chunk, pool, Chunk, Invalid, Matches, CLAIM,
     MIN_EVENTS_PER_THREAD, POOL_SCRATCH,
 };
 use ferruler::{Machine, Scratch};
@@ -122,6 +122,7 @@ where
             finish(&done, chunks.len(), &stop);
         });
     });
+    linger(&pool, threads - 1);
     if let Some(error) = failed {
         return Err(error);
     }
