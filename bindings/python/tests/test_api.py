@@ -120,7 +120,10 @@ def _mypy(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_stubs_match_the_runtime() -> None:
-    result = _mypy("mypy.stubtest", "ferruler")
+    # On 3.9 stubtest takes typing's names imported by the modules for types: see the allowlist.
+    allowlist = Path(__file__).with_name("stubtest-allowlist-py39.txt")
+    old_typing = ["--allowlist", str(allowlist)] if sys.version_info < (3, 10) else []
+    result = _mypy("mypy.stubtest", "ferruler", *old_typing)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
