@@ -263,8 +263,9 @@ thread_local! {
 }
 
 /// This process's pool of one thread per core but one, made on first use (and again in a forked
-/// child, whose inherited pool has no threads). `None` if it cannot be had at once (another thread is making it, or a fork left
-/// its lock held) or made, and the batch is then matched on the calling thread.
+/// child, whose inherited pool has no threads). `None` if it cannot be had at once (another thread
+/// is making it, or a fork left its lock held) or made, and the batch is then matched on the
+/// calling thread.
 pub(crate) fn pool() -> Option<Arc<ThreadPool>> {
     static POOL: Mutex<Option<(u32, Arc<ThreadPool>)>> = Mutex::new(None);
     let mut pool = POOL.try_lock().ok()?;
