@@ -53,8 +53,8 @@ pub(crate) fn empty(py: Python<'_>, len: usize) -> PyResult<Bound<'_, PyList>> {
     PyList::new(py, lists)
 }
 
-/// [`empty`], with the garbage collector off while they are made, so that no Python code runs; `None`
-/// if it cannot be switched off (see the module documentation).
+/// [`empty`], with the garbage collector off while they are made, so that no Python code runs;
+/// `None` if it cannot be switched off (see the module documentation).
 pub(crate) fn empty_uncollected(py: Python<'_>, len: usize) -> Option<PyResult<Bound<'_, PyList>>> {
     let collector = COLLECTOR.get(py)?.as_ref()?;
     let was_on = match collector.off(py) {
